@@ -1,0 +1,64 @@
+// Bundles every runtime entry point with esbuild, and compiles tests and benches for node:test.
+// Native and heavy packages stay external: they are loaded from node_modules at run time, and only
+// by the worker (DESIGN.md, "Native packages stay out of bundles").
+import { build } from 'esbuild';
+import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  external,
+};
+
+/** Runtime bundles: name in dist/ → entry point. */
+const entries = {
+  extension: 'src/host/extension.ts',
+  worker: 'src/worker/main.ts',
+  cli: 'src/cli/main.ts',
+  'make-fixtures': 'src/modelmaker/main.ts',
+};
+
+function listTs(dir, suffix) {
+  if (!existsSync(join(root, dir))) return [];
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) out.push(...listTs(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+const jobs = [];
+for (const [name, entry] of Object.entries(entries)) {
+  if (!existsSync(join(root, entry))) continue;
+  jobs.push(build({
+    ...common,
+    entryPoints: { [name]: entry },
+    outdir: 'dist',
+    banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+  }));
+}
+
+const benches = listTs('bench', '.ts');
+if (benches.length) {
+  jobs.push(build({ ...common, entryPoints: benches, outdir: 'dist/bench', outbase: 'bench' }));
+}
+
+// Tests are bundled one file each so a test imports the same source the runtime bundles do.
+rmSync(join(root, 'dist-test'), { recursive: true, force: true });
+const tests = listTs('test', '.test.ts');
+if (tests.length) {
+  jobs.push(build({ ...common, entryPoints: tests, outdir: 'dist-test', outbase: 'test' }));
+}
+
+await Promise.all(jobs);
+console.log(`built ${Object.keys(entries).length} bundles, ${benches.length} benches, ${tests.length} test files`);

@@ -1,0 +1,29 @@
+/**
+ * A problem with something the user gave us (a model file, a dataset, a settings value).
+ * It always names the file, and the line where one applies, and says what to do about it, so that
+ * every door (CLI, output channel, results panel) can show the same one clear sentence.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(
+    /** The file at fault, as the user would recognise it (absolute or workspace-relative). */
+    readonly file: string,
+    /** What is wrong, in one sentence. */
+    readonly problem: string,
+    /** What the user can do about it. */
+    readonly remedy: string,
+    /** 1-based line (or row) where the fault is, when it has one. */
+    readonly line?: number,
+  ) {
+    super(`${file}${line !== undefined ? `:${line}` : ''}: ${problem} ${remedy}`.trim());
+  }
+}
+
+export function isInputError(value: unknown): value is InputError {
+  return value instanceof Error && value.name === 'InputError' && 'file' in value && 'problem' in value;
+}
+
+/** The message of any thrown value, for logs and reports. */
+export function errorMessage(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}
