@@ -14,6 +14,7 @@ const common = {
   format: 'cjs',
   sourcemap: 'linked',
   logLevel: 'warning',
+  loader: { '.txt': 'text' },
   absWorkingDir: root,
   external,
 };
