@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InputProblem, ModelConfigSummary } from '../shared/modelTypes';
+import { isFileSystemError, problemOf, readErrorAsInputError } from './fileReadErrors';
+
+/** Keys without which QuantLens cannot size the model's vocabulary, layers or heads. */
+const REQUIRED_KEYS = ['model_type', 'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const;
+const SIZE_KEYS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads'] as const;
+
+export interface ModelConfigReading {
+  config: ModelConfigSummary;
+  problems: InputProblem[];
+}
+
+/** Reads a model folder's config.json; every fault becomes a problem naming the file (and line), never a throw. */
+export async function readModelConfig(folder: string): Promise<ModelConfigReading> {
+  const file = join(folder, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!isFileSystemError(error)) throw error;
+    const problem = error.code === 'ENOENT'
+      ? { file, problem: 'is missing.', remedy: "Copy config.json from the model's source; it states the model's type and sizes." }
+      : problemOf(readErrorAsInputError(file, error));
+    return { config: {}, problems: [problem] };
+  }
+  // Editors on Windows may save a byte order mark, which JSON.parse rejects.
+  const json = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    const message = (error as Error).message;
+    return {
+      config: {},
+      problems: [{
+        file,
+        line: jsonErrorLine(json, message),
+        problem: `is not valid JSON (${message}).`,
+        remedy: 'Fix the JSON at that line, or download config.json again.',
+      }],
+    };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return {
+      config: {},
+      problems: [{ file, problem: 'is not a JSON object.', remedy: "Replace it with the model's config.json." }],
+    };
+  }
+  return summarise(file, parsed as Record<string, unknown>);
+}
+
+function summarise(file: string, raw: Record<string, unknown>): ModelConfigReading {
+  const config: ModelConfigSummary = {};
+  const unusable: string[] = [];
+  if (typeof raw.model_type === 'string' && raw.model_type !== '') config.model_type = raw.model_type;
+  else if (raw.model_type !== undefined) unusable.push(`model_type (${JSON.stringify(raw.model_type)}, expected a name)`);
+  for (const key of SIZE_KEYS) {
+    const value = raw[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) config[key] = value;
+    else if (value !== undefined) unusable.push(`${key} (${JSON.stringify(value)}, expected a positive integer)`);
+  }
+  if (raw.num_key_value_heads === undefined && config.num_attention_heads !== undefined) {
+    config.num_key_value_heads = config.num_attention_heads;
+  }
+  const problems: InputProblem[] = [];
+  const missing = REQUIRED_KEYS.filter((key) => raw[key] === undefined);
+  if (missing.length > 0) {
+    problems.push({
+      file,
+      problem: `lacks required keys: ${missing.join(', ')}.`,
+      remedy: "Add them from the model's original config.json.",
+    });
+  }
+  if (unusable.length > 0) {
+    problems.push({
+      file,
+      problem: `has unusable values: ${unusable.join('; ')}.`,
+      remedy: "Correct them from the model's original config.json.",
+    });
+  }
+  return { config, problems };
+}
+
+/**
+ * The 1-based line of a JSON.parse failure. V8 states a character position (Node 20) or a line
+ * (newer V8); "Unexpected end of JSON input" states neither and means the last line.
+ */
+export function jsonErrorLine(text: string, message: string): number {
+  const line = /\bline (\d+)/.exec(message);
+  if (line) return Number(line[1]);
+  const position = /\bposition (\d+)/.exec(message);
+  const end = position ? Number(position[1]) : text.trimEnd().length;
+  return text.slice(0, end).split('\n').length;
+}
