@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import { float32ToFloat16Bits } from './float16';
+import { float32ToFloat16Bits } from '../../shared/float16';
 import { bytesOf, floatValues, GraphParts, isWeight, matMulWeights } from './graphParts';
 
 const { DataType } = onnx.TensorProto;
