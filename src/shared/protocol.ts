@@ -1,0 +1,120 @@
+import type { ExecutionProviderChoice, Measure, RunStatus, UnitResult } from './report/schema';
+
+/**
+ * Messages between a parent (the extension host or the CLI) and the evaluation worker, over
+ * Node's IPC channel. Every message is a typed constant here; both sides dispatch on `type`.
+ */
+
+/**
+ * What the user asked for, as paths and settings. The worker turns it into the run's RunSpec
+ * (variants resolved, files hashed) and records that in run.json.
+ */
+export interface RunRequest {
+  modelFolder: string;
+  /** Variant ids to evaluate; all evaluable variants when absent. The baseline is always included. */
+  variants?: string[];
+  baseline?: string;
+  measures: Measure[];
+  corpusFile?: string;
+  promptsFile?: string;
+  contextLength: number;
+  stride: number;
+  maxNewTokens: number;
+  performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number };
+  executionProvider: ExecutionProviderChoice;
+  threads: { intraOp: number; interOp: number };
+  seed: number;
+}
+
+/** Parent → worker: evaluate this request, writing the run under `<outputFolder>/.quantlens/runs/`. */
+export interface StartRunMessage {
+  type: 'start-run';
+  request: RunRequest;
+  outputFolder: string;
+  /** Continue the newest unfinished run of the same spec instead of starting a new one. */
+  resume: boolean;
+}
+
+/** Parent → worker: stop after the current step; completed units stay on disk. */
+export interface CancelMessage {
+  type: 'cancel';
+}
+
+export type ParentToWorker = StartRunMessage | CancelMessage;
+
+/** Worker → parent: the run folder exists and run.json is written. */
+export interface RunCreatedMessage {
+  type: 'run-created';
+  runId: string;
+  runFolder: string;
+  resumed: boolean;
+  /** Units already done (when resuming), as `kind:variant` keys. */
+  skippedUnits: string[];
+}
+
+/** Worker → parent: where the run is. `done`/`total` count units' steps within the stage. */
+export interface ProgressMessage {
+  type: 'progress';
+  stage: 'load' | 'perplexity' | 'lockstep' | 'generation' | 'performance' | 'report';
+  variantId: string;
+  done: number;
+  total: number;
+  /** Whole-run fraction complete, 0‥1. */
+  overall: number;
+  /** Estimated seconds to the end of the run, when there is enough history to say. */
+  etaSeconds: number | null;
+}
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/** Worker → parent: a log line for the output channel / stderr. */
+export interface LogMessage {
+  type: 'log';
+  level: LogLevel;
+  message: string;
+}
+
+/** Worker → parent: a unit finished; its result is already appended to events.jsonl. */
+export interface UnitResultMessage {
+  type: 'unit-result';
+  result: UnitResult;
+}
+
+/** Worker → parent: something the user should know that does not stop the run. */
+export interface WarningMessage {
+  type: 'warning';
+  message: string;
+  variantId?: string;
+}
+
+/** Worker → parent: a unit or the run failed. `file`/`line` name the input at fault when known. */
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+  fatal: boolean;
+  file?: string;
+  line?: number;
+  remedy?: string;
+  variantId?: string;
+}
+
+/** Worker → parent: the run ended (the worker then waits to be told to exit or is killed). */
+export interface DoneMessage {
+  type: 'done';
+  status: RunStatus;
+  runFolder: string | null;
+  reportPath: string | null;
+}
+
+export type WorkerToParent = RunCreatedMessage | ProgressMessage | LogMessage | UnitResultMessage | WarningMessage | ErrorMessage | DoneMessage;
+
+const WORKER_TO_PARENT_TYPES = new Set<WorkerToParent['type']>(['run-created', 'progress', 'log', 'unit-result', 'warning', 'error', 'done']);
+const PARENT_TO_WORKER_TYPES = new Set<ParentToWorker['type']>(['start-run', 'cancel']);
+
+export function isWorkerToParent(value: unknown): value is WorkerToParent {
+  return typeof value === 'object' && value !== null && WORKER_TO_PARENT_TYPES.has((value as { type: WorkerToParent['type'] }).type);
+}
+
+export function isParentToWorker(value: unknown): value is ParentToWorker {
+  return typeof value === 'object' && value !== null && PARENT_TO_WORKER_TYPES.has((value as { type: ParentToWorker['type'] }).type);
+}

@@ -1,0 +1,42 @@
+import type { RunCard, RunReport, RunStatus, UnitResult, VariantSummary } from './schema';
+
+/**
+ * Folds the unit results of a run (from events.jsonl) into the summary report. Pure, so a view or a
+ * resumed run rebuilds exactly the same report from the same events.
+ */
+export function buildReport(card: RunCard, results: readonly UnitResult[], failures: RunReport['failures'], warnings: string[], status: RunStatus, finishedAt: string): RunReport {
+  const byVariant = new Map<string, UnitResult[]>();
+  for (const r of results) byVariant.set(r.variantId, [...(byVariant.get(r.variantId) ?? []), r]);
+  const baselineId = card.spec.baselineId;
+  const baselineCard = card.variants.find((v) => v.id === baselineId);
+  const find = <K extends UnitResult['kind']>(variantId: string, kind: K): Extract<UnitResult, { kind: K }> | undefined =>
+    byVariant.get(variantId)?.find((r): r is Extract<UnitResult, { kind: K }> => r.kind === kind);
+  const basePerf = find(baselineId, 'performance');
+
+  const variants: VariantSummary[] = card.variants.map((v) => {
+    const isBaseline = v.id === baselineId;
+    const lockstep = find(v.id, 'lockstep');
+    const performance = find(v.id, 'performance');
+    const summary: VariantSummary = {
+      id: v.id,
+      dtype: v.dtype,
+      isBaseline,
+      sizeBytes: v.sizeBytes,
+      sizeRatioToBaseline: baselineCard ? v.sizeBytes / baselineCard.sizeBytes : NaN,
+      perplexity: isBaseline ? find(v.id, 'perplexity')?.perplexity : lockstep?.perplexity,
+      kld: lockstep?.kld,
+      deltaPerplexity: lockstep ? lockstep.kld.pplDifference : isBaseline ? { value: 0, se: 0 } : undefined,
+      generation: find(v.id, 'generation'),
+      performance,
+    };
+    if (performance && basePerf) {
+      summary.speedup = {
+        tpot: basePerf.tpotMs.mean / performance.tpotMs.mean,
+        ttft: basePerf.ttftMs.mean / performance.ttftMs.mean,
+        throughput: performance.outputTokensPerSecond.mean / basePerf.outputTokensPerSecond.mean,
+      };
+    }
+    return summary;
+  });
+  return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings };
+}
