@@ -1,0 +1,201 @@
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { AutoModelForCausalLM, env as transformersEnv } from '@huggingface/transformers';
+import { float16BitsToFloat32 } from '../../shared/float16';
+import type { ModelVariant } from '../../shared/modelTypes';
+import type { ExecutionProviderChoice } from '../../shared/report/schema';
+import { errorMessage } from '../../shared/errors';
+import { planExecutionProviders } from './executionProvider';
+import { GreedyOptions, GreedyResult, ModelBackend } from './modelBackend';
+import { transformersLoadPlan } from './transformersLoader';
+
+export interface OnnxLoadOptions {
+  modelFolder: string;
+  variant: ModelVariant;
+  executionProvider: ExecutionProviderChoice;
+  threads: { intraOp: number; interOp: number };
+  eosTokenIds: readonly number[];
+  /** Told when a provider could not be used and the next one was tried. */
+  onFallback?: (provider: string, reason: string) => void;
+}
+
+/**
+ * A decoder-only ONNX model (Optimum text-generation-with-past interface). Sessions are created by
+ * transformers.js (local files only) when the file follows its naming, else by onnxruntime-node;
+ * either way the passes drive the InferenceSession directly, so the measured decode step is one
+ * `session.run` plus an argmax — no framework overhead in the numbers.
+ */
+export class OnnxDecoderBackend implements ModelBackend {
+  readonly fullVocabulary = true;
+  private readonly kvInputs: Array<{ name: string; type: 'float32' | 'float16'; heads: number; headDim: number }>;
+  private readonly usesPositionIds: boolean;
+
+  private constructor(
+    readonly variantId: string,
+    readonly executionProvider: string,
+    readonly vocabSize: number,
+    private readonly session: ort.InferenceSession,
+    private readonly eos: ReadonlySet<number>,
+    private readonly release: () => Promise<void>,
+  ) {
+    const metadata = (session as unknown as { inputMetadata?: Array<{ name: string; type?: string; shape?: Array<number | string> }> }).inputMetadata ?? [];
+    this.usesPositionIds = session.inputNames.includes('position_ids');
+    this.kvInputs = session.inputNames
+      .filter((name) => name.startsWith('past_key_values.'))
+      .map((name) => {
+        const meta = metadata.find((m) => m.name === name);
+        const shape = meta?.shape ?? [];
+        const heads = typeof shape[1] === 'number' ? shape[1] : NaN;
+        const headDim = typeof shape[3] === 'number' ? shape[3] : NaN;
+        if (!Number.isFinite(heads) || !Number.isFinite(headDim)) {
+          throw new Error(`${name} must have concrete head and head-dim sizes (got ${JSON.stringify(shape)}); re-export the model with a KV cache`);
+        }
+        return { name, type: meta?.type === 'float16' ? 'float16' : 'float32', heads, headDim };
+      });
+  }
+
+  static async load(options: OnnxLoadOptions): Promise<OnnxDecoderBackend> {
+    const { variant } = options;
+    const plan = planExecutionProviders(options.executionProvider);
+    const sessionOptions = { intraOpNumThreads: options.threads.intraOp, interOpNumThreads: options.threads.interOp, graphOptimizationLevel: 'all' as const };
+    let lastError: unknown;
+    for (const provider of plan.candidates) {
+      try {
+        const loaded = await createSession(options, provider, sessionOptions);
+        const vocab = outputVocabSize(loaded.session);
+        return new OnnxDecoderBackend(variant.id, provider, vocab, loaded.session, new Set(options.eosTokenIds), loaded.release);
+      } catch (error) {
+        lastError = error;
+        if (provider !== 'cpu') options.onFallback?.(provider, errorMessage(error));
+      }
+    }
+    throw lastError;
+  }
+
+  async forward(tokens: readonly number[]): Promise<Float32Array> {
+    const output = await this.session.run(this.feeds(tokens, 0, this.emptyCache()));
+    return floatData(output.logits!);
+  }
+
+  async generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
+    const startedAtMs = performance.now();
+    const tokens: number[] = [];
+    const tokenTimesMs: number[] = [];
+    let cache = this.emptyCache();
+    let input: readonly number[] = promptTokens;
+    let past = 0;
+    let stoppedBy: GreedyResult['stoppedBy'] = 'max-new-tokens';
+    while (tokens.length < options.maxNewTokens) {
+      if (options.shouldStop?.()) {
+        stoppedBy = 'cancelled';
+        break;
+      }
+      const output = await this.session.run(this.feeds(input, past, cache));
+      const next = argmaxLastPosition(output.logits!, this.vocabSize);
+      tokenTimesMs.push(performance.now());
+      tokens.push(next);
+      past += input.length;
+      cache = this.presentAsPast(output);
+      input = [next];
+      if (options.stopOnEos && this.eos.has(next)) {
+        stoppedBy = 'eos';
+        break;
+      }
+    }
+    return { tokens, stoppedBy, startedAtMs, tokenTimesMs };
+  }
+
+  async dispose(): Promise<void> {
+    await this.release();
+  }
+
+  private emptyCache(): Record<string, ort.Tensor> {
+    const cache: Record<string, ort.Tensor> = {};
+    for (const kv of this.kvInputs) {
+      const data = kv.type === 'float16' ? new Uint16Array(0) : new Float32Array(0);
+      cache[kv.name] = new ort.Tensor(kv.type, data, [1, kv.heads, 0, kv.headDim]);
+    }
+    return cache;
+  }
+
+  private presentAsPast(output: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
+    const cache: Record<string, ort.Tensor> = {};
+    for (const kv of this.kvInputs) cache[kv.name] = output[kv.name.replace('past_key_values.', 'present.')] as ort.Tensor;
+    return cache;
+  }
+
+  private feeds(tokens: readonly number[], past: number, cache: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+    const length = tokens.length;
+    const ids = new BigInt64Array(length);
+    for (let i = 0; i < length; i++) ids[i] = BigInt(tokens[i]!);
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [1, length]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + length).fill(1n), [1, past + length]),
+      ...cache,
+    };
+    if (this.usesPositionIds) {
+      const positions = new BigInt64Array(length);
+      for (let i = 0; i < length; i++) positions[i] = BigInt(past + i);
+      feeds.position_ids = new ort.Tensor('int64', positions, [1, length]);
+    }
+    return feeds;
+  }
+}
+
+async function createSession(options: OnnxLoadOptions, provider: string, sessionOptions: ort.InferenceSession.SessionOptions): Promise<{ session: ort.InferenceSession; release: () => Promise<void> }> {
+  const plan = transformersLoadPlan(options.modelFolder, options.variant);
+  if (plan) {
+    transformersEnv.allowRemoteModels = false;
+    transformersEnv.allowLocalModels = true;
+    transformersEnv.localModelPath = plan.localModelPath;
+    const model = await AutoModelForCausalLM.from_pretrained(plan.modelId, {
+      dtype: plan.dtype as 'fp32',
+      device: provider as 'cpu',
+      subfolder: plan.subfolder,
+      model_file_name: plan.modelFileName,
+      local_files_only: true,
+      session_options: sessionOptions,
+    } as Parameters<typeof AutoModelForCausalLM.from_pretrained>[1]);
+    const sessions = (model as unknown as { sessions: Record<string, ort.InferenceSession> }).sessions;
+    const session = sessions.decoder_model_merged ?? sessions.model;
+    if (!session) throw new Error(`transformers.js loaded ${options.variant.file} without a decoder session`);
+    return { session, release: async () => { await model.dispose(); } };
+  }
+  const session = await ort.InferenceSession.create(options.variant.file, { ...sessionOptions, executionProviders: [provider] });
+  return { session, release: () => session.release() };
+}
+
+function outputVocabSize(session: ort.InferenceSession): number {
+  const metadata = (session as unknown as { outputMetadata?: Array<{ name: string; shape?: Array<number | string> }> }).outputMetadata ?? [];
+  const logits = metadata.find((m) => m.name === 'logits');
+  const vocab = logits?.shape?.[2];
+  if (typeof vocab !== 'number') throw new Error('the model has no `logits` output with a fixed vocabulary size');
+  return vocab;
+}
+
+/** Logits as float32, whatever the model emits (float16 models return raw half bits). */
+export function floatData(tensor: ort.Tensor): Float32Array {
+  if (tensor.type === 'float32') return tensor.data as Float32Array;
+  if (tensor.type === 'float16') {
+    const halves = tensor.data as Uint16Array;
+    const out = new Float32Array(halves.length);
+    for (let i = 0; i < halves.length; i++) out[i] = float16BitsToFloat32(halves[i]!);
+    return out;
+  }
+  throw new Error(`unsupported logits type ${tensor.type}`);
+}
+
+function argmaxLastPosition(tensor: ort.Tensor, vocab: number): number {
+  const data = tensor.type === 'float32' ? (tensor.data as Float32Array) : floatData(tensor);
+  const offset = data.length - vocab;
+  let best = 0;
+  let bestValue = -Infinity;
+  for (let i = 0; i < vocab; i++) {
+    const v = data[offset + i]!;
+    if (v > bestValue) {
+      bestValue = v;
+      best = i;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { AutoTokenizer, env as transformersEnv } from '@huggingface/transformers';
+import { InputError } from '../../shared/errors';
+import type { TextTokenizer } from './modelBackend';
+
+/** The model folder's tokenizer, loaded by transformers.js from local files only. */
+export async function loadTokenizer(modelFolder: string, eosFromConfig: number | number[] | undefined): Promise<TextTokenizer> {
+  const file = join(modelFolder, 'tokenizer.json');
+  if (!existsSync(file)) {
+    throw new InputError(file, 'The model folder has no tokenizer.json.', 'Put the tokenizer files (tokenizer.json, tokenizer_config.json) from the model export next to config.json.');
+  }
+  transformersEnv.allowRemoteModels = false;
+  transformersEnv.allowLocalModels = true;
+  transformersEnv.localModelPath = dirname(modelFolder) + '/';
+  const tokenizer = await AutoTokenizer.from_pretrained(basename(modelFolder), { local_files_only: true });
+  const eosTokenIds = [eosFromConfig ?? (tokenizer as unknown as { eos_token_id?: number }).eos_token_id].flat().filter((id): id is number => typeof id === 'number');
+  return {
+    encode: (text, addSpecialTokens) => tokenizer.encode(text, { add_special_tokens: addSpecialTokens }) as number[],
+    decode: (tokens) => tokenizer.decode(tokens as number[], { skip_special_tokens: true }),
+    eosTokenIds,
+  };
+}

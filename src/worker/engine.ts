@@ -1,0 +1,246 @@
+import { join } from 'node:path';
+import { errorMessage, isInputError } from '../shared/errors';
+import type { DoneMessage, ProgressMessage, StartRunMessage, WorkerToParent } from '../shared/protocol';
+import { buildReport } from '../shared/report/buildReport';
+import { RunCard, RunStatus, SCHEMA_VERSION, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
+import type { ModelVariant } from '../shared/modelTypes';
+import { listRunFolders, readRun, RUNS_SUBFOLDER } from '../node/runReader';
+import type { ModelBackend } from './backend/modelBackend';
+import { OnnxDecoderBackend } from './backend/onnxBackend';
+import { collectEnvironment } from './environment';
+import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
+import { runGenerationPass } from './passes/generationPass';
+import { runPerformanceUnit } from './passes/performancePass';
+import { ProgressClock } from './progressClock';
+import { RunFolder } from './report/runFolder';
+import { fileSha256 } from './fileHash';
+import { PreparedRun, prepareRun } from './runSetup';
+import { planUnits, PlannedUnit } from './unitPlan';
+
+export interface EngineIO {
+  send(message: WorkerToParent): void;
+  shouldStop(): boolean;
+  /** This worker's own bundle, re-run with --perf-probe for each performance unit. */
+  workerScript: string;
+}
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * Evaluates a model folder's variants against the baseline and writes the run folder. Never throws
+ * and never exits the process: every failure becomes a message and, where a run folder exists, an
+ * event on disk; the parent decides what happens next.
+ */
+export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promise<DoneMessage> {
+  let prepared: PreparedRun;
+  try {
+    io.send({ type: 'log', level: 'info', message: `Inspecting ${start.request.modelFolder}` });
+    prepared = await prepareRun(start.request);
+  } catch (error) {
+    sendError(io, error, true);
+    return { type: 'done', status: 'failed', runFolder: null, reportPath: null };
+  }
+  const { folder: runFolder, card, completed, resumed } = openRunFolder(start, prepared);
+  runFolder.appendEvent({ type: 'run-started', at: now(), runId: card.runId, resumed });
+  io.send({ type: 'run-created', runId: card.runId, runFolder: runFolder.path, resumed, skippedUnits: [...completed.keys()] });
+  io.send({ type: 'log', level: 'info', message: `Run ${card.runId}: baseline ${prepared.baseline.id}, variants ${prepared.spec.variantIds.join(', ')}` });
+
+  const units = planUnits(prepared.baseline.id, prepared.spec.variantIds, prepared.spec.measures, {
+    windows: prepared.corpus?.windows.length ?? 0,
+    prompts: prepared.prompts?.prompts.length ?? 0,
+    perfRequests: prepared.spec.performance.warmups + prepared.spec.performance.repetitions,
+  });
+  const clock = new ProgressClock(units.reduce((sum, u) => sum + u.weight, 0));
+  const results = new Map<string, UnitResult>(completed);
+  const failures: Array<{ unit: string; error: string }> = [];
+  const warnings: string[] = [];
+  const models = new LoadedModels(prepared, io, (message, variantId) => {
+    warnings.push(message);
+    runFolder.appendEvent({ type: 'warning', at: now(), message, variantId });
+    io.send({ type: 'warning', message, variantId });
+  });
+
+  let status: RunStatus = 'completed';
+  try {
+    for (const unit of units) {
+      const key = unitKeyString(unit);
+      if (completed.has(key)) {
+        clock.advance(unit.weight);
+        continue;
+      }
+      if (io.shouldStop()) {
+        status = 'cancelled';
+        break;
+      }
+      runFolder.appendEvent({ type: 'unit-started', at: now(), unit: { kind: unit.kind, variantId: unit.variantId } });
+      const progress = (done: number, total: number): void => {
+        const { overall, etaSeconds } = clock.snapshot((unit.weight * done) / Math.max(total, 1));
+        io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
+      };
+      try {
+        const outcome = await runUnit(unit, prepared, models, io, progress);
+        if (outcome === null) {
+          status = 'cancelled';
+          break;
+        }
+        if (outcome.samples) runFolder.appendSamples(outcome.samples);
+        runFolder.appendEvent({ type: 'unit-completed', at: now(), result: outcome.result });
+        results.set(key, outcome.result);
+        io.send({ type: 'unit-result', result: outcome.result });
+      } catch (error) {
+        if (isInputError(error)) throw error;
+        failures.push({ unit: key, error: errorMessage(error) });
+        runFolder.appendEvent({ type: 'unit-failed', at: now(), unit: { kind: unit.kind, variantId: unit.variantId }, error: errorMessage(error) });
+        sendError(io, error, false, unit.variantId);
+      }
+      clock.advance(unit.weight);
+      await models.releaseUnneeded(units.slice(units.indexOf(unit) + 1));
+    }
+  } catch (error) {
+    status = 'failed';
+    sendError(io, error, true);
+  } finally {
+    await models.releaseAll();
+  }
+  if (status === 'completed' && failures.length) status = 'completed-with-errors';
+
+  const report = buildReport(card, [...results.values()], failures, warnings, status, now());
+  const reportPath = runFolder.writeReport(report);
+  runFolder.appendEvent({ type: 'run-finished', at: now(), status });
+  io.send({ type: 'progress', stage: 'report', variantId: prepared.baseline.id, done: 1, total: 1, overall: 1, etaSeconds: 0 });
+  io.send({ type: 'log', level: 'info', message: `Run ${status}: ${reportPath}` });
+  return { type: 'done', status, runFolder: runFolder.path, reportPath };
+}
+
+function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: string): void {
+  if (isInputError(error)) {
+    io.send({ type: 'error', message: error.message, fatal, file: error.file, line: error.line, remedy: error.remedy, variantId });
+  } else {
+    io.send({ type: 'error', message: errorMessage(error), fatal, variantId });
+  }
+}
+
+/** A new run folder, or with `resume` the newest unfinished run of the same spec. */
+function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder: RunFolder; card: RunCard; completed: Map<string, UnitResult>; resumed: boolean } {
+  if (start.resume) {
+    for (const path of listRunFolders(start.outputFolder)) {
+      const run = readRun(path);
+      if (run.card.specHash !== prepared.specHash || run.status === 'completed') continue;
+      const folder = new RunFolder(path);
+      const completed = new Map(run.results.map((r) => [unitKeyString(r), r]));
+      folder.keepSamplesOf(new Set(run.results.filter((r) => r.kind === 'generation').map((r) => r.variantId)));
+      return { folder, card: run.card, completed, resumed: true };
+    }
+  }
+  const createdAt = now();
+  const runId = `${createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${prepared.folder.name}-${prepared.specHash.slice(0, 8)}`;
+  const card: RunCard = {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    specHash: prepared.specHash,
+    createdAt,
+    spec: prepared.spec,
+    environment: collectEnvironment(),
+    variants: prepared.variants.map((v) => ({
+      id: v.id,
+      dtype: v.dtype,
+      files: [v.file, ...v.externalDataFiles].map((path) => ({ path, ...fileSha256(path) })),
+      sizeBytes: v.sizeBytes,
+      signature: v.signature,
+    })),
+    methods: prepared.methods,
+  };
+  return { folder: RunFolder.create(join(start.outputFolder, RUNS_SUBFOLDER, runId), card), card, completed: new Map(), resumed: false };
+}
+
+type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
+
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void): Promise<UnitOutcome> {
+  const stop = (): boolean => io.shouldStop();
+  switch (unit.kind) {
+    case 'perplexity': {
+      const result = await runPerplexityPass(await models.get(unit.variantId), prepared.corpus!, progress, stop);
+      return result && { result };
+    }
+    case 'lockstep': {
+      const base = await models.get(prepared.baseline.id);
+      const result = await runLockstepPass(base, await models.get(unit.variantId), prepared.corpus!, progress, stop);
+      return result && { result };
+    }
+    case 'generation': {
+      const base = await models.get(prepared.baseline.id);
+      const variant = unit.variantId === prepared.baseline.id ? base : await models.get(unit.variantId);
+      const outcome = await runGenerationPass(variant, base, prepared.tokenizer, prepared.prompts!, { maxNewTokens: prepared.spec.generation.maxNewTokens, contextLength: prepared.spec.windows.contextLength }, progress, stop);
+      return outcome && { result: outcome.result, samples: outcome.samples };
+    }
+    case 'performance': {
+      progress(0, 1);
+      const result = await runPerformanceUnit(io.workerScript, {
+        type: 'probe',
+        modelFolder: prepared.folder.path,
+        variant: variantById(prepared, unit.variantId),
+        executionProvider: prepared.spec.executionProvider,
+        threads: prepared.spec.threads,
+        promptTokens: prepared.performancePrompt,
+        outputTokens: prepared.spec.performance.outputTokens,
+        warmups: prepared.spec.performance.warmups,
+        repetitions: prepared.spec.performance.repetitions,
+      }, stop);
+      progress(1, 1);
+      return result && { result };
+    }
+  }
+}
+
+function variantById(prepared: PreparedRun, id: string): ModelVariant {
+  return prepared.variants.find((v) => v.id === id)!;
+}
+
+/** Loaded backends: the baseline stays while any unit needs it; a variant is loaded for its units only. */
+class LoadedModels {
+  private readonly loaded = new Map<string, Promise<ModelBackend>>();
+
+  constructor(private readonly prepared: PreparedRun, private readonly io: EngineIO, private readonly warn: (message: string, variantId: string) => void) {}
+
+  get(variantId: string): Promise<ModelBackend> {
+    let backend = this.loaded.get(variantId);
+    if (!backend) {
+      const variant = variantById(this.prepared, variantId);
+      if (variant.error) return Promise.reject(new Error(`${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}`));
+      this.io.send({ type: 'progress', stage: 'load', variantId, done: 0, total: 1, overall: NaN, etaSeconds: null });
+      this.io.send({ type: 'log', level: 'info', message: `Loading ${variantId} (${variant.file})` });
+      backend = OnnxDecoderBackend.load({
+        modelFolder: this.prepared.folder.path,
+        variant,
+        executionProvider: this.prepared.spec.executionProvider,
+        threads: this.prepared.spec.threads,
+        eosTokenIds: this.prepared.tokenizer.eosTokenIds,
+        onFallback: (provider, reason) => this.warn(`${variantId}: execution provider ${provider} unavailable (${reason}); fell back to the next choice`, variantId),
+      }).catch((error: unknown) => {
+        this.loaded.delete(variantId);
+        throw new Error(`${variant.file} failed to load: ${errorMessage(error)}`);
+      });
+      this.loaded.set(variantId, backend);
+    }
+    return backend;
+  }
+
+  /** Disposes models no remaining in-process unit needs. */
+  async releaseUnneeded(remaining: readonly UnitKey[]): Promise<void> {
+    const needed = new Set<string>();
+    for (const u of remaining) {
+      if (u.kind === 'performance') continue;
+      needed.add(u.variantId);
+      if (u.kind !== 'perplexity') needed.add(this.prepared.baseline.id);
+    }
+    for (const [id, backend] of this.loaded) {
+      if (needed.has(id)) continue;
+      this.loaded.delete(id);
+      await backend.then((b) => b.dispose()).catch(() => undefined);
+    }
+  }
+
+  releaseAll(): Promise<void> {
+    return this.releaseUnneeded([]);
+  }
+}

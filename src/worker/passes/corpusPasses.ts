@@ -1,0 +1,85 @@
+import { InputError } from '../../shared/errors';
+import { LockstepAccumulator, summarizeLockstep } from '../../shared/stats/fidelity';
+import { GrowableFloat64 } from '../../shared/stats/growableArray';
+import { summarizePerplexity } from '../../shared/stats/perplexity';
+import { compareTokenDistributions, negativeLogLikelihood } from '../../shared/stats/tokenComparison';
+import { EvalWindow, planWindows, WindowScheme } from '../../shared/windows';
+import type { LockstepUnitResult, PerplexityUnitResult } from '../../shared/report/schema';
+import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
+import { forEachScoredToken, forEachWindow } from './windowForwards';
+
+/** The corpus as the model sees it: one token stream, its windows, and the text they score. */
+export interface TokenizedCorpus {
+  file: string;
+  tokens: number[];
+  windows: EvalWindow[];
+  /** Words and UTF-8 bytes of the scored text, for word- and byte-level perplexity. */
+  scoredWords: number;
+  scoredBytes: number;
+}
+
+export function tokenizeCorpus(file: string, text: string, tokenizer: TextTokenizer, scheme: WindowScheme): TokenizedCorpus {
+  const tokens = tokenizer.encode(text, true);
+  if (tokens.length < scheme.contextLength) {
+    throw new InputError(
+      file,
+      `The corpus is ${tokens.length} tokens, shorter than one window of ${scheme.contextLength} tokens.`,
+      'Use a longer corpus file, or lower the context length (CLI --context, setting quantlens.contextLength).',
+    );
+  }
+  const windows = planWindows(tokens.length, scheme);
+  const firstScored = windows[0]!.scoreFrom;
+  const scoredText = tokenizer.decode(tokens.slice(firstScored));
+  return {
+    file,
+    tokens,
+    windows,
+    scoredWords: scoredText.split(/\s+/).filter(Boolean).length,
+    scoredBytes: new TextEncoder().encode(scoredText).length,
+  };
+}
+
+export interface PassProgress {
+  (done: number, total: number): void;
+}
+
+/** Perplexity of one model on the corpus windows. Returns null when cancelled. */
+export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
+  const nll = new GrowableFloat64();
+  const V = backend.vocabSize;
+  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, (window, [logits], index) => {
+    forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
+    progress(index + 1, corpus.windows.length);
+  }, shouldStop);
+  if (!finished) return null;
+  return {
+    kind: 'perplexity',
+    variantId: backend.variantId,
+    executionProvider: backend.executionProvider,
+    perplexity: summarizePerplexity(nll.values(), corpus.scoredWords, corpus.scoredBytes),
+  };
+}
+
+/**
+ * Baseline and variant in lockstep on the same windows: every scored token adds its full-vocabulary
+ * KLD, Δp, NLLs and top-1 agreement to the accumulator; no logits are kept past their window.
+ */
+export async function runLockstepPass(base: ModelBackend, variant: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<LockstepUnitResult | null> {
+  if (base.vocabSize !== variant.vocabSize) {
+    throw new Error(`${variant.variantId} has a vocabulary of ${variant.vocabSize} tokens but the baseline ${base.variantId} has ${base.vocabSize}: no KL divergence is possible between different vocabularies. Compare variants that share the baseline's tokenizer.`);
+  }
+  const V = base.vocabSize;
+  const acc = new LockstepAccumulator();
+  const finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, (window, [baseLogits, variantLogits], index) => {
+    forEachScoredToken(window, corpus.tokens, (row, target) => acc.add(compareTokenDistributions(baseLogits!, variantLogits!, row * V, V, target)));
+    progress(index + 1, corpus.windows.length);
+  }, shouldStop);
+  if (!finished) return null;
+  return {
+    kind: 'lockstep',
+    variantId: variant.variantId,
+    executionProvider: variant.executionProvider,
+    kld: summarizeLockstep(acc),
+    perplexity: summarizePerplexity(acc.nllVariant.values(), corpus.scoredWords, corpus.scoredBytes),
+  };
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { InputError } from '../../shared/errors';
+import { compareTokenDistributions, logSumExp } from '../../shared/stats/tokenComparison';
+import type { GenerationUnitResult, SampleRecord } from '../../shared/report/schema';
+import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
+import type { PassProgress } from './corpusPasses';
+
+export interface PromptSet {
+  file: string;
+  prompts: Array<{ text: string; line: number }>;
+}
+
+/** One prompt per non-empty line; lines starting with # are comments. */
+export function parsePromptFile(file: string, text: string): PromptSet {
+  const prompts = text
+    .split(/\r?\n/)
+    .map((line, index) => ({ text: line.trim(), line: index + 1 }))
+    .filter((p) => p.text.length > 0 && !p.text.startsWith('#'));
+  if (prompts.length === 0) throw new InputError(file, 'The prompt file has no prompts.', 'Write one prompt per line (lines starting with # are ignored).');
+  return { file, prompts };
+}
+
+export function sampleKeyOf(prompt: string, maxNewTokens: number): string {
+  return createHash('sha256').update(JSON.stringify({ prompt, maxNewTokens, decoding: 'greedy' })).digest('hex').slice(0, 16);
+}
+
+/**
+ * Greedy generations of one variant for every prompt. For a variant other than the baseline, its
+ * output is then scored teacher-forced under both models: per generated token KL(base ‖ variant),
+ * Δp of the chosen token, and the first position where the baseline's greedy choice differs.
+ */
+export async function runGenerationPass(
+  variant: ModelBackend,
+  base: ModelBackend | null,
+  tokenizer: TextTokenizer,
+  promptSet: PromptSet,
+  options: { maxNewTokens: number; contextLength: number },
+  progress: PassProgress,
+  shouldStop: () => boolean,
+): Promise<{ result: GenerationUnitResult; samples: SampleRecord[] } | null> {
+  const samples: SampleRecord[] = [];
+  let kldSum = 0;
+  let kldCount = 0;
+  for (const [index, prompt] of promptSet.prompts.entries()) {
+    const promptIds = tokenizer.encode(prompt.text, true);
+    if (promptIds.length + options.maxNewTokens > options.contextLength) {
+      throw new InputError(promptSet.file, `Prompt ${index + 1} is ${promptIds.length} tokens; with ${options.maxNewTokens} new tokens it exceeds the context of ${options.contextLength}.`, 'Shorten the prompt or lower max new tokens.', prompt.line);
+    }
+    const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
+    if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
+    const scored = base && base !== variant ? await scoreUnderBaseline(base, variant, promptIds, generated.tokens) : { kld: generated.tokens.map(() => 0), deltaP: generated.tokens.map(() => 0), firstDivergence: null };
+    for (const k of scored.kld) {
+      kldSum += k;
+      kldCount++;
+    }
+    samples.push({
+      sampleKey: sampleKeyOf(prompt.text, options.maxNewTokens),
+      promptIndex: index,
+      variantId: variant.variantId,
+      prompt: prompt.text,
+      output: tokenizer.decode(generated.tokens),
+      tokenIds: generated.tokens,
+      tokenTexts: incrementalTokenTexts(tokenizer, generated.tokens),
+      kld: scored.kld,
+      deltaP: scored.deltaP,
+      firstDivergence: scored.firstDivergence,
+      stoppedBy: generated.stoppedBy === 'eos' ? 'eos' : 'max-new-tokens',
+    });
+    progress(index + 1, promptSet.prompts.length);
+  }
+  return {
+    samples,
+    result: {
+      kind: 'generation',
+      variantId: variant.variantId,
+      samples: samples.length,
+      differsFromBaseline: samples.filter((s) => s.firstDivergence !== null).length,
+      meanKld: kldCount ? kldSum / kldCount : 0,
+      stoppedByEos: samples.filter((s) => s.stoppedBy === 'eos').length,
+    },
+  };
+}
+
+async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, promptIds: number[], generated: number[]): Promise<{ kld: number[]; deltaP: number[]; firstDivergence: number | null }> {
+  const kld: number[] = [];
+  const deltaP: number[] = [];
+  let firstDivergence: number | null = null;
+  if (generated.length === 0) return { kld, deltaP, firstDivergence };
+  if (base.vocabSize !== variant.vocabSize) throw new Error(`vocabulary sizes differ (${base.vocabSize} vs ${variant.vocabSize}): no per-token KLD possible`);
+  // The last generated token is never fed back, so the sequence stops one short of it.
+  const sequence = [...promptIds, ...generated.slice(0, -1)];
+  const baseLogits = await base.forward(sequence);
+  const variantLogits = await variant.forward(sequence);
+  const V = base.vocabSize;
+  generated.forEach((token, j) => {
+    const offset = (promptIds.length - 1 + j) * V;
+    const c = compareTokenDistributions(baseLogits, variantLogits, offset, V, token);
+    kld.push(c.kld);
+    deltaP.push(c.deltaP);
+    if (firstDivergence === null && logSumExp(baseLogits, offset, V).argmax !== token) firstDivergence = j;
+  });
+  return { kld, deltaP, firstDivergence };
+}
+
+/** Text each token adds to the decoded output (byte-level tokens may split a character). */
+function incrementalTokenTexts(tokenizer: TextTokenizer, tokens: number[]): string[] {
+  const texts: string[] = [];
+  let previous = '';
+  for (let i = 1; i <= tokens.length; i++) {
+    const decoded = tokenizer.decode(tokens.slice(0, i));
+    texts.push(decoded.slice(previous.length));
+    previous = decoded;
+  }
+  return texts;
+}

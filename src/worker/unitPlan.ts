@@ -1,0 +1,28 @@
+import type { Measure, UnitKey } from '../shared/report/schema';
+
+export interface PlannedUnit extends UnitKey {
+  /** Relative cost, for progress and ETA. */
+  weight: number;
+}
+
+/**
+ * The units of a run, ordered so that each variant is loaded once: the baseline's own units first
+ * (it stays loaded), then each variant's lockstep and generation units together, then the
+ * performance units, which run in fresh processes.
+ */
+export function planUnits(baselineId: string, variantIds: readonly string[], measures: readonly Measure[], sizes: { windows: number; prompts: number; perfRequests: number }): PlannedUnit[] {
+  const units: PlannedUnit[] = [];
+  const fidelity = measures.includes('fidelity');
+  const generation = measures.includes('generation');
+  if (fidelity) units.push({ kind: 'perplexity', variantId: baselineId, weight: sizes.windows });
+  if (generation) units.push({ kind: 'generation', variantId: baselineId, weight: sizes.prompts });
+  for (const id of variantIds) {
+    if (id === baselineId) continue;
+    if (fidelity) units.push({ kind: 'lockstep', variantId: id, weight: 2 * sizes.windows });
+    if (generation) units.push({ kind: 'generation', variantId: id, weight: 3 * sizes.prompts });
+  }
+  if (measures.includes('performance')) {
+    for (const id of [baselineId, ...variantIds.filter((v) => v !== baselineId)]) units.push({ kind: 'performance', variantId: id, weight: sizes.perfRequests + 2 });
+  }
+  return units;
+}
