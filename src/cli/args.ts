@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import type { RunRequest } from '../shared/protocol';
+import type { ExecutionProviderChoice, Measure } from '../shared/report/schema';
+
+export class UsageError extends Error {}
+
+export const USAGE = `Usage:
+  quantlens eval <model-folder> [options]    evaluate every variant against the baseline
+  quantlens discover <folder>                list model folders, variants and quantization signatures
+  quantlens demo                             make the demo model if missing and evaluate it
+
+eval options:
+  --variants a,b,c        variant ids to evaluate (default: all)      --baseline ID    baseline variant
+  --corpus FILE           text for perplexity/KLD (default: the bundled demo corpus)
+  --prompts FILE          one prompt per line (default: the bundled demo prompts)
+  --measure LIST          fidelity,generation,performance (default: all three)
+  --context N --stride N  perplexity windows (default 512 / 256)
+  --max-new-tokens N      generation length (default 64)
+  --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (64/32/2/5)
+  --provider P            auto|cpu|cuda|webgpu|dml|coreml (default auto)
+  --threads N             intra-op threads (default: all cores)
+  --out DIR               where .quantlens/runs goes (default: beside the model folder)
+  --resume                finish the newest unfinished run of the same spec
+  --json                  print report.json to stdout instead of the table
+Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input.`;
+
+const PROVIDERS: ExecutionProviderChoice[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
+const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
+
+export interface EvalArgs {
+  request: RunRequest;
+  outputFolder: string | undefined;
+  resume: boolean;
+  json: boolean;
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompts: string; cores: number }): EvalArgs {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      variants: { type: 'string' }, baseline: { type: 'string' }, corpus: { type: 'string' }, prompts: { type: 'string' },
+      measure: { type: 'string' }, context: { type: 'string' }, stride: { type: 'string' }, 'max-new-tokens': { type: 'string' },
+      'perf-prompt': { type: 'string' }, 'perf-output': { type: 'string' }, warmups: { type: 'string' }, repetitions: { type: 'string' },
+      provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, json: { type: 'boolean' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder');
+  const provider = (values.provider ?? 'auto') as ExecutionProviderChoice;
+  if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
+  const measures = (values.measure?.split(',').map((m) => m.trim()) ?? MEASURES) as Measure[];
+  const badMeasure = measures.find((m) => !MEASURES.includes(m));
+  if (badMeasure) throw new UsageError(`unknown measure "${badMeasure}"; use ${MEASURES.join(', ')}`);
+  const contextLength = positiveInt('context', values.context, 512);
+  const request: RunRequest = {
+    modelFolder: positionals[0]!,
+    variants: values.variants?.split(',').map((v) => v.trim()).filter(Boolean),
+    baseline: values.baseline,
+    measures,
+    corpusFile: values.corpus ?? defaults.corpus,
+    promptsFile: values.prompts ?? defaults.prompts,
+    contextLength,
+    stride: positiveInt('stride', values.stride, Math.floor(contextLength / 2)),
+    maxNewTokens: positiveInt('max-new-tokens', values['max-new-tokens'], 64),
+    performance: {
+      promptTokens: positiveInt('perf-prompt', values['perf-prompt'], 64),
+      outputTokens: positiveInt('perf-output', values['perf-output'], 32),
+      warmups: positiveInt('warmups', values.warmups, 2),
+      repetitions: positiveInt('repetitions', values.repetitions, 5),
+    },
+    executionProvider: provider,
+    threads: { intraOp: positiveInt('threads', values.threads, defaults.cores), interOp: 1 },
+    seed: 0,
+  };
+  return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false };
+}

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { formatBytes } from '../shared/format';
+import { errorMessage, isInputError } from '../shared/errors';
+import type { RunReport } from '../shared/report/schema';
+import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
+import { summarizeSignature } from '../shared/signatureSummary';
+import { discoverModels } from '../node/discovery';
+import { readRun } from '../node/runReader';
+import { WorkerClient } from '../node/workerClient';
+import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
+import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
+import { EvalArgs, parseEvalArgs, USAGE, UsageError } from './args';
+import { ProgressView } from './progressView';
+
+/** dist/cli.js sits one folder below the package root (repository and VSIX alike). */
+const PACKAGE_ROOT = resolve(__dirname, '..');
+const DEFAULTS = {
+  corpus: join(PACKAGE_ROOT, 'examples', 'demo', 'corpus.txt'),
+  prompts: join(PACKAGE_ROOT, 'examples', 'demo', 'prompts.txt'),
+  cores: cpus().length,
+};
+const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'eval':
+      return evaluate(parseEvalArgs(rest, DEFAULTS));
+    case 'discover':
+      return discover(rest[0] ?? '.');
+    case 'demo':
+      return demo(rest);
+    case undefined:
+    case '--help':
+    case 'help':
+      console.log(USAGE);
+      return command === undefined ? EXIT.badInput : EXIT.ok;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function discover(folder: string): Promise<number> {
+  const models = await discoverModels(resolve(folder));
+  if (models.length === 0) {
+    console.error(`${resolve(folder)}: no model folders found (a model folder has config.json or tokenizer.json and .onnx files).`);
+    return EXIT.badInput;
+  }
+  for (const model of models) {
+    console.log(`\n${model.name}  ${model.path}`);
+    console.log(renderTable(['variant', 'dtype', 'size', 'file', 'quantization'], model.variants.map((v) => [
+      v.id === model.baselineId ? `${v.id} (baseline)` : v.id,
+      v.dtype,
+      formatBytes(v.sizeBytes),
+      v.file.slice(model.path.length + 1),
+      v.error ? `ERROR ${v.error.problem}` : summarizeSignature(v.signature),
+    ])));
+    for (const p of model.problems) console.log(`problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem} ${p.remedy}`);
+  }
+  return EXIT.ok;
+}
+
+async function demo(rest: string[]): Promise<number> {
+  const parent = join(PACKAGE_ROOT, 'demo');
+  const spec = FIXTURE_FAMILIES[0]!;
+  const folder = join(parent, spec.name);
+  if (!existsSync(join(folder, 'onnx', 'model.onnx'))) {
+    console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants)…`);
+    makeFixtureModel(spec, parent);
+  }
+  return evaluate(parseEvalArgs([folder, '--context', '128', '--stride', '64', '--max-new-tokens', '32', ...rest], DEFAULTS));
+}
+
+async function evaluate(args: EvalArgs): Promise<number> {
+  const outputFolder = resolve(args.outputFolder ?? dirname(resolve(args.request.modelFolder)));
+  const progress = new ProgressView(process.stderr);
+  const client = new WorkerClient(
+    { type: 'start-run', request: { ...args.request, modelFolder: resolve(args.request.modelFolder) }, outputFolder, resume: args.resume },
+    {
+      workerScript: join(__dirname, 'worker.js'),
+      onMessage: (m) => {
+        if (m.type === 'progress') return progress.update(m);
+        if (m.type === 'log' && (m.level === 'debug' || m.level === 'trace')) return;
+        if (m.type === 'log' || m.type === 'warning' || m.type === 'error') progress.interrupt();
+        if (m.type === 'log') console.error(m.message);
+        if (m.type === 'warning') console.error(`warning: ${m.message}`);
+        if (m.type === 'error') console.error(`${m.fatal ? 'error' : 'variant failed'}: ${m.message}`);
+        if (m.type === 'run-created' && m.resumed) console.error(`Resuming ${m.runFolder}; ${m.skippedUnits.length} units already done.`);
+      },
+      onStderr: (line) => {
+        progress.interrupt();
+        console.error(line);
+      },
+    },
+  );
+  const onSignal = (): void => {
+    progress.interrupt();
+    console.error('Cancelling… (completed units stay on disk; --resume finishes the run)');
+    client.cancel();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const outcome = await client.outcome;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  progress.interrupt();
+
+  if (outcome.crashed) {
+    console.error(`The evaluation worker stopped unexpectedly (${outcome.signal ?? `exit code ${outcome.exitCode}`}).${outcome.runFolder ? ` Partial results are in ${outcome.runFolder}; re-run with --resume to finish.` : ''}`);
+    return EXIT.failed;
+  }
+  const done = outcome.done!;
+  if (!done.reportPath || !done.runFolder) return outcome.fatalError?.file ? EXIT.badInput : EXIT.failed;
+  const report = readRun(done.runFolder).report as RunReport;
+  if (args.json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    console.log(renderTable(RESULT_COLUMNS, resultRows(report)));
+    for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
+    console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
+  }
+  if (done.status === 'completed') return EXIT.ok;
+  return outcome.fatalError?.file ? EXIT.badInput : EXIT.failed;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+    } else if (isInputError(error)) {
+      console.error(`error: ${error.message}`);
+    } else {
+      console.error(`error: ${errorMessage(error)}`);
+      process.exitCode = EXIT.failed;
+      return;
+    }
+    process.exitCode = EXIT.badInput;
+  },
+);
