@@ -32,9 +32,35 @@ export function logSumExp(row: ArrayLike<number>, offset: number, length: number
   return { lse: max + Math.log(sum), argmax };
 }
 
+/** Scratch for the two distributions' exp(x − max), reused across calls (no allocation per token). */
+let scratchP = new Float64Array(0);
+let scratchQ = new Float64Array(0);
+
 /**
- * Compares position `t` of two logits buffers laid out [positions × vocab]. `target` is the token
- * that actually came next.
+ * Fills `out` with exp(row − max) and returns ln Σ exp(row) and the argmax. One exp per entry.
+ */
+function expAndLogSumExp(row: ArrayLike<number>, offset: number, length: number, out: Float64Array): { lse: number; argmax: number; max: number } {
+  let max = -Infinity;
+  let argmax = 0;
+  for (let i = 0; i < length; i++) {
+    const v = row[offset + i]!;
+    if (v > max) {
+      max = v;
+      argmax = i;
+    }
+  }
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += out[i] = Math.exp(row[offset + i]! - max);
+  return { lse: max + Math.log(sum), argmax, max };
+}
+
+/**
+ * Compares position `offset` of two logits buffers laid out [positions × vocab]. `target` is the
+ * token that actually came next.
+ *
+ * With x, y the two logit rows and P = softmax(x), Q = softmax(y), ln P_i − ln Q_i =
+ * (x_i − y_i) − (lse_x − lse_y), and Σ P_i = 1, so KL(P ‖ Q) = Σ P_i (x_i − y_i) − lse_x + lse_y:
+ * one exp per entry per distribution instead of three.
  */
 export function compareTokenDistributions(
   base: ArrayLike<number>,
@@ -43,23 +69,28 @@ export function compareTokenDistributions(
   vocab: number,
   target: number,
 ): TokenComparison {
-  const p = logSumExp(base, offset, vocab);
-  const q = logSumExp(variant, offset, vocab);
-  let kld = 0;
-  let reverseKld = 0;
-  for (let i = 0; i < vocab; i++) {
-    const logP = base[offset + i]! - p.lse;
-    const logQ = variant[offset + i]! - q.lse;
-    const diff = logP - logQ;
-    kld += Math.exp(logP) * diff;
-    reverseKld -= Math.exp(logQ) * diff;
+  if (scratchP.length < vocab) {
+    scratchP = new Float64Array(vocab);
+    scratchQ = new Float64Array(vocab);
   }
+  const p = expAndLogSumExp(base, offset, vocab, scratchP);
+  const q = expAndLogSumExp(variant, offset, vocab, scratchQ);
+  const normP = Math.exp(p.max - p.lse);
+  const normQ = Math.exp(q.max - q.lse);
+  let forward = 0;
+  let reverse = 0;
+  for (let i = 0; i < vocab; i++) {
+    const diff = base[offset + i]! - variant[offset + i]!;
+    forward += scratchP[i]! * diff;
+    reverse -= scratchQ[i]! * diff;
+  }
+  const lseDiff = p.lse - q.lse;
   const logPx = base[offset + target]! - p.lse;
   const logQx = variant[offset + target]! - q.lse;
   return {
     // Rounding can leave a tiny negative where the distributions are identical.
-    kld: Math.max(kld, 0),
-    reverseKld: Math.max(reverseKld, 0),
+    kld: Math.max(forward * normP - lseDiff, 0),
+    reverseKld: Math.max(reverse * normQ + lseDiff, 0),
     deltaP: Math.exp(logQx) - Math.exp(logPx),
     nllBase: -logPx,
     nllVariant: -logQx,

@@ -47,8 +47,8 @@ export interface PassProgress {
 export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
   const nll = new GrowableFloat64();
   const V = backend.vocabSize;
-  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, (window, [logits], index) => {
-    forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
+  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, async (window, [logits], index) => {
+    await forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
     progress(index + 1, corpus.windows.length);
   }, shouldStop);
   if (!finished) return null;
@@ -70,8 +70,8 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
   }
   const V = base.vocabSize;
   const acc = new LockstepAccumulator();
-  const finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, (window, [baseLogits, variantLogits], index) => {
-    forEachScoredToken(window, corpus.tokens, (row, target) => acc.add(compareTokenDistributions(baseLogits!, variantLogits!, row * V, V, target)));
+  const finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, async (window, [baseLogits, variantLogits], index) => {
+    await forEachScoredToken(window, corpus.tokens, (row, target) => acc.add(compareTokenDistributions(baseLogits!, variantLogits!, row * V, V, target)));
     progress(index + 1, corpus.windows.length);
   }, shouldStop);
   if (!finished) return null;

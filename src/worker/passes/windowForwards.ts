@@ -11,7 +11,7 @@ export async function forEachWindow(
   backends: readonly ModelBackend[],
   tokens: readonly number[],
   windows: readonly EvalWindow[],
-  visit: (window: EvalWindow, logits: Float32Array[], index: number) => void,
+  visit: (window: EvalWindow, logits: Float32Array[], index: number) => void | Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<boolean> {
   const runWindow = async (window: EvalWindow): Promise<Float32Array[]> => {
@@ -25,12 +25,23 @@ export async function forEachWindow(
     const logits = await pending!;
     if (shouldStop()) return false;
     pending = i + 1 < windows.length ? runWindow(windows[i + 1]!) : undefined;
-    visit(windows[i]!, logits, i);
+    await visit(windows[i]!, logits, i);
   }
   return true;
 }
 
-/** Calls `score(position, target)` for each token a window scores; position indexes its logits. */
-export function forEachScoredToken(window: EvalWindow, tokens: readonly number[], score: (logitsRow: number, target: number, tokenIndex: number) => void): void {
-  for (let i = window.scoreFrom; i < window.end; i++) score(i - 1 - window.start, tokens[i]!, i);
+/** Tokens scored between yields to the event loop. */
+const SCORING_CHUNK = 32;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Calls `score(position, target)` for each token a window scores; position indexes its logits.
+ * Yields to the event loop every few tokens so the next window's chained forward passes (base,
+ * then variant) can be dispatched to onnxruntime while scoring goes on.
+ */
+export async function forEachScoredToken(window: EvalWindow, tokens: readonly number[], score: (logitsRow: number, target: number, tokenIndex: number) => void): Promise<void> {
+  for (let i = window.scoreFrom; i < window.end; i++) {
+    score(i - 1 - window.start, tokens[i]!, i);
+    if ((i - window.scoreFrom) % SCORING_CHUNK === SCORING_CHUNK - 1) await yieldToEventLoop();
+  }
 }
