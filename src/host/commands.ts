@@ -1,0 +1,186 @@
+import * as vscode from 'vscode';
+import { rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { errorMessage, isInputError } from '../shared/errors';
+import type { ModelFolder } from '../shared/modelTypes';
+import { inspectModelFolder } from '../node/discovery';
+import { readRun } from '../node/runReader';
+import { CommandId } from './commandIds';
+import type { Config } from './config';
+import { buildRunRequest, requestFromSpec, RunChoices } from './logic/runRequest';
+import type { TreeNode } from './logic/modelTree';
+import { evaluationGate } from './logic/trust';
+import type { ModelIndex } from './modelIndex';
+import type { ModelsView } from './modelsView';
+import type { RunService } from './runService';
+
+export interface CommandContext {
+  extensionPath: string;
+  state: vscode.Memento;
+  config: Config;
+  index: ModelIndex;
+  view: ModelsView;
+  runs: RunService;
+  log: vscode.LogOutputChannel;
+  openResults(runFolder: string): Promise<void>;
+}
+
+/** A command argument from the Explorer (Uri), the models view (TreeNode) or another command (path). */
+type CommandArgument = vscode.Uri | TreeNode | string | undefined;
+
+function pathOf(arg: CommandArgument): string | undefined {
+  if (!arg) return undefined;
+  if (typeof arg === 'string') return arg;
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (arg.kind === 'run') return arg.run.folder;
+  return arg.model.path;
+}
+
+/** Registers every QuantLens command; each handler reports failures instead of throwing. */
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  const safe = (id: string, handler: (arg?: CommandArgument) => Promise<void>): vscode.Disposable =>
+    vscode.commands.registerCommand(id, async (arg?: CommandArgument) => {
+      try {
+        await handler(arg);
+      } catch (error) {
+        ctx.log.error(`${id}: ${errorMessage(error)}`);
+        const where = isInputError(error) ? '' : ' See the QuantLens output.';
+        void vscode.window.showErrorMessage(`QuantLens: ${errorMessage(error)}${where}`, 'Open Output').then((a) => a && ctx.log.show());
+      }
+    });
+
+  return [
+    safe(CommandId.evaluate, (arg) => evaluate(ctx, pathOf(arg))),
+    safe(CommandId.openResults, async (arg) => {
+      const folder = pathOf(arg) ?? (await pickRun(ctx, () => true));
+      if (folder) await ctx.openResults(folder);
+    }),
+    safe(CommandId.cancel, async (arg) => {
+      const running = ctx.runs.coordinator.running();
+      const folder = pathOf(arg) ?? (running.length === 1 ? running[0]!.modelFolder : (await vscode.window.showQuickPick(running.map((r) => r.modelFolder), { title: 'Cancel which evaluation?' })));
+      if (!folder) {
+        if (running.length === 0) void vscode.window.showInformationMessage('QuantLens: no evaluation is running.');
+        return;
+      }
+      if (ctx.runs.coordinator.cancel(folder)) ctx.log.info(`Cancelling the evaluation of ${folder}`);
+    }),
+    safe(CommandId.showOutput, async () => ctx.log.show()),
+    safe(CommandId.rerun, async (arg) => {
+      const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
+      if (runFolder) await startFromRun(ctx, runFolder, false);
+    }),
+    safe(CommandId.resume, async (arg) => {
+      const runFolder = pathOf(arg) ?? (await pickRun(ctx, (status) => status !== 'completed'));
+      if (runFolder) await startFromRun(ctx, runFolder, true);
+    }),
+    safe(CommandId.deleteRun, async (arg) => {
+      const runFolder = pathOf(arg);
+      if (!runFolder) return;
+      const answer = await vscode.window.showWarningMessage(`Delete the run folder ${runFolder}? Its results and samples are removed from disk.`, { modal: true }, 'Delete');
+      if (answer !== 'Delete') return;
+      await rm(runFolder, { recursive: true, force: true });
+      ctx.log.info(`Deleted run ${runFolder}`);
+      await ctx.view.refresh();
+    }),
+    safe(CommandId.refreshModels, () => ctx.view.refresh()),
+  ];
+}
+
+function requireTrust(ctx: CommandContext): boolean {
+  const gate = evaluationGate(vscode.workspace.isTrusted);
+  if (gate.allowed) return true;
+  ctx.log.warn(`Evaluation refused: ${gate.message}`);
+  void vscode.window.showWarningMessage(gate.message, 'Manage Workspace Trust').then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+  return false;
+}
+
+async function evaluate(ctx: CommandContext, folderArg: string | undefined): Promise<void> {
+  if (!requireTrust(ctx)) return;
+  let folderPath = folderArg;
+  if (!folderPath) {
+    await ctx.index.refresh();
+    const picked = await vscode.window.showQuickPick(
+      ctx.index.models.map((m) => ({ label: m.name, description: `${m.variants.length} variants`, detail: m.path, path: m.path })),
+      { title: 'QuantLens: evaluate which model?', placeHolder: ctx.index.models.length ? 'Model folders in this workspace' : 'No model folders found in this workspace' },
+    );
+    folderPath = picked?.path;
+  }
+  if (!folderPath) return;
+  const model = await inspectModelFolder(folderPath);
+  if (!model.baselineId) {
+    const problem = model.problems[0];
+    throw new Error(problem ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.problem} ${problem.remedy}` : `${folderPath} has no baseline variant.`);
+  }
+  const choices = await askRunChoices(ctx, model);
+  if (!choices) return;
+  await ctx.state.update(stateKey(model.path), choices);
+  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length);
+  await ctx.runs.start({ type: 'start-run', request, outputFolder: ctx.index.runsRoot(model.path), resume: false });
+}
+
+const stateKey = (modelFolder: string): string => `quantlens.runChoices:${modelFolder}`;
+
+/** The run setup: variants, what to measure, corpus and prompts — remembered per model folder. */
+async function askRunChoices(ctx: CommandContext, model: ModelFolder): Promise<RunChoices | undefined> {
+  const remembered = ctx.state.get<RunChoices>(stateKey(model.path));
+  const variantItems = model.variants.map((v) => ({
+    label: v.id === model.baselineId ? `${v.id} (baseline)` : v.id,
+    description: v.error ? `cannot be evaluated: ${v.error.problem}` : v.dtype,
+    id: v.id,
+    picked: v.id === model.baselineId || (remembered ? remembered.variants.includes(v.id) : !v.error),
+  }));
+  const variants = await vscode.window.showQuickPick(variantItems, { title: `Evaluate ${model.name}: variants (1/4)`, canPickMany: true, placeHolder: 'The baseline is always included' });
+  if (!variants) return undefined;
+
+  const measures = [
+    { label: 'Fidelity and performance', value: 'both' as const },
+    { label: 'Fidelity', description: 'perplexity, KL divergence, generations', value: 'fidelity' as const },
+    { label: 'Performance', description: 'latency, throughput, memory', value: 'performance' as const },
+  ];
+  const measure = await vscode.window.showQuickPick(
+    measures.sort((a, b) => (a.value === remembered?.measure ? -1 : b.value === remembered?.measure ? 1 : 0)),
+    { title: `Evaluate ${model.name}: what to measure (2/4)` },
+  );
+  if (!measure) return undefined;
+
+  const corpusFile = await pickTextFile(ctx, `Evaluate ${model.name}: corpus for perplexity and KLD (3/4)`, join(ctx.extensionPath, 'examples', 'demo', 'corpus.txt'), remembered?.corpusFile);
+  if (!corpusFile) return undefined;
+  const promptsFile = await pickTextFile(ctx, `Evaluate ${model.name}: prompts, one per line (4/4)`, join(ctx.extensionPath, 'examples', 'demo', 'prompts.txt'), remembered?.promptsFile);
+  if (!promptsFile) return undefined;
+  return { variants: variants.map((v) => v.id), measure: measure.value, corpusFile, promptsFile };
+}
+
+async function pickTextFile(ctx: CommandContext, title: string, bundled: string, remembered: string | undefined): Promise<string | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.{txt,md,jsonl}', '**/{node_modules,.quantlens,.git}/**', 200);
+  type Item = vscode.QuickPickItem & { path?: string; browse?: boolean };
+  const items: Item[] = [
+    { label: 'Bundled default', description: bundled.split(/[\\/]/).slice(-2).join('/'), path: bundled },
+    ...files.map((f) => ({ label: vscode.workspace.asRelativePath(f), path: f.fsPath })),
+    { label: 'Browse…', browse: true },
+  ];
+  if (remembered) items.sort((a, b) => (a.path === remembered ? -1 : b.path === remembered ? 1 : 0));
+  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
+  if (!picked) return undefined;
+  if (!picked.browse) return picked.path;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this file', title });
+  ctx.log.debug(`Browsed for ${title}: ${chosen?.[0]?.fsPath ?? 'nothing'}`);
+  return chosen?.[0]?.fsPath;
+}
+
+async function pickRun(ctx: CommandContext, accept: (status: string) => boolean): Promise<string | undefined> {
+  await ctx.index.refresh();
+  const items = ctx.index.models.flatMap((m) => ctx.index.runsOf(m.path).filter((r) => accept(r.status)).map((r) => ({ label: `${m.name} · ${r.createdAt}`, description: r.status, detail: r.folder, folder: r.folder })));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('QuantLens: no matching runs in this workspace.');
+    return undefined;
+  }
+  return (await vscode.window.showQuickPick(items, { title: 'QuantLens: which run?' }))?.folder;
+}
+
+async function startFromRun(ctx: CommandContext, runFolder: string, resume: boolean): Promise<void> {
+  if (!requireTrust(ctx)) return;
+  const run = readRun(runFolder);
+  const request = requestFromSpec(run.card.spec);
+  await ctx.runs.start({ type: 'start-run', request, outputFolder: join(runFolder, '..', '..', '..'), resume });
+}

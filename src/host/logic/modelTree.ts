@@ -1,0 +1,89 @@
+import { formatBytes, formatNumber, formatPercent } from '../../shared/format';
+import type { ModelFolder, ModelVariant } from '../../shared/modelTypes';
+import type { RunReport, RunStatus } from '../../shared/report/schema';
+import { summarizeSignature } from '../../shared/signatureSummary';
+
+/** A past run as the models view lists it. */
+export interface RunListing {
+  folder: string;
+  runId: string;
+  createdAt: string;
+  status: RunStatus;
+  report: RunReport | null;
+}
+
+/**
+ * The models view's nodes as plain data; the vscode adapter turns them into TreeItems. The
+ * `contextValue` strings are what package.json's `view/item/context` menus match on.
+ */
+export type TreeNode =
+  | { kind: 'model'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.model'; model: ModelFolder; runs: RunListing[] }
+  | { kind: 'variant'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.variant' | 'quantlens.variant.broken'; model: ModelFolder; variant: ModelVariant }
+  | { kind: 'runs'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.runs'; model: ModelFolder; runs: RunListing[] }
+  | { kind: 'run'; id: string; label: string; description: string; tooltip: string; contextValue: `quantlens.run.${RunStatus}`; model: ModelFolder; run: RunListing };
+
+export function modelNode(model: ModelFolder, runs: RunListing[], untrusted: boolean): TreeNode {
+  const problems = model.problems.length ? ` · ${model.problems.length} problem${model.problems.length > 1 ? 's' : ''}` : '';
+  return {
+    kind: 'model',
+    id: `model:${model.path}`,
+    label: model.name,
+    description: `${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}${problems}`,
+    tooltip: [model.path, ...model.problems.map((p) => `⚠ ${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem} ${p.remedy}`), untrusted ? 'Evaluation is disabled in an untrusted workspace.' : ''].filter(Boolean).join('\n'),
+    contextValue: 'quantlens.model',
+    model,
+    runs,
+  };
+}
+
+export function childrenOf(node: TreeNode): TreeNode[] {
+  if (node.kind === 'model') {
+    const variants = node.model.variants.map((v) => variantNode(node.model, v));
+    if (node.runs.length === 0) return variants;
+    return [...variants, { kind: 'runs', id: `runs:${node.model.path}`, label: 'Runs', description: String(node.runs.length), tooltip: 'Past evaluations of this model', contextValue: 'quantlens.runs', model: node.model, runs: node.runs }];
+  }
+  if (node.kind === 'runs') return node.runs.map((r) => runNode(node.model, r));
+  return [];
+}
+
+function variantNode(model: ModelFolder, variant: ModelVariant): TreeNode {
+  const baseline = variant.id === model.baselineId;
+  return {
+    kind: 'variant',
+    id: `variant:${variant.file}`,
+    label: baseline ? `${variant.id} (baseline)` : variant.id,
+    description: variant.error ? `${variant.dtype} · error` : `${variant.dtype} · ${formatBytes(variant.sizeBytes)}`,
+    tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : `${variant.file}\n${formatBytes(variant.sizeBytes)}\n${summarizeSignature(variant.signature)}`,
+    contextValue: variant.error ? 'quantlens.variant.broken' : 'quantlens.variant',
+    model,
+    variant,
+  };
+}
+
+/** Headline numbers of a run: the worst variant's mean KLD and the best speedup. */
+export function runHeadline(report: RunReport | null): string {
+  if (!report) return '';
+  const others = report.variants.filter((v) => !v.isBaseline);
+  const klds = others.map((v) => v.kld?.kld.mean).filter((x): x is number => x !== undefined);
+  const speedups = others.map((v) => v.speedup?.tpot).filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const parts: string[] = [];
+  if (klds.length) parts.push(`KLD ≤ ${formatNumber(Math.max(...klds), 3)}`);
+  if (speedups.length) parts.push(`TPOT up to ${formatNumber(Math.max(...speedups), 3)}×`);
+  const sameTop = others.map((v) => v.kld?.sameTop.value).filter((x): x is number => x !== undefined);
+  if (sameTop.length) parts.push(`same-top ≥ ${formatPercent(Math.min(...sameTop), 1)}`);
+  return parts.join(' · ');
+}
+
+function runNode(model: ModelFolder, run: RunListing): TreeNode {
+  const date = run.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return {
+    kind: 'run',
+    id: `run:${run.folder}`,
+    label: date,
+    description: [run.status, runHeadline(run.report)].filter(Boolean).join(' · '),
+    tooltip: `${run.runId}\n${run.folder}\nstatus: ${run.status}`,
+    contextValue: `quantlens.run.${run.status}`,
+    model,
+    run,
+  };
+}
