@@ -33,14 +33,18 @@ const now = (): string => new Date().toISOString();
  */
 export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promise<DoneMessage> {
   let prepared: PreparedRun;
+  let opened: ReturnType<typeof openRunFolder>;
   try {
     io.send({ type: 'log', level: 'info', message: `Inspecting ${start.request.modelFolder}` });
     prepared = await prepareRun(start.request);
+    // Inside the try: a run folder that cannot be written (or a file that cannot be hashed) must
+    // end the run with a message, not escape as an unhandled rejection that leaves the worker hanging.
+    opened = openRunFolder(start, prepared);
   } catch (error) {
     sendError(io, error, true);
     return { type: 'done', status: 'failed', runFolder: null, reportPath: null };
   }
-  const { folder: runFolder, card, completed, resumed } = openRunFolder(start, prepared);
+  const { folder: runFolder, card, completed, resumed } = opened;
   runFolder.appendEvent({ type: 'run-started', at: now(), runId: card.runId, resumed });
   io.send({ type: 'run-created', runId: card.runId, runFolder: runFolder.path, resumed, skippedUnits: [...completed.keys()] });
   io.send({ type: 'log', level: 'info', message: `Run ${card.runId}: baseline ${prepared.baseline.id}, variants ${prepared.spec.variantIds.join(', ')}` });
