@@ -148,7 +148,9 @@ function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder:
     variants: prepared.variants.map((v) => ({
       id: v.id,
       dtype: v.dtype,
-      files: [v.file, ...v.externalDataFiles].map((path) => ({ path, ...fileSha256(path) })),
+      // A variant discovery found unreadable is in the run only to fail with its reason; its file
+      // may not even be a file (a folder named *.onnx), so it is not hashed.
+      files: v.error ? [] : [v.file, ...v.externalDataFiles].map((path) => ({ path, ...fileSha256(path) })),
       sizeBytes: v.sizeBytes,
       signature: v.signature,
     })),

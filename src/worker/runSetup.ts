@@ -40,7 +40,6 @@ function readInputFile(path: string): { text: string; ref: InputFileRef } {
 
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const folder = await inspectModelFolder(resolve(request.modelFolder), { baseline: request.baseline });
-  const evaluable = folder.variants.filter((v) => !v.error);
   if (folder.variants.length === 0) {
     throw new InputError(folder.path, 'No ONNX model files found in this folder.', 'Point QuantLens at a folder with onnx/model*.onnx (the transformers.js layout) or *.onnx beside tokenizer.json.');
   }
@@ -54,7 +53,9 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   if (unknown.length) {
     throw new InputError(folder.path, `No variant named ${unknown.join(', ')}.`, `Variants here: ${folder.variants.map((v) => v.id).join(', ')}.`);
   }
-  const wanted = request.variants ?? evaluable.map((v) => v.id);
+  // Unreadable variants stay in the run: their units fail with the file's problem, so the report
+  // says why they have no numbers instead of leaving them out unmentioned.
+  const wanted = request.variants ?? folder.variants.map((v) => v.id);
   const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id));
 
   const config = JSON.parse(readFileSync(resolve(folder.path, 'config.json'), 'utf8')) as { eos_token_id?: number | number[] };
