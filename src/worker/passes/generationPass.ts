@@ -38,6 +38,11 @@ export async function runGenerationPass(
   progress: PassProgress,
   shouldStop: () => boolean,
 ): Promise<{ result: GenerationUnitResult; samples: SampleRecord[] } | null> {
+  // Checked before generating: the prompts are in the baseline's tokenizer, so a variant with another
+  // vocabulary would otherwise die inside onnxruntime (an out-of-range Gather) with no hint why.
+  if (base && base !== variant && base.vocabSize !== variant.vocabSize) {
+    throw new Error(`${variant.variantId} has a vocabulary of ${variant.vocabSize} tokens but the baseline ${base.variantId} has ${base.vocabSize}: its generations cannot be fed the baseline's tokens nor compared token by token. Compare variants that share the baseline's tokenizer.`);
+  }
   const samples: SampleRecord[] = [];
   let kldSum = 0;
   let kldCount = 0;
@@ -86,7 +91,6 @@ async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, pro
   const deltaP: number[] = [];
   let firstDivergence: number | null = null;
   if (generated.length === 0) return { kld, deltaP, firstDivergence };
-  if (base.vocabSize !== variant.vocabSize) throw new Error(`vocabulary sizes differ (${base.vocabSize} vs ${variant.vocabSize}): no per-token KLD possible`);
   // The last generated token is never fed back, so the sequence stops one short of it.
   const sequence = [...promptIds, ...generated.slice(0, -1)];
   const baseLogits = await base.forward(sequence);
