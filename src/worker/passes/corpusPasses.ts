@@ -28,14 +28,22 @@ export function tokenizeCorpus(file: string, text: string, tokenizer: TextTokeni
     );
   }
   const windows = planWindows(tokens.length, scheme);
-  const firstScored = windows[0]!.scoreFrom;
-  const scoredText = tokenizer.decode(tokens.slice(firstScored));
+  // Word and byte counts of exactly the text whose tokens are scored (with stride = context, each
+  // later window's first token has no predecessor in its window and is not scored).
+  let scoredWords = 0;
+  let scoredBytes = 0;
+  const encoder = new TextEncoder();
+  for (const w of windows) {
+    const text = tokenizer.decode(tokens.slice(w.scoreFrom, w.end));
+    scoredWords += text.split(/\s+/).filter(Boolean).length;
+    scoredBytes += encoder.encode(text).length;
+  }
   return {
     file,
     tokens,
     windows,
-    scoredWords: scoredText.split(/\s+/).filter(Boolean).length,
-    scoredBytes: new TextEncoder().encode(scoredText).length,
+    scoredWords,
+    scoredBytes,
   };
 }
 
