@@ -2,7 +2,7 @@
 // Native and heavy packages stay external: they are loaded from node_modules at run time, and only
 // by the worker (DESIGN.md, "Native packages stay out of bundles").
 import { build } from 'esbuild';
-import { readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { readdirSync, statSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -49,6 +49,22 @@ for (const [name, entry] of Object.entries(entries)) {
   }));
 }
 
+// The results panel's browser side: one IIFE for the webview, plus plotly's prebuilt file served
+// from the extension (never a CDN).
+jobs.push(build({
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  entryPoints: { main: 'webview/main.ts' },
+  outdir: 'dist/webview',
+}));
+mkdirSync(join(root, 'dist/webview'), { recursive: true });
+copyFileSync(join(root, 'node_modules/plotly.js-dist-min/plotly.min.js'), join(root, 'dist/webview/plotly.min.js'));
+
 const benches = listTs('bench', '.ts');
 if (benches.length) {
   jobs.push(build({ ...common, entryPoints: benches, outdir: 'dist/bench', outbase: 'bench' }));
@@ -62,4 +78,4 @@ if (tests.length) {
 }
 
 await Promise.all(jobs);
-console.log(`built ${Object.keys(entries).length} bundles, ${benches.length} benches, ${tests.length} test files`);
+console.log(`built ${Object.keys(entries).length} bundles + webview, ${benches.length} benches, ${tests.length} test files`);

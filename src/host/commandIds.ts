@@ -8,6 +8,7 @@ export const CommandId = {
   resume: 'quantlens.resume',
   deleteRun: 'quantlens.deleteRun',
   refreshModels: 'quantlens.refreshModels',
+  openSampleDiff: 'quantlens.openSampleDiff',
 } as const;
 
 export const MODELS_VIEW_ID = 'quantlens.models';

@@ -14,6 +14,7 @@ import { evaluationGate } from './logic/trust';
 import type { ModelIndex } from './modelIndex';
 import type { ModelsView } from './modelsView';
 import type { RunService } from './runService';
+import type { OutputDocuments } from './results/outputDocuments';
 
 export interface CommandContext {
   extensionPath: string;
@@ -23,6 +24,7 @@ export interface CommandContext {
   view: ModelsView;
   runs: RunService;
   log: vscode.LogOutputChannel;
+  outputs: OutputDocuments;
   openResults(runFolder: string): Promise<void>;
 }
 
@@ -84,6 +86,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       await ctx.view.refresh();
     }),
     safe(CommandId.refreshModels, () => ctx.view.refresh()),
+    safe(CommandId.openSampleDiff, async (arg) => {
+      const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
+      if (runFolder) await pickAndOpenDiff(ctx, runFolder);
+    }),
   ];
 }
 
@@ -183,4 +189,22 @@ async function startFromRun(ctx: CommandContext, runFolder: string, resume: bool
   const run = readRun(runFolder);
   const request = requestFromSpec(run.card.spec);
   await ctx.runs.start({ type: 'start-run', request, outputFolder: join(runFolder, '..', '..', '..'), resume });
+}
+
+/** Open in Diff Editor from the palette or the models view: pick a variant, then a sample. */
+async function pickAndOpenDiff(ctx: CommandContext, runFolder: string): Promise<void> {
+  const baselineId = readRun(runFolder).card.spec.baselineId;
+  const samples = ctx.outputs.samplesOf(runFolder).filter((s) => s.variantId !== baselineId);
+  if (samples.length === 0) {
+    void vscode.window.showInformationMessage('QuantLens: this run has no generations to compare.');
+    return;
+  }
+  const variants = [...new Set(samples.map((s) => s.variantId))];
+  const variantId = variants.length === 1 ? variants[0] : (await vscode.window.showQuickPick(variants, { title: 'Compare which variant with the baseline?' }));
+  if (!variantId) return;
+  const picked = await vscode.window.showQuickPick(
+    samples.filter((s) => s.variantId === variantId).map((s) => ({ label: s.prompt.slice(0, 80), description: s.firstDivergence === null ? 'same as baseline' : `differs from token ${s.firstDivergence}`, key: s.sampleKey })),
+    { title: `Sample of ${variantId}`, matchOnDescription: true },
+  );
+  if (picked) await ctx.outputs.openDiff(runFolder, picked.key, variantId);
 }

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { join } from 'node:path';
 import { MODELS_VIEW_ID } from './commandIds';
 import { registerCommands } from './commands';
 import { Config } from './config';
@@ -7,6 +6,9 @@ import { DisposableStore } from './disposables';
 import { ModelIndex } from './modelIndex';
 import { ModelsView } from './modelsView';
 import { RunService } from './runService';
+import { OutputDocuments, OUTPUT_SCHEME } from './results/outputDocuments';
+import { ResultsPanel, RESULTS_VIEW_TYPE } from './results/resultsPanel';
+import type { PanelState } from '../shared/panelProtocol';
 
 /**
  * Activation wires things up and nothing more: no model, no onnxruntime and no transformers.js is
@@ -22,6 +24,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const view = store.add(new ModelsView(index));
   store.add(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, view));
   const runs = store.add(new RunService(context.extensionPath, log));
+  const outputs = new OutputDocuments();
+  store.add(vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs));
+  store.add(
+    vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: Partial<PanelState> | undefined) => ResultsPanel.restore(panel, context.extensionUri, state, outputs, log),
+    }),
+  );
   store.add(runs.onDidChangeRun((record) => record.phase === 'finished' && view.scheduleRefresh(100)));
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -39,9 +48,9 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     runs,
     log,
+    outputs,
     openResults: async (runFolder) => {
-      const report = vscode.Uri.file(join(runFolder, 'report.json'));
-      await vscode.window.showTextDocument(report, { preview: false });
+      ResultsPanel.show(context.extensionUri, runFolder, outputs, log);
     },
   })) {
     store.add(d);

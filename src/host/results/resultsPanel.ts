@@ -1,0 +1,147 @@
+import * as vscode from 'vscode';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { errorMessage } from '../../shared/errors';
+import { toCsv, toHtml, toJson, toMarkdown } from '../../shared/exports';
+import { ExportFormat, HostToPanel, isPanelToHost, PanelState, PanelToHost } from '../../shared/panelProtocol';
+import { DisposableStore } from '../disposables';
+import type { OutputDocuments } from './outputDocuments';
+import { panelHtml } from './panelHtml';
+import { loadRunData } from './runData';
+
+export const RESULTS_VIEW_TYPE = 'quantlens.results';
+
+const EXPORTS: Record<ExportFormat, { extension: string; label: string; render: typeof toMarkdown }> = {
+  markdown: { extension: 'md', label: 'Markdown', render: toMarkdown },
+  csv: { extension: 'csv', label: 'CSV', render: toCsv },
+  html: { extension: 'html', label: 'HTML', render: toHtml },
+  json: { extension: 'json', label: 'JSON', render: toJson },
+};
+
+/**
+ * One results panel per run folder. It posts nothing until the webview says `ready`, re-reads the
+ * run folder when its files change (so a running evaluation updates live), and answers the
+ * webview's typed requests: diffs, exports, images, the run card.
+ */
+export class ResultsPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, ResultsPanel>();
+  private readonly disposables = new DisposableStore();
+  private ready = false;
+  private disposed = false;
+  private reloadTimer: NodeJS.Timeout | undefined;
+
+  static show(extensionUri: vscode.Uri, runFolder: string, outputs: OutputDocuments, log: vscode.LogOutputChannel): ResultsPanel {
+    const existing = ResultsPanel.open.get(runFolder);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, `QuantLens: ${basename(runFolder)}`, vscode.ViewColumn.Active, ResultsPanel.options(extensionUri));
+    return new ResultsPanel(panel, extensionUri, runFolder, outputs, log);
+  }
+
+  /** Re-attaches to a panel VS Code restored after a window reload. */
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: Partial<PanelState> | undefined, outputs: OutputDocuments, log: vscode.LogOutputChannel): void {
+    if (!state?.runFolder) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = ResultsPanel.options(extensionUri);
+    new ResultsPanel(panel, extensionUri, state.runFolder, outputs, log);
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+    };
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    readonly runFolder: string,
+    private readonly outputs: OutputDocuments,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    ResultsPanel.open.set(runFolder, this);
+    this.disposables.add(panel.onDidDispose(() => this.dispose()));
+    this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)));
+    const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), '{events.jsonl,report.json,samples.jsonl}')));
+    for (const event of [watcher.onDidCreate, watcher.onDidChange]) this.disposables.add(event(() => this.scheduleReload()));
+    panel.webview.html = panelHtml(panel.webview, extensionUri);
+  }
+
+  /** Pushes the run again (live updates while it runs, or after an external change). */
+  scheduleReload(delayMs = 250): void {
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => this.postRun(), delayMs);
+  }
+
+  private post(message: HostToPanel): void {
+    if (this.ready) void this.panel.webview.postMessage(message);
+  }
+
+  private postRun(): void {
+    try {
+      this.post({ type: 'show-run', data: loadRunData(this.runFolder) });
+    } catch (error) {
+      this.log.error(`Results panel: cannot read ${this.runFolder}: ${errorMessage(error)}`);
+      this.post({ type: 'notice', level: 'error', text: `Cannot read the run: ${errorMessage(error)}` });
+    }
+  }
+
+  private async onMessage(message: unknown): Promise<void> {
+    if (!isPanelToHost(message)) return;
+    try {
+      await this.handle(message);
+    } catch (error) {
+      this.log.error(`Results panel (${message.type}): ${errorMessage(error)}`);
+      this.post({ type: 'notice', level: 'error', text: errorMessage(error) });
+    }
+  }
+
+  private async handle(message: PanelToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.postRun();
+        return;
+      case 'open-diff':
+        await this.outputs.openDiff(this.runFolder, message.sampleKey, message.variantId);
+        return;
+      case 'open-run-card':
+        await vscode.window.showTextDocument(vscode.Uri.file(join(this.runFolder, 'run.json')), { preview: false });
+        return;
+      case 'export': {
+        const format = EXPORTS[message.format];
+        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `quantlens-report.${format.extension}`)), filters: { [format.label]: [format.extension] } });
+        if (!target) return;
+        await writeFile(target.fsPath, format.render(loadRunData(this.runFolder)));
+        this.log.info(`Exported ${format.label} to ${target.fsPath}`);
+        this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
+        return;
+      }
+      case 'save-image': {
+        const match = /^data:image\/(png|svg\+xml)(;base64)?,(.*)$/s.exec(message.dataUrl);
+        if (!match) throw new Error('The plot image could not be read.');
+        const bytes = match[2] ? Buffer.from(match[3]!, 'base64') : Buffer.from(decodeURIComponent(match[3]!), 'utf8');
+        const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `tradeoff.${message.format}`)), filters: { Image: [message.format] } });
+        if (!target) return;
+        await writeFile(target.fsPath, bytes);
+        this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.reloadTimer) clearTimeout(this.reloadTimer);
+    ResultsPanel.open.delete(this.runFolder);
+    this.disposables.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,88 @@
+import { formatBytes } from './format';
+import type { RunData } from './panelProtocol';
+import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
+
+/** Markdown summary of a run: header facts and the comparison table. */
+export function toMarkdown(data: RunData): string {
+  const { card, report } = data;
+  const rows = report ? resultRows(report) : [];
+  const escapeCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = [
+    `# QuantLens run ${card.runId}`,
+    '',
+    `- Model: ${card.spec.modelName} (${card.spec.modelFolder})`,
+    `- Baseline: ${card.spec.baselineId}; variants: ${card.spec.variantIds.join(', ')}`,
+    `- Machine: ${card.environment.cpuModel}, ${card.environment.cores} cores, ${formatBytes(card.environment.totalMemoryBytes)} RAM${card.environment.gpu ? `, ${card.environment.gpu}` : ''}`,
+    `- Software: Node ${card.environment.node}, onnxruntime-node ${card.environment.onnxruntimeNode}, transformers.js ${card.environment.transformersJs}, QuantLens ${card.environment.quantlens}`,
+    `- Status: ${data.status}; created ${card.createdAt}`,
+    '',
+    `| ${RESULT_COLUMNS.join(' | ')} |`,
+    `| ${RESULT_COLUMNS.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
+    '',
+    '## Methods',
+    '',
+    ...card.methods.map((m) => `- ${m}`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** RFC 4180 CSV of the comparison table, with raw numbers (not formatted) for spreadsheets. */
+export function toCsv(data: RunData): string {
+  const header = ['variant', 'dtype', 'baseline', 'size_bytes', 'ppl', 'ppl_se', 'delta_ppl', 'delta_ppl_se', 'mean_kld', 'mean_kld_se', 'same_top_p', 'rms_dp', 'ttft_ms', 'tpot_ms', 'tokens_per_s', 'peak_rss_bytes'];
+  const quote = (v: unknown): string => {
+    const s = v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = (data.report?.variants ?? []).map((v) => [
+    v.id, v.dtype, v.isBaseline, v.sizeBytes,
+    v.perplexity?.tokenPerplexity.value, v.perplexity?.tokenPerplexity.se,
+    v.deltaPerplexity?.value, v.deltaPerplexity?.se,
+    v.kld?.kld.mean, v.kld?.kld.se, v.kld?.sameTop.value, v.kld?.rmsDeltaP.value,
+    v.performance?.ttftMs.mean, v.performance?.tpotMs.mean, v.performance?.outputTokensPerSecond.mean, v.performance?.peakRssBytes,
+  ]);
+  return [header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * A self-contained HTML report: no scripts at all, a CSP that forbids them, every string escaped.
+ * Opens anywhere, offline.
+ */
+export function toHtml(data: RunData): string {
+  const report = data.report;
+  const rows = report ? resultRows(report) : [];
+  const table = `<table><thead><tr>${RESULT_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const samples = data.samples
+    .filter((s) => s.variantId !== data.card.spec.baselineId)
+    .slice(0, 200)
+    .map((s) => `<tr><td>${escapeHtml(s.variantId)}</td><td>${escapeHtml(s.prompt)}</td><td>${escapeHtml(s.output)}</td><td>${s.firstDivergence ?? '—'}</td></tr>`)
+    .join('');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>QuantLens run ${escapeHtml(data.card.runId)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #999;padding:3px 8px;text-align:right;vertical-align:top}td:first-child,th:first-child{text-align:left}td{white-space:pre-wrap}</style>
+</head><body>
+<h1>QuantLens run ${escapeHtml(data.card.runId)}</h1>
+<p>${escapeHtml(`${data.card.spec.modelName} · baseline ${data.card.spec.baselineId} · ${data.card.environment.cpuModel} · ${data.status}`)}</p>
+${table}
+<h2>Methods</h2><ul>${data.card.methods.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
+<h2>Samples</h2><table><thead><tr><th>variant</th><th>prompt</th><th>output</th><th>first divergence</th></tr></thead><tbody>${samples}</tbody></table>
+</body></html>
+`;
+}
+
+export function toJson(data: RunData): string {
+  return JSON.stringify({ card: data.card, report: data.report, samples: data.samples }, null, 2) + '\n';
+}
+
+/** Plain-text table (for a quick look in an editor). */
+export function toText(data: RunData): string {
+  return data.report ? renderTable(RESULT_COLUMNS, resultRows(data.report)) : 'no report yet';
+}

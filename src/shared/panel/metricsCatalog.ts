@@ -1,0 +1,36 @@
+import type { VariantSummary } from '../report/schema';
+
+/**
+ * The quantities the table and the trade-off plot can show, as data: how to read one from a
+ * variant summary, its unit, and which direction is better. The plot's axis pickers and the
+ * table's columns both come from here.
+ */
+export interface MetricDefinition {
+  id: string;
+  label: string;
+  unit: string;
+  higherIsBetter: boolean;
+  /** 'cost' quantities go on the x axis, 'fidelity' on the y axis. */
+  axis: 'cost' | 'fidelity';
+  value(v: VariantSummary): number | undefined;
+  /** Standard error of the value (or of the mean, for latencies), when known. */
+  se(v: VariantSummary): number | undefined;
+}
+
+const ciSe = (ci: readonly [number, number] | undefined, n: number | undefined): number | undefined => (ci && n && n > 1 ? (ci[1] - ci[0]) / 3.92 : undefined);
+
+export const METRICS: readonly MetricDefinition[] = [
+  { id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 },
+  { id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined },
+  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs.mean, se: (v) => ciSe(v.performance?.tpotMs.ci95, v.performance?.tpotMs.n) },
+  { id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => ciSe(v.performance?.ttftMs.ci95, v.performance?.ttftMs.n) },
+  { id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => ciSe(v.performance?.outputTokensPerSecond.ci95, v.performance?.outputTokensPerSecond.n) },
+  { id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se },
+  { id: 'kld', label: 'Mean KLD', unit: 'nats', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld?.kld.mean), se: (v) => (v.isBaseline ? 0 : v.kld?.kld.se) },
+  { id: 'sameTop', label: 'Same top p', unit: '%', higherIsBetter: true, axis: 'fidelity', value: (v) => (v.isBaseline ? 100 : v.kld ? v.kld.sameTop.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.sameTop.se * 100 : undefined) },
+  { id: 'rmsDp', label: 'RMS Δp', unit: '%', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.se * 100 : undefined) },
+];
+
+export function metricById(id: string): MetricDefinition | undefined {
+  return METRICS.find((m) => m.id === id);
+}

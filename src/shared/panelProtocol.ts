@@ -1,0 +1,89 @@
+import type { RunCard, RunReport, RunStatus, SampleRecord } from './report/schema';
+
+/**
+ * Messages between the results panel's webview and the extension host. Nothing is posted to the
+ * webview before it sends `ready`; every payload is data, never HTML.
+ */
+
+/** What the panel shows: one run, read from its folder. */
+export interface RunData {
+  runFolder: string;
+  card: RunCard;
+  /** Absent while the first units are still running. */
+  report: RunReport | null;
+  status: RunStatus;
+  samples: SampleRecord[];
+}
+
+/** Host → webview: the run to show (first load, and again whenever the run folder changes). */
+export interface ShowRunMessage {
+  type: 'show-run';
+  data: RunData;
+}
+
+/** Host → webview: a short notice (an export saved, an error). */
+export interface NoticeMessage {
+  type: 'notice';
+  level: 'info' | 'error';
+  text: string;
+}
+
+export type HostToPanel = ShowRunMessage | NoticeMessage;
+
+/** Webview → host: the script has loaded and listens; the host may now post. */
+export interface PanelReadyMessage {
+  type: 'ready';
+}
+
+/** Webview → host: open a sample's baseline and variant outputs in a native diff editor. */
+export interface OpenDiffMessage {
+  type: 'open-diff';
+  sampleKey: string;
+  variantId: string;
+}
+
+export type ExportFormat = 'markdown' | 'csv' | 'html' | 'json';
+
+/** Webview → host: save the run as a file in this format. */
+export interface ExportMessage {
+  type: 'export';
+  format: ExportFormat;
+}
+
+/** Webview → host: save the plot image rendered by plotly (a data: URL). */
+export interface SaveImageMessage {
+  type: 'save-image';
+  format: 'png' | 'svg';
+  dataUrl: string;
+}
+
+/** Webview → host: open run.json (the full run card) in an editor. */
+export interface OpenRunCardMessage {
+  type: 'open-run-card';
+}
+
+export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage;
+
+const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card']);
+const HOST_TO_PANEL = new Set<HostToPanel['type']>(['show-run', 'notice']);
+
+export function isPanelToHost(value: unknown): value is PanelToHost {
+  return typeof value === 'object' && value !== null && PANEL_TO_HOST.has((value as { type: PanelToHost['type'] }).type);
+}
+
+export function isHostToPanel(value: unknown): value is HostToPanel {
+  return typeof value === 'object' && value !== null && HOST_TO_PANEL.has((value as { type: HostToPanel['type'] }).type);
+}
+
+/** What the webview keeps in getState/setState so a reload restores the same view. */
+export interface PanelState {
+  runFolder: string;
+  sortColumn?: string;
+  sortDescending?: boolean;
+  plotX?: string;
+  plotY?: string;
+  selectedSample?: string;
+  selectedVariant?: string;
+  filter?: 'all' | 'differs' | 'flagged' | 'annotated';
+  search?: string;
+}

@@ -1,0 +1,31 @@
+import { formatBytes } from '../src/shared/format';
+import type { RunData } from '../src/shared/panelProtocol';
+import { clear, custom, h } from './dom';
+import { post } from './vscodeApi';
+
+/** Run header: what was evaluated, where, on what, and the doors to the run card and exports. */
+export function renderHeader(container: HTMLElement, data: RunData): void {
+  clear(container);
+  const { card, report } = data;
+  const env = card.environment;
+  const providers = [...new Set((report?.variants ?? []).map((v) => v.performance?.executionProvider).filter(Boolean))];
+  const fact = (label: string, value: string): HTMLElement => h('div', { class: 'fact' }, h('span', { class: 'label' }, label), h('span', { class: 'value' }, value));
+  container.append(
+    h('div', { class: 'title-row' },
+      h('h1', { attrs: { id: 'run-title' } }, card.spec.modelName),
+      h('span', { class: `status status-${data.status}`, attrs: { id: 'run-status' } }, data.status),
+      h('span', { class: 'spacer' }),
+      custom('vscode-button', { attrs: { secondary: '', id: 'open-run-card' }, on: { click: () => post({ type: 'open-run-card' }) } }, 'Run card'),
+      ...(['markdown', 'csv', 'html', 'json'] as const).map((format) => custom('vscode-button', { attrs: { secondary: '', id: `export-${format}` }, on: { click: () => post({ type: 'export', format }) } }, format === 'markdown' ? 'Markdown' : format.toUpperCase())),
+    ),
+    h('div', { class: 'facts' },
+      fact('Baseline', card.spec.baselineId),
+      fact('Variants', card.spec.variantIds.filter((v) => v !== card.spec.baselineId).join(', ')),
+      fact('Machine', `${env.cpuModel} · ${env.cores} cores · ${formatBytes(env.totalMemoryBytes)}${env.gpu ? ` · ${env.gpu}` : ''}`),
+      fact('Execution provider', providers.length ? providers.join(', ') : card.spec.executionProvider),
+      fact('Date', card.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
+      fact('Corpus', card.spec.corpus ? `${card.spec.corpus.path} (sha256 ${card.spec.corpus.sha256.slice(0, 12)}…)` : '—'),
+      fact('Prompts', card.spec.prompts ? `${card.spec.prompts.path} (sha256 ${card.spec.prompts.sha256.slice(0, 12)}…)` : '—'),
+    ),
+  );
+}

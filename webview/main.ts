@@ -1,0 +1,78 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import { isHostToPanel, PanelState, RunData } from '../src/shared/panelProtocol';
+import { byId, clear, h } from './dom';
+import { renderHeader } from './header';
+import { PlotChoice, renderPlot } from './plot';
+import { renderSamples, SampleView } from './samples';
+import { renderTable, TableSort } from './table';
+import { loadState, post, saveState } from './vscodeApi';
+
+/** The results panel: header, comparison table, trade-off plot, samples. Data arrives by message. */
+let data: RunData | undefined;
+const state: Partial<PanelState> = loadState();
+let sort: TableSort = { column: state.sortColumn ?? '', descending: state.sortDescending ?? false };
+let plot: PlotChoice = { x: state.plotX ?? 'size', y: state.plotY ?? 'kld' };
+let sampleView: SampleView = { variantId: state.selectedVariant ?? '', filter: state.filter ?? 'all', search: state.search ?? '', selected: state.selectedSample };
+
+function render(): void {
+  if (!data) return;
+  renderHeader(byId('header'), data);
+  const tableSection = byId('table');
+  const plotSection = byId('plot');
+  if (data.report) {
+    renderTable(tableSection, data.report, sort, onSort);
+    renderPlot(plotSection, data.report, plot, onPlotChoice);
+  } else {
+    clear(tableSection);
+    tableSection.append(h('p', { class: 'empty' }, 'The first results appear here as soon as a unit completes.'));
+    clear(plotSection);
+  }
+  renderSampleSection();
+}
+
+function onSort(next: TableSort): void {
+  sort = next;
+  saveState({ sortColumn: sort.column, sortDescending: sort.descending });
+  if (data?.report) renderTable(byId('table'), data.report, sort, onSort);
+}
+
+function onPlotChoice(next: PlotChoice): void {
+  plot = next;
+  saveState({ plotX: plot.x, plotY: plot.y });
+  if (data?.report) renderPlot(byId('plot'), data.report, plot, onPlotChoice);
+}
+
+function renderSampleSection(): void {
+  if (!data) return;
+  renderSamples(byId('samples'), data.samples, data.card.spec.baselineId, data.card.spec.variantIds, sampleView, (next) => {
+    sampleView = next;
+    persistSampleView();
+    renderSampleSection();
+  }, (next) => {
+    sampleView = next;
+    persistSampleView();
+  });
+}
+
+function persistSampleView(): void {
+  saveState({ selectedVariant: sampleView.variantId, filter: sampleView.filter, search: sampleView.search, selectedSample: sampleView.selected });
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message: unknown = event.data;
+  if (!isHostToPanel(message)) return;
+  if (message.type === 'show-run') {
+    data = message.data;
+    saveState({ runFolder: data.runFolder });
+    render();
+  } else {
+    const notice = byId('notice');
+    notice.textContent = message.text;
+    notice.className = `notice ${message.level}`;
+  }
+});
+
+post({ type: 'ready' });

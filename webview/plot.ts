@@ -1,0 +1,108 @@
+import { formatNumber } from '../src/shared/format';
+import { METRICS, metricById } from '../src/shared/panel/metricsCatalog';
+import { paretoFrontier } from '../src/shared/panel/pareto';
+import type { RunReport } from '../src/shared/report/schema';
+import { clear, custom, h } from './dom';
+import { post } from './vscodeApi';
+
+/** plotly.js-dist-min, loaded from the extension by its own <script> tag (never a CDN). */
+interface PlotlyApi {
+  react(el: HTMLElement, data: unknown[], layout: unknown, config: unknown): Promise<unknown>;
+  toImage(el: HTMLElement, options: { format: 'png' | 'svg'; width: number; height: number }): Promise<string>;
+}
+declare const Plotly: PlotlyApi | undefined;
+
+const cssVar = (name: string, fallback: string): string => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+
+export interface PlotChoice {
+  x: string;
+  y: string;
+}
+
+/** Axis pickers, the plot, and PNG/SVG export. */
+export function renderPlot(container: HTMLElement, report: RunReport, choice: PlotChoice, onChoice: (c: PlotChoice) => void): void {
+  clear(container);
+  const available = METRICS.filter((m) => report.variants.some((v) => Number.isFinite(m.value(v) ?? NaN)));
+  const xs = available.filter((m) => m.axis === 'cost');
+  const ys = available.filter((m) => m.axis === 'fidelity');
+  const x = metricById(choice.x) && xs.some((m) => m.id === choice.x) ? metricById(choice.x)! : xs[0];
+  const y = metricById(choice.y) && ys.some((m) => m.id === choice.y) ? metricById(choice.y)! : ys[0];
+  const select = (id: string, options: typeof available, value: string | undefined, apply: (v: string) => void): HTMLElement =>
+    custom('vscode-single-select', { attrs: { id, 'aria-label': id }, on: { change: (e) => apply((e.target as HTMLSelectElement).value) } }, ...options.map((m) => custom('vscode-option', { attrs: { value: m.id, ...(m.id === value ? { selected: '' } : {}) } }, m.label)));
+  const plotDiv = h('div', { class: 'plot', attrs: { id: 'tradeoff-plot' } });
+  const exportImage = async (format: 'png' | 'svg'): Promise<void> => {
+    if (typeof Plotly === 'undefined') return;
+    post({ type: 'save-image', format, dataUrl: await Plotly.toImage(plotDiv, { format, width: 1000, height: 640 }) });
+  };
+  container.append(
+    h('div', { class: 'toolbar' },
+      h('label', {}, 'x ', select('plot-x', xs, x?.id, (v) => onChoice({ x: v, y: y?.id ?? '' }))),
+      h('label', {}, 'y ', select('plot-y', ys, y?.id, (v) => onChoice({ x: x?.id ?? '', y: v }))),
+      custom('vscode-button', { attrs: { secondary: '', id: 'export-png' }, on: { click: () => void exportImage('png') } }, 'PNG'),
+      custom('vscode-button', { attrs: { secondary: '', id: 'export-svg' }, on: { click: () => void exportImage('svg') } }, 'SVG'),
+    ),
+    plotDiv,
+  );
+  if (!x || !y) {
+    plotDiv.append(h('p', { class: 'empty' }, 'Not enough measurements for a trade-off plot yet.'));
+    return;
+  }
+  const points = report.variants.map((v) => ({ id: v.id, x: x.value(v) ?? NaN, y: y.value(v) ?? NaN }));
+  const frontier = paretoFrontier(points, y.higherIsBetter, x.higherIsBetter);
+  const onFrontier = new Set(frontier.map((p) => p.id));
+  plotDiv.setAttribute('data-frontier', frontier.map((p) => p.id).join(','));
+  if (typeof Plotly === 'undefined') {
+    plotDiv.append(h('p', { class: 'empty' }, 'plotly.js did not load.'));
+    return;
+  }
+  const fg = cssVar('--vscode-foreground', '#ccc');
+  const accent = cssVar('--vscode-charts-blue', '#3794ff');
+  const grey = cssVar('--vscode-disabledForeground', '#888');
+  // plotly renders a small HTML subset in its labels (<b>, <a href>…): strip angle brackets from
+  // anything that came from the user's files, and join lines with our own <br> only.
+  const plain = (text: string): string => text.replace(/[<>&]/g, '');
+  const safeHover = report.variants.map((v) =>
+    [plain(v.id) + (v.isBaseline ? ' (baseline)' : ''), ...METRICS.map((m) => [m, m.value(v)] as const).filter(([, val]) => val !== undefined && Number.isFinite(val)).map(([m, val]) => `${m.label}: ${formatNumber(val, 4)}${m.unit ? ' ' + m.unit : ''}`)].join('<br>'),
+  );
+  const traces = [
+    {
+      type: 'scatter',
+      mode: 'lines',
+      name: 'Pareto frontier',
+      x: frontier.map((p) => p.x),
+      y: frontier.map((p) => p.y),
+      line: { color: accent, dash: 'dot' },
+      hoverinfo: 'skip',
+    },
+    {
+      type: 'scatter',
+      mode: 'markers+text',
+      name: 'variants',
+      x: points.map((p) => p.x),
+      y: points.map((p) => p.y),
+      text: report.variants.map((v) => plain(v.id)),
+      textposition: 'top center',
+      hovertext: safeHover,
+      hoverinfo: 'text',
+      error_x: { type: 'data', array: report.variants.map((v) => x.se(v) ?? 0), visible: true, color: grey },
+      error_y: { type: 'data', array: report.variants.map((v) => y.se(v) ?? 0), visible: true, color: grey },
+      marker: {
+        size: report.variants.map((v) => (v.isBaseline ? 16 : 12)),
+        symbol: report.variants.map((v) => (v.isBaseline ? 'star' : 'circle')),
+        color: report.variants.map((v) => (onFrontier.has(v.id) ? accent : grey)),
+        opacity: report.variants.map((v) => (onFrontier.has(v.id) ? 1 : 0.45)),
+      },
+    },
+  ];
+  const layout = {
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    font: { color: fg, family: cssVar('--vscode-font-family', 'sans-serif') },
+    margin: { l: 60, r: 20, t: 20, b: 50 },
+    showlegend: false,
+    xaxis: { title: { text: `${x.label}${x.unit ? ` (${x.unit})` : ''} — ${x.higherIsBetter ? 'higher' : 'lower'} is better` }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
+    yaxis: { title: { text: `${y.label}${y.unit ? ` (${y.unit})` : ''} — ${y.higherIsBetter ? 'higher' : 'lower'} is better` }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
+    height: 360,
+  };
+  void Plotly.react(plotDiv, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud'] });
+}

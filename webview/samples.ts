@@ -1,0 +1,136 @@
+import { formatNumber } from '../src/shared/format';
+import { wordDiff } from '../src/shared/panel/wordDiff';
+import type { SampleRecord } from '../src/shared/report/schema';
+import { clear, custom, h } from './dom';
+import { post } from './vscodeApi';
+
+export type SampleFilter = 'all' | 'differs' | 'flagged' | 'annotated';
+
+export interface SampleView {
+  variantId: string;
+  filter: SampleFilter;
+  search: string;
+  selected?: string;
+}
+
+const ROW_HEIGHT = 26;
+
+/** One prompt as the list shows it: the chosen variant's sample and the baseline's. */
+interface Row {
+  key: string;
+  prompt: string;
+  sample: SampleRecord;
+  baseline: SampleRecord | undefined;
+}
+
+export function rowsFor(samples: readonly SampleRecord[], baselineId: string, view: SampleView): Row[] {
+  const baselineByKey = new Map(samples.filter((s) => s.variantId === baselineId).map((s) => [s.sampleKey, s]));
+  const needle = view.search.trim().toLowerCase();
+  return samples
+    .filter((s) => s.variantId === view.variantId)
+    .map((s) => ({ key: s.sampleKey, prompt: s.prompt, sample: s, baseline: baselineByKey.get(s.sampleKey) }))
+    .filter((r) => {
+      if (view.filter === 'differs' && r.sample.firstDivergence === null) return false;
+      // Flags and annotations arrive with the annotations feature; until then nothing matches them.
+      if (view.filter === 'flagged' || view.filter === 'annotated') return false;
+      return !needle || r.prompt.toLowerCase().includes(needle) || r.sample.output.toLowerCase().includes(needle);
+    })
+    .sort((a, b) => a.sample.promptIndex - b.sample.promptIndex);
+}
+
+/**
+ * Filters, a virtualised list of prompts (only the visible rows exist in the DOM, so 500+ samples
+ * paint at once), and the selected sample's side-by-side view.
+ */
+export function renderSamples(container: HTMLElement, samples: readonly SampleRecord[], baselineId: string, variantIds: string[], view: SampleView, onView: (v: SampleView) => void, onSelect: (v: SampleView) => void): void {
+  clear(container);
+  const variants = variantIds.filter((id) => id !== baselineId);
+  if (samples.length === 0) {
+    container.append(h('p', { class: 'empty' }, 'No generations in this run.'));
+    return;
+  }
+  if (!variants.includes(view.variantId)) view = { ...view, variantId: variants[0] ?? baselineId };
+  const rows = rowsFor(samples, baselineId, view);
+  const options = (values: Array<[string, string]>, current: string): HTMLElement[] => values.map(([value, label]) => custom('vscode-option', { attrs: { value, ...(value === current ? { selected: '' } : {}) } }, label));
+  container.append(
+    h('div', { class: 'toolbar' },
+      h('label', {}, 'variant ', custom('vscode-single-select', { attrs: { id: 'sample-variant' }, on: { change: (e) => onView({ ...view, variantId: (e.target as HTMLSelectElement).value }) } }, ...options(variants.map((v) => [v, v]), view.variantId))),
+      h('label', {}, 'show ', custom('vscode-single-select', { attrs: { id: 'sample-filter' }, on: { change: (e) => onView({ ...view, filter: (e.target as HTMLSelectElement).value as SampleFilter }) } }, ...options([['all', 'all'], ['differs', 'differs from baseline'], ['flagged', 'flagged'], ['annotated', 'annotated']], view.filter))),
+      custom('vscode-textfield', { attrs: { id: 'sample-search', placeholder: 'Search prompts and outputs', value: view.search }, on: { change: (e) => onView({ ...view, search: (e.target as HTMLInputElement).value }) } }),
+      h('span', { class: 'count', attrs: { id: 'sample-count' } }, `${rows.length} sample${rows.length === 1 ? '' : 's'}`),
+    ),
+  );
+  const list = h('div', { class: 'sample-list', attrs: { id: 'sample-list', role: 'listbox', tabindex: '0' } });
+  const spacer = h('div', { class: 'spacer' });
+  spacer.style.height = `${rows.length * ROW_HEIGHT}px`;
+  list.append(spacer);
+  const detail = h('div', { class: 'sample-detail', attrs: { id: 'sample-detail' } });
+  container.append(h('div', { class: 'samples-split' }, list, detail));
+
+  let selected = rows.find((r) => r.key === view.selected) ?? rows[0];
+  const drawRows = (): void => {
+    const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - 5);
+    const last = Math.min(rows.length, Math.ceil((list.scrollTop + (list.clientHeight || 400)) / ROW_HEIGHT) + 5);
+    for (const old of Array.from(list.querySelectorAll('.sample-row'))) old.remove();
+    for (let i = first; i < last; i++) {
+      const r = rows[i]!;
+      const row = h('div', {
+        class: `sample-row${r === selected ? ' selected' : ''}${r.sample.firstDivergence !== null ? ' differs' : ''}`,
+        attrs: { role: 'option', 'data-sample': r.key, 'aria-selected': String(r === selected) },
+        on: { click: () => select(r) },
+      }, h('span', { class: 'marker' }, r.sample.firstDivergence !== null ? '≠' : '='), ` ${r.prompt}`);
+      row.style.top = `${i * ROW_HEIGHT}px`;
+      list.append(row);
+    }
+  };
+  // Selecting only redraws the rows and the detail, so the list keeps its scroll position.
+  const select = (r: Row): void => {
+    selected = r;
+    view = { ...view, selected: r.key };
+    drawRows();
+    clear(detail);
+    renderDetail(detail, r, baselineId);
+    onSelect({ ...view });
+  };
+  list.addEventListener('scroll', () => drawRows(), { passive: true });
+  drawRows();
+  if (selected) renderDetail(detail, selected, baselineId);
+}
+
+/** Side by side: baseline output, variant output with a word diff, and the token divergence overlay. */
+function renderDetail(container: HTMLElement, row: Row, baselineId: string): void {
+  const { sample, baseline } = row;
+  const parts = wordDiff(baseline?.output ?? '', sample.output);
+  const side = (kind: 'removed' | 'added'): HTMLElement =>
+    h('div', { class: 'output', attrs: { 'data-side': kind === 'removed' ? 'baseline' : 'variant' } }, ...parts.filter((p) => p.kind === 'same' || p.kind === kind).map((p) => (p.kind === 'same' ? h('span', {}, p.text) : h(kind === 'removed' ? 'del' : 'ins', {}, p.text))));
+  container.append(
+    h('div', { class: 'detail-header' },
+      h('div', { class: 'prompt', attrs: { id: 'sample-prompt' } }, row.prompt),
+      custom('vscode-button', { attrs: { id: 'open-diff' }, on: { click: () => post({ type: 'open-diff', sampleKey: sample.sampleKey, variantId: sample.variantId }) } }, 'Open in Diff Editor'),
+    ),
+    h('div', { class: 'side-by-side' },
+      h('section', {}, h('h4', {}, `${baselineId} (baseline)`), side('removed')),
+      h('section', {}, h('h4', {}, sample.variantId), side('added')),
+    ),
+    h('h4', {}, 'Token divergence ', h('span', { class: 'hint' }, 'each variant token shaded by KL(base ‖ variant) at that step, teacher-forced; hover for Δp')),
+    tokenOverlay(sample),
+    h('p', { class: 'meta' }, `${sample.tokenIds.length} tokens · stopped by ${sample.stoppedBy} · ${sample.firstDivergence === null ? 'same greedy path as the baseline' : `first divergent token #${sample.firstDivergence}`}`),
+  );
+}
+
+/** Token spans shaded by KLD (saturating at 1 nat), with KLD and Δp in the tooltip. */
+export function tokenOverlay(sample: SampleRecord): HTMLElement {
+  const overlay = h('div', { class: 'token-overlay', attrs: { id: 'token-overlay' } });
+  sample.tokenTexts.forEach((text, i) => {
+    const kld = sample.kld[i] ?? 0;
+    const dp = sample.deltaP[i] ?? 0;
+    const span = h('span', {
+      class: `token${i === sample.firstDivergence ? ' first-divergence' : ''}`,
+      title: `token #${i} · KLD ${formatNumber(kld, 3)} nats · Δp ${formatNumber(dp * 100, 3)}%${i === sample.firstDivergence ? ' · first divergence from the baseline' : ''}`,
+      attrs: { 'data-kld': String(kld) },
+    }, text);
+    span.style.setProperty('--kld', String(Math.min(1, kld)));
+    overlay.append(span);
+  });
+  return overlay;
+}

@@ -1,0 +1,80 @@
+import { formatNumber, formatPercent, formatSigned } from '../src/shared/format';
+import { isSignificant, independentSe } from '../src/shared/panel/significance';
+import { METRICS, MetricDefinition } from '../src/shared/panel/metricsCatalog';
+import type { RunReport, VariantSummary } from '../src/shared/report/schema';
+import { clear, h } from './dom';
+
+export interface TableSort {
+  column: string;
+  descending: boolean;
+}
+
+const PAIRED_WITH_BASELINE = new Set(['kld', 'sameTop', 'rmsDp']);
+
+/** Paired metrics compare on the same tokens: their delta's se is the paired one the engine computed. */
+function deltaWithSe(metric: MetricDefinition, v: VariantSummary, base: VariantSummary): { delta: number; se: number } | undefined {
+  const value = metric.value(v);
+  const baseValue = metric.value(base);
+  if (value === undefined || baseValue === undefined) return undefined;
+  if (metric.id === 'ppl' && v.deltaPerplexity) return { delta: v.deltaPerplexity.value, se: v.deltaPerplexity.se };
+  return { delta: value - baseValue, se: independentSe(metric.se(v) ?? NaN, metric.se(base) ?? NaN) };
+}
+
+function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary | undefined): HTMLTableCellElement {
+  const value = metric.value(v);
+  const se = metric.se(v);
+  const td = h('td', { class: 'num', attrs: { 'data-metric': metric.id } });
+  if (value === undefined || !Number.isFinite(value)) {
+    td.textContent = '—';
+    return td;
+  }
+  const main = h('span', { class: 'value' }, formatNumber(value, 4));
+  td.append(main);
+  if (se !== undefined && Number.isFinite(se) && se > 0) td.append(h('span', { class: 'se' }, ` ± ${formatNumber(se, 2)}`));
+  // KLD, Same top and RMS Δp already measure the difference from the baseline: no second delta.
+  if (base && !v.isBaseline && !PAIRED_WITH_BASELINE.has(metric.id)) {
+    const d = deltaWithSe(metric, v, base);
+    if (d) {
+      const significant = isSignificant(d.delta, d.se);
+      const relative = metric.value(base) ? d.delta / metric.value(base)! : NaN;
+      const better = metric.higherIsBetter ? d.delta > 0 : d.delta < 0;
+      const deltaText = metric.id === 'size' || metric.id === 'peakRss' || metric.axis === 'cost' ? formatPercent(relative, 0).replace(/^(?!-)/, '+') : formatSigned(d.delta, 3);
+      const delta = h('span', { class: `delta ${significant === false ? 'ns' : better ? 'better' : 'worse'}`, title: significant === false ? 'Not significant: |Δ| ≤ 1.96 · se(Δ)' : `Δ vs baseline ${formatSigned(d.delta, 4)}${Number.isFinite(d.se) ? ` ± ${formatNumber(d.se, 2)}` : ''}` }, ` ${deltaText}${significant === false ? ' n.s.' : ''}`);
+      td.append(h('br'), delta);
+    }
+  }
+  return td;
+}
+
+/** The comparison table: one row per variant, every metric with its uncertainty and delta vs baseline. */
+export function renderTable(container: HTMLElement, report: RunReport, sort: TableSort, onSort: (sort: TableSort) => void): void {
+  clear(container);
+  const base = report.variants.find((v) => v.isBaseline);
+  const metrics = METRICS.filter((m) => report.variants.some((v) => m.value(v) !== undefined));
+  const sorted = [...report.variants].sort((a, b) => {
+    if (!sort.column) return 0; // the report's order: baseline first, then by precision
+    if (sort.column === 'variant') return (sort.descending ? -1 : 1) * a.id.localeCompare(b.id);
+    const m = METRICS.find((x) => x.id === sort.column);
+    const va = m?.value(a) ?? NaN;
+    const vb = m?.value(b) ?? NaN;
+    const order = Number.isNaN(va) ? 1 : Number.isNaN(vb) ? -1 : va - vb;
+    return sort.descending ? -order : order;
+  });
+  const header = (id: string, label: string, unit: string): HTMLTableCellElement => {
+    const arrow = sort.column === id ? (sort.descending ? ' ▼' : ' ▲') : '';
+    return h('th', { attrs: { 'data-column': id, role: 'button', tabindex: '0', 'aria-sort': sort.column === id ? (sort.descending ? 'descending' : 'ascending') : 'none' }, on: { click: () => onSort({ column: id, descending: sort.column === id ? !sort.descending : false }) } }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null, arrow);
+  };
+  const table = h(
+    'table',
+    { class: 'comparison', attrs: { id: 'comparison-table' } },
+    h('thead', {}, h('tr', {}, header('variant', 'Variant', ''), ...metrics.map((m) => header(m.id, m.label, m.unit)))),
+    h(
+      'tbody',
+      {},
+      ...sorted.map((v) =>
+        h('tr', { attrs: { 'data-variant': v.id }, class: v.isBaseline ? 'baseline' : '' }, h('td', { class: 'variant' }, v.id, v.isBaseline ? h('span', { class: 'tag' }, ' baseline') : null, v.dtype !== v.id ? h('span', { class: 'dtype' }, ` ${v.dtype}`) : null), ...metrics.map((m) => cell(m, v, base))),
+      ),
+    ),
+  );
+  container.append(table, h('p', { class: 'legend' }, '± is one standard error. Deltas are vs the baseline; "n.s." marks a difference within 1.96 standard errors (paired for PPL, KLD, Same top and RMS Δp; independent for timings).'));
+}
