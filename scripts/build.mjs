@@ -67,14 +67,14 @@ copyFileSync(join(root, 'node_modules/plotly.js-dist-min/plotly.min.js'), join(r
 
 const benches = listTs('bench', '.ts');
 if (benches.length) {
-  jobs.push(build({ ...common, entryPoints: benches, outdir: 'dist/bench', outbase: 'bench' }));
+  jobs.push(build({ ...common, entryPoints: benches, outdir: 'dist/bench', outbase: 'bench', packages: 'external' }));
 }
 
 // Tests are bundled one file each so a test imports the same source the runtime bundles do.
 rmSync(join(root, 'dist-test'), { recursive: true, force: true });
-const tests = listTs('test', '.test.ts');
+const tests = [...listTs('test', '.test.ts'), ...listTs('test', '.e2e.ts')];
 if (tests.length) {
-  jobs.push(build({ ...common, entryPoints: tests, outdir: 'dist-test', outbase: 'test' }));
+  jobs.push(build({ ...common, entryPoints: tests, outdir: 'dist-test', outbase: 'test', packages: 'external' }));
 }
 
 await Promise.all(jobs);

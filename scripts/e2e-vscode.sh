@@ -27,7 +27,7 @@ set -euo pipefail
 E2E_HOME=${E2E_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/quantlens-e2e}
 E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
 EXT_DIR=${EXT_DIR:-$PWD}
-E2E_TESTS=${E2E_TESTS:-test/e2e}
+E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js}
 E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
 E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
 CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
@@ -113,8 +113,22 @@ JSON
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
+# The default workspace: a copy of the fixture model plus settings that keep runs short.
+prepare_workspace() {
+  [ "$E2E_WORKSPACE" = "$PWD/test-output/e2e-workspace" ] || return 0
+  [ -f fixtures/models/quantlens-tiny-llama/onnx/model.onnx ] || node dist/make-fixtures.js >/dev/null
+  rm -rf "$E2E_WORKSPACE"; mkdir -p "$E2E_WORKSPACE/.vscode"
+  cp -r fixtures/models/quantlens-tiny-llama "$E2E_WORKSPACE/"
+  cp examples/demo/corpus.txt examples/demo/prompts.txt "$E2E_WORKSPACE/"
+  cat > "$E2E_WORKSPACE/.vscode/settings.json" <<'JSON'
+{ "quantlens.contextLength": 128, "quantlens.maxNewTokens": 16, "quantlens.warmups": 1, "quantlens.repetitions": 2,
+  "quantlens.performance.promptTokens": 32, "quantlens.performance.outputTokens": 16 }
+JSON
+}
+
 cmd_start() {
   [ -e "$CS/lib/vscode/node_modules" ] || die "run install first"
+  prepare_workspace
   [ -d "$E2E_WORKSPACE" ] || die "no workspace folder $E2E_WORKSPACE"
   [ ! -f "$E2E_RUN/server.pid" ] || cmd_stop
   rm -rf "$E2E_RUN"

@@ -119,7 +119,8 @@ export class RunService implements vscode.Disposable {
     this.progressSinks.delete(record);
     this.finishedWaiters.get(record)?.();
     this.finishedWaiters.delete(record);
-    this.log.info(`Run ${record.status}: ${record.reportPath ?? record.runFolder ?? 'no run folder'}`);
+    // The worker already logged where a completed run's report is.
+    if (record.status !== 'completed') this.log.info(`Run ${record.status}: ${record.reportPath ?? record.runFolder ?? 'no run folder'}`);
     const name = record.modelFolder.split(/[\\/]/).pop();
     if (record.status === 'completed' || record.status === 'completed-with-errors') {
       const action = await (record.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage)(

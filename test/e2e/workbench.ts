@@ -1,0 +1,160 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, FrameLocator, Locator, Page } from 'playwright-core';
+
+/**
+ * Driving a real VS Code workbench (code-server) with playwright-core and Debian's Chromium:
+ * the selectors and waits that ../shared/e2e-vscode-recipe.md verified, with bounded retries.
+ */
+export const env = {
+  url: process.env.E2E_URL ?? '',
+  workspace: process.env.E2E_WORKSPACE ?? '',
+  artifacts: process.env.E2E_ARTIFACTS ?? 'test-output/e2e',
+  userData: process.env.E2E_USER_DATA_DIR ?? '',
+  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+};
+
+export const norm = (s: string): string => s.replace(/\u00a0/g, ' ');
+
+export class Workbench {
+  private constructor(readonly browser: Browser, readonly page: Page) {}
+
+  static async open(): Promise<Workbench> {
+    mkdirSync(env.artifacts, { recursive: true });
+    const browser = await chromium.launch({
+      executablePath: env.chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page.setDefaultTimeout(30_000);
+    const wb = new Workbench(browser, page);
+    await wb.load();
+    return wb;
+  }
+
+  async load(): Promise<void> {
+    await this.page.goto(`${env.url}/?folder=${encodeURIComponent(env.workspace)}`);
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  }
+
+  async shot(name: string): Promise<string> {
+    const path = join(env.artifacts, `${name}.png`);
+    await this.page.screenshot({ path }).catch(() => undefined);
+    return path;
+  }
+
+  async failIfDialog(): Promise<void> {
+    const dialogs = await this.page.locator('.monaco-dialog-box').allInnerTexts();
+    if (dialogs.length) throw new Error(`unexpected modal dialog: ${dialogs.join(' | ')}`);
+  }
+
+  /** F1, type the command title, run it; retries while contributions are still loading. */
+  async runCommand(title: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
+    for (let i = 0; i < 15; i++) {
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>' + title);
+      try {
+        await row.waitFor({ state: 'visible', timeout: 3000 });
+        await row.click();
+        return;
+      } catch {
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    throw new Error(`command not found in the palette: ${title}`);
+  }
+
+  /** Right-click an Explorer row and click a contributed item until `effect` shows. */
+  async explorerContextCommand(rowLabel: string, itemLabel: string, effect: Locator): Promise<void> {
+    const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${rowLabel}"]`);
+    const item = this.page.getByRole('menuitem', { name: itemLabel, exact: true });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      for (let i = 0; ; i++) {
+        await row.click({ button: 'right' });
+        try {
+          await item.waitFor({ timeout: 1000 });
+          break;
+        } catch {
+          await this.page.keyboard.press('Escape');
+        }
+        if (i >= 60) throw new Error(`menu item "${itemLabel}" never appeared`);
+      }
+      await item.click();
+      try {
+        await effect.waitFor({ timeout: 15_000 });
+        return;
+      } catch {
+        await this.shot(`context-menu-attempt${attempt}`);
+        await this.failIfDialog();
+      }
+    }
+    throw new Error(`"${itemLabel}" did not take effect`);
+  }
+
+  /** The open quick pick (its title contains `title`). */
+  quickPick(title: string): Locator {
+    return this.page.locator('.quick-input-widget').filter({ hasText: title });
+  }
+
+  async acceptQuickPick(title: string, rowText?: string): Promise<void> {
+    const widget = this.quickPick(title);
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    if (rowText) {
+      await widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: rowText }).first().click();
+    } else {
+      await this.page.keyboard.press('Enter');
+    }
+  }
+
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notification-toast').filter({ hasText: text });
+  }
+
+  /** The active webview's inner frame (outer pre/index.html > inner fake.html). */
+  webview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+  }
+
+  tab(text: string | RegExp): Locator {
+    return this.page.locator('.tab').filter({ hasText: text });
+  }
+
+  async close(): Promise<void> {
+    await this.shot('final');
+    await this.browser.close();
+  }
+}
+
+/** The QuantLens output channel's log file(s) the server writes, concatenated. */
+export function channelLog(): string {
+  const root = join(env.userData, 'logs');
+  if (!existsSync(root)) return '';
+  const texts: string[] = [];
+  for (const session of readdirSync(root)) {
+    for (const host of readdirSync(join(root, session)).filter((n) => n.startsWith('exthost'))) {
+      const file = join(root, session, host, 'quantlens.quantlens', 'QuantLens.log');
+      if (existsSync(file)) texts.push(readFileSync(file, 'utf8'));
+    }
+  }
+  return texts.join('\n');
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
