@@ -3,6 +3,7 @@ import type { DistributionSummary } from '../stats/summary';
 import type { KldReport } from '../stats/fidelity';
 import type { PerplexityReport } from '../stats/perplexity';
 import type { WindowScheme } from '../windows';
+import type { SampleFlag } from '../annotations/types';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -148,9 +149,16 @@ export interface SampleRecord {
   /** Per generated token, teacher-forced under the baseline: KL(base ‖ variant) and Q(x) − P(x). */
   kld: number[];
   deltaP: number[];
+  /**
+   * Per generated token, −ln P_base(token) teacher-forced: the baseline's surprise at this output
+   * (for the baseline's own samples, at its own output). Absent in runs made before it existed.
+   */
+  baselineNll?: number[];
   /** Index of the first generated token where the variant's greedy choice differs from the baseline's; null if none. */
   firstDivergence: number | null;
   stoppedBy: 'eos' | 'max-new-tokens';
+  /** Automatic failure flags against the baseline's sample of the same prompt (src/shared/annotations/flags.ts). */
+  flags?: SampleFlag[];
 }
 
 /** report.json: the summary every view reads. */
