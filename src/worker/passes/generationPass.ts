@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../shared/errors';
-import { compareTokenDistributions, logSumExp } from '../../shared/stats/tokenComparison';
+import { compareTokenDistributions, logSumExp, negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import type { GenerationUnitResult, SampleRecord } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
@@ -53,7 +53,9 @@ export async function runGenerationPass(
     }
     const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
     if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
-    const scored = base && base !== variant ? await scoreUnderBaseline(base, variant, promptIds, generated.tokens) : { kld: generated.tokens.map(() => 0), deltaP: generated.tokens.map(() => 0), firstDivergence: null };
+    const scored = base && base !== variant
+      ? await scoreUnderBaseline(base, variant, promptIds, generated.tokens)
+      : { kld: generated.tokens.map(() => 0), deltaP: generated.tokens.map(() => 0), firstDivergence: null, baselineNll: base === variant ? await selfNll(variant, promptIds, generated.tokens) : undefined };
     for (const k of scored.kld) {
       kldSum += k;
       kldCount++;
@@ -68,6 +70,7 @@ export async function runGenerationPass(
       tokenTexts: incrementalTokenTexts(tokenizer, generated.tokens),
       kld: scored.kld,
       deltaP: scored.deltaP,
+      baselineNll: scored.baselineNll,
       firstDivergence: scored.firstDivergence,
       stoppedBy: generated.stoppedBy === 'eos' ? 'eos' : 'max-new-tokens',
     });
@@ -86,11 +89,12 @@ export async function runGenerationPass(
   };
 }
 
-async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, promptIds: number[], generated: number[]): Promise<{ kld: number[]; deltaP: number[]; firstDivergence: number | null }> {
+async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, promptIds: number[], generated: number[]): Promise<{ kld: number[]; deltaP: number[]; firstDivergence: number | null; baselineNll: number[] }> {
   const kld: number[] = [];
   const deltaP: number[] = [];
+  const baselineNll: number[] = [];
   let firstDivergence: number | null = null;
-  if (generated.length === 0) return { kld, deltaP, firstDivergence };
+  if (generated.length === 0) return { kld, deltaP, firstDivergence, baselineNll };
   // The last generated token is never fed back, so the sequence stops one short of it.
   const sequence = [...promptIds, ...generated.slice(0, -1)];
   const baseLogits = await base.forward(sequence);
@@ -101,9 +105,17 @@ async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, pro
     const c = compareTokenDistributions(baseLogits, variantLogits, offset, V, token);
     kld.push(c.kld);
     deltaP.push(c.deltaP);
+    baselineNll.push(c.nllBase);
     if (firstDivergence === null && logSumExp(baseLogits, offset, V).argmax !== token) firstDivergence = j;
   });
-  return { kld, deltaP, firstDivergence };
+  return { kld, deltaP, firstDivergence, baselineNll };
+}
+
+/** −ln P(token) of a model's own generation, teacher-forced (the baseline's surprise at its own output). */
+async function selfNll(model: ModelBackend, promptIds: number[], generated: number[]): Promise<number[]> {
+  if (generated.length === 0) return [];
+  const logits = await model.forward([...promptIds, ...generated.slice(0, -1)]);
+  return generated.map((token, j) => negativeLogLikelihood(logits, (promptIds.length - 1 + j) * model.vocabSize, model.vocabSize, token).nll);
 }
 
 /** Text each token adds to the decoded output (byte-level tokens may split a character). */
