@@ -1,4 +1,5 @@
 import type { VariantSummary } from '../report/schema';
+import type { DistributionSummary } from '../stats/summary';
 
 /**
  * The quantities the table and the trade-off plot can show, as data: how to read one from a
@@ -17,14 +18,18 @@ export interface MetricDefinition {
   se(v: VariantSummary): number | undefined;
 }
 
-const ciSe = (ci: readonly [number, number] | undefined, n: number | undefined): number | undefined => (ci && n && n > 1 ? (ci[1] - ci[0]) / 3.92 : undefined);
+/**
+ * Standard error of a latency mean: std/√n. (The summary's ci95 uses Student t with n − 1 degrees
+ * of freedom, so its width over 2·1.96 would overstate the se — 6.5× with 2 repetitions.)
+ */
+const meanSe = (d: DistributionSummary | undefined): number | undefined => (d && d.n > 1 ? d.std / Math.sqrt(d.n) : undefined);
 
 export const METRICS: readonly MetricDefinition[] = [
   { id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 },
   { id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined },
-  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs.mean, se: (v) => ciSe(v.performance?.tpotMs.ci95, v.performance?.tpotMs.n) },
-  { id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => ciSe(v.performance?.ttftMs.ci95, v.performance?.ttftMs.n) },
-  { id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => ciSe(v.performance?.outputTokensPerSecond.ci95, v.performance?.outputTokensPerSecond.n) },
+  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs.mean, se: (v) => meanSe(v.performance?.tpotMs) },
+  { id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => meanSe(v.performance?.ttftMs) },
+  { id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => meanSe(v.performance?.outputTokensPerSecond) },
   { id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se },
   { id: 'kld', label: 'Mean KLD', unit: 'nats', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld?.kld.mean), se: (v) => (v.isBaseline ? 0 : v.kld?.kld.se) },
   { id: 'sameTop', label: 'Same top p', unit: '%', higherIsBetter: true, axis: 'fidelity', value: (v) => (v.isBaseline ? 100 : v.kld ? v.kld.sameTop.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.sameTop.se * 100 : undefined) },
