@@ -104,5 +104,5 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
     yaxis: { title: { text: `${y.label}${y.unit ? ` (${y.unit})` : ''} — ${y.higherIsBetter ? 'higher' : 'lower'} is better` }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
     height: 360,
   };
-  void Plotly.react(plotDiv, traces, layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud'] });
+  void Plotly.react(plotDiv, traces, layout, { displaylogo: false, responsive: true, showSendToCloud: false, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'sendChartToCloud'] });
 }
