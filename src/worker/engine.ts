@@ -5,6 +5,7 @@ import { buildReport } from '../shared/report/buildReport';
 import { RunCard, RunStatus, SCHEMA_VERSION, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
 import type { ModelVariant } from '../shared/modelTypes';
 import { listRunFolders, readRun, RUNS_SUBFOLDER } from '../node/runReader';
+import { BaselineSamples } from '../node/annotations/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
 import { OnnxDecoderBackend } from './backend/onnxBackend';
 import { collectEnvironment } from './environment';
@@ -64,6 +65,8 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
     io.send({ type: 'warning', message, variantId });
   });
 
+  const baselineSamples = new BaselineSamples(runFolder.path, prepared.baseline.id);
+
   let status: RunStatus = 'completed';
   try {
     for (const unit of units) {
@@ -82,7 +85,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
       };
       try {
-        const outcome = await runUnit(unit, prepared, models, io, progress);
+        const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples);
         if (outcome === null) {
           status = 'cancelled';
           break;
@@ -161,7 +164,7 @@ function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder:
 
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {
@@ -177,7 +180,8 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
       const base = await models.get(prepared.baseline.id);
       const variant = unit.variantId === prepared.baseline.id ? base : await models.get(unit.variantId);
       const outcome = await runGenerationPass(variant, base, prepared.tokenizer, prepared.prompts!, { maxNewTokens: prepared.spec.generation.maxNewTokens, contextLength: prepared.spec.windows.contextLength }, progress, stop);
-      return outcome && { result: outcome.result, samples: outcome.samples };
+      // Automatic failure flags (repetition, gibberish, early stop…) against the baseline's sample of each prompt.
+      return outcome && { result: outcome.result, samples: baselineSamples.flag(outcome.samples) };
     }
     case 'performance': {
       progress(0, 1);
