@@ -62,7 +62,15 @@ export function renderTable(container: HTMLElement, report: RunReport, sort: Tab
   });
   const header = (id: string, label: string, unit: string): HTMLTableCellElement => {
     const arrow = sort.column === id ? (sort.descending ? ' ▼' : ' ▲') : '';
-    return h('th', { attrs: { 'data-column': id, role: 'button', tabindex: '0', 'aria-sort': sort.column === id ? (sort.descending ? 'descending' : 'ascending') : 'none' }, on: { click: () => onSort({ column: id, descending: sort.column === id ? !sort.descending : false }) } }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null, arrow);
+    const toggle = (): void => onSort({ column: id, descending: sort.column === id ? !sort.descending : false });
+    const onKey = (e: Event): void => {
+      if ((e as KeyboardEvent).key !== 'Enter' && (e as KeyboardEvent).key !== ' ') return;
+      e.preventDefault();
+      toggle();
+      // The table was rebuilt: keep the keyboard on the same header.
+      container.querySelector<HTMLElement>(`th[data-column="${CSS.escape(id)}"]`)?.focus();
+    };
+    return h('th', { attrs: { 'data-column': id, role: 'button', tabindex: '0', 'aria-sort': sort.column === id ? (sort.descending ? 'descending' : 'ascending') : 'none' }, on: { click: toggle, keydown: onKey } }, label, unit ? h('span', { class: 'unit' }, ` (${unit})`) : null, arrow);
   };
   const table = h(
     'table',
