@@ -58,7 +58,16 @@ cmd_install() {
   done
   if ((${#missing[@]})); then
     log "apt-get install ${missing[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+      if [ ! -x "$CHROMIUM_PATH" ]; then
+        # The one case where the suite may skip: no browser can be had on this machine. Say so loudly.
+        printf '\n%s\n%s\n%s\n\n' '################################################################' \
+          "## E2E SKIPPED: Chromium could not be installed (apt-get failed) and $CHROMIUM_PATH is missing." \
+          '################################################################' >&2
+        exit 0
+      fi
+      die "apt-get could not install ${missing[*]}"
+    fi
   fi
 
   if [ ! -x "$N24/bin/node" ]; then
@@ -139,7 +148,10 @@ cmd_start() {
   id=$(node -p 'const p=require(process.argv[1]+"/package.json"); p.publisher+"."+p.name+"-"+p.version' "$EXT_DIR")
   case "$E2E_EXT_MODE" in
     vsix)
-      (cd "$EXT_DIR" && "$TOOLS/.bin/vsce" package --no-dependencies -o "$E2E_RUN/extension.vsix" >/dev/null)
+      # The real per-platform VSIX, runtime packages included (npm run package).
+      (cd "$EXT_DIR" && node scripts/package.mjs >"$E2E_RUN/package.log" 2>&1) || { cat "$E2E_RUN/package.log" >&2; die "packaging failed"; }
+      tail -n 2 "$E2E_RUN/package.log" >&2
+      cp "$EXT_DIR/dist-vsix/quantlens-linux-x64.vsix" "$E2E_RUN/extension.vsix"
       cs_node --user-data-dir "$E2E_RUN/user-data" --extensions-dir "$E2E_RUN/extensions" \
         --install-extension "$E2E_RUN/extension.vsix" >"$E2E_RUN/install-extension.log" 2>&1 \
         || { cat "$E2E_RUN/install-extension.log" >&2; die "extension install failed"; } ;;
@@ -219,6 +231,14 @@ case "${1:-all}" in
     trap cmd_stop EXIT
     trap 'exit 130' INT TERM   # run the EXIT trap on Ctrl-C / CI cancellation too
     cmd_start
-    cmd_test ;;
+    # One retry on a fresh server and profile: a real workbench has timing flukes (the shared
+    # recipe saw 1 in 27); both attempts' output stays in the log.
+    if ! cmd_test; then
+      log "E2E attempt 1 failed; retrying once on a fresh code-server (artifacts of attempt 1 in $E2E_RUN.attempt1)"
+      cmd_stop
+      rm -rf "$E2E_RUN.attempt1"; cp -r "$E2E_RUN" "$E2E_RUN.attempt1" 2>/dev/null || true
+      cmd_start
+      cmd_test
+    fi ;;
   *) die "usage: $0 install|start|test|stop|all" ;;
 esac

@@ -108,6 +108,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
   progress.interrupt();
 
   if (outcome.crashed) {
+    // (the worker's stderr lines were already printed as they came)
     console.error(`The evaluation worker stopped unexpectedly (${outcome.signal ?? `exit code ${outcome.exitCode}`}).${outcome.runFolder ? ` Partial results are in ${outcome.runFolder}; re-run with --resume to finish.` : ''}`);
     return EXIT.failed;
   }

@@ -30,7 +30,7 @@ export class RunService implements vscode.Disposable {
         new WorkerClient(start, {
           workerScript: vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'worker.js').fsPath,
           onMessage,
-          onStderr: (line) => this.log.debug(`[worker] ${line}`),
+          onStderr: (line) => this.log.warn(`[worker stderr] ${line}`),
         }),
       {
         onMessage: (record, message) => this.onMessage(record, message),

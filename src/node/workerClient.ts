@@ -11,6 +11,8 @@ export interface WorkerOutcome {
   /** The last fatal error the worker reported, if any. */
   fatalError: ErrorMessage | null;
   runFolder: string | null;
+  /** The last lines the worker printed to stderr: what a crash said before it died. */
+  stderrTail: string[];
 }
 
 export interface WorkerClientOptions {
@@ -52,19 +54,26 @@ export class WorkerClient {
       if (message.type === 'error' && message.fatal) fatalError = message;
       options.onMessage?.(message);
     });
-    let stderrTail = '';
+    let partialLine = '';
+    const recent: string[] = [];
+    const onLine = (line: string): void => {
+      if (!line.trim()) return;
+      recent.push(line);
+      if (recent.length > 8) recent.shift();
+      options.onStderr?.(line);
+    };
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (stderrTail + chunk).split('\n');
-      stderrTail = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) options.onStderr?.(line);
+      const lines = (partialLine + chunk).split('\n');
+      partialLine = lines.pop() ?? '';
+      for (const line of lines) onLine(line);
     });
     this.outcome = new Promise((resolve) => {
       this.child.on('exit', (exitCode, signal) => {
         if (this.killTimer) clearTimeout(this.killTimer);
-        if (stderrTail.trim()) options.onStderr?.(stderrTail);
-        resolve({ done, crashed: done === null, exitCode, signal, fatalError, runFolder: done?.runFolder ?? this.runFolder });
+        onLine(partialLine);
+        resolve({ done, crashed: done === null, exitCode, signal, fatalError, runFolder: done?.runFolder ?? this.runFolder, stderrTail: recent });
       });
-      this.child.on('error', () => resolve({ done: null, crashed: true, exitCode: null, signal: null, fatalError, runFolder: this.runFolder }));
+      this.child.on('error', (error) => resolve({ done: null, crashed: true, exitCode: null, signal: null, fatalError, runFolder: this.runFolder, stderrTail: [...recent, error.message] }));
     });
     this.child.send(start);
   }

@@ -17,10 +17,10 @@ class FakeWorker implements WorkerHandle {
   }
   finish(status: 'completed' | 'cancelled' | 'failed'): void {
     this.emit({ type: 'done', status, runFolder: '/runs/r1', reportPath: '/runs/r1/report.json' });
-    this.resolveOutcome({ done: { type: 'done', status, runFolder: '/runs/r1', reportPath: '/runs/r1/report.json' }, crashed: false, exitCode: 0, signal: null, fatalError: null, runFolder: '/runs/r1' });
+    this.resolveOutcome({ done: { type: 'done', status, runFolder: '/runs/r1', reportPath: '/runs/r1/report.json' }, crashed: false, exitCode: 0, signal: null, fatalError: null, runFolder: '/runs/r1', stderrTail: [] });
   }
-  crash(): void {
-    this.resolveOutcome({ done: null, crashed: true, exitCode: null, signal: 'SIGKILL', fatalError: null, runFolder: '/runs/r1' });
+  crash(stderrTail: string[] = []): void {
+    this.resolveOutcome({ done: null, crashed: true, exitCode: null, signal: 'SIGKILL', fatalError: null, runFolder: '/runs/r1', stderrTail });
   }
 }
 
@@ -128,6 +128,14 @@ test('a worker that dies on its own is reported as crashed with a Resume hint wh
   assert.match(record.failure!, /stopped unexpectedly \(SIGKILL\).*Resume/);
   assert.equal(finished.length, 1);
   assert.equal(coordinator.isRunning('/m/a'), false, 'the folder is free again');
+});
+
+test('a crash names the error the worker printed last (e.g. a module that failed to load)', async () => {
+  const { coordinator, workers } = setup();
+  const record = (coordinator.request(startFor('/m/a')) as { record: RunRecord }).record;
+  workers[0]!.crash(['some progress', 'Error: Cannot find module onnxruntime-common', '    at Module._load']);
+  await settle();
+  assert.match(record.failure!, /unexpectedly \(SIGKILL\): Error: Cannot find module onnxruntime-common\./);
 });
 
 test('a fatal worker error is kept as the run failure', async () => {

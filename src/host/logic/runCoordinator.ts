@@ -120,7 +120,9 @@ export class RunCoordinator {
       record.status = 'cancelled';
     } else {
       record.status = 'crashed';
-      record.failure = `The evaluation worker stopped unexpectedly (${outcome.signal ?? `exit code ${outcome.exitCode}`}).${record.runFolder ? ' Completed units are on disk; Resume finishes the run.' : ''}`;
+      // The last error-looking line the worker printed says what went wrong (a missing module, OOM).
+      const cause = [...outcome.stderrTail].reverse().find((l) => /error|fatal|killed|memory/i.test(l));
+      record.failure = `The evaluation worker stopped unexpectedly (${outcome.signal ?? `exit code ${outcome.exitCode}`})${cause ? `: ${cause.trim().slice(0, 300)}` : ''}.${record.runFolder ? ' Completed units are on disk; Resume finishes the run.' : ''}`;
     }
     this.active.delete(record.modelFolder);
     this.events.onChange?.(record);

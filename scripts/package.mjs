@@ -1,0 +1,52 @@
+// npm run package [-- --target <vsce target>]: one VSIX per platform (vsce package --target).
+// The committed .vscodeignore is the linux-x64 allowlist; for another target its native entries
+// (onnxruntime-node's binaries, sharp's platform packages) are rewritten to that target's.
+// Targets: linux-x64, linux-arm64, darwin-arm64, darwin-x64, win32-x64, win32-arm64 — each must be
+// packaged on a machine whose node_modules holds that platform's sharp packages (npm installs only
+// the current platform's optional dependencies).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const target = args[args.indexOf('--target') + 1] && args.includes('--target') ? args[args.indexOf('--target') + 1] : `${process.platform}-${process.arch}`;
+const [platform, arch] = target.split('-');
+const GOAL_BYTES = 40 * 1024 * 1024;
+
+const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8')
+  .replaceAll('bin/napi-v6/linux/x64/', `bin/napi-v6/${platform}/${arch}/`)
+  .replaceAll('@img/sharp-linux-x64/', `@img/sharp-${platform}-${arch}/`)
+  .replaceAll('@img/sharp-libvips-linux-x64/', `@img/sharp-libvips-${platform}-${arch}/`);
+mkdirSync(join(root, 'dist-vsix'), { recursive: true });
+const ignoreFile = join(root, 'dist-vsix', `.vscodeignore-${target}`);
+writeFileSync(ignoreFile, ignore);
+const out = join(root, 'dist-vsix', `quantlens-${target}.vsix`);
+const vsce = join(root, 'node_modules', '.bin', 'vsce');
+execFileSync(vsce, ['package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '-o', out], { cwd: root, stdio: 'inherit' });
+const listing = execFileSync(vsce, ['ls', '--ignoreFile', ignoreFile], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+const bytes = statSync(out).size;
+const forbidden = listing.filter((f) => /onnxruntime-web|^src\/|^test\/|fixtures|\.map$|\.d\.ts$/.test(f));
+console.log(`VSIX ${out}`);
+console.log(`size ${(bytes / 2 ** 20).toFixed(1)} MiB (goal < ${GOAL_BYTES / 2 ** 20} MiB), ${listing.length} files`);
+if (forbidden.length) {
+  console.error(`forbidden files in the package:\n${forbidden.join('\n')}`);
+  process.exitCode = 1;
+}
+// Smoke check: unpack the VSIX and load what the worker loads, from inside it, on this platform.
+if (target === `${process.platform}-${process.arch}`) {
+  const unpacked = join(root, 'dist-vsix', `unpacked-${target}`);
+  execFileSync('python3', ['-c', 'import shutil,sys,zipfile; shutil.rmtree(sys.argv[2], True); zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])', out, unpacked]);
+  const ext = join(unpacked, 'extension');
+  const probe = `const ort = require(${JSON.stringify(join(ext, 'node_modules/onnxruntime-node'))}); require(${JSON.stringify(join(ext, 'node_modules/@huggingface/transformers'))}); console.log('runtime packages load from the VSIX: onnxruntime-node ' + ort.env.versions.node);`;
+  try {
+    console.log(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim());
+  } catch (error) {
+    console.error(`the VSIX's runtime packages do not load: ${error.stderr ?? error.message}`);
+    process.exitCode = 1;
+  }
+}
+if (bytes > GOAL_BYTES) {
+  console.error('the VSIX is over the size goal');
+  process.exitCode = 1;
+}
