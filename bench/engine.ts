@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const folder = await inspectModelFolder(modelFolder);
   const baseline = folder.variants.find((v) => v.id === folder.baselineId)!;
   const variant = folder.variants.find((v) => v.dtype === 'q4') ?? folder.variants.find((v) => v.id !== baseline.id)!;
-  const threads = { intraOp: cpus().length, interOp: 1 };
+  const threads = { intraOp: Number(process.env.QL_BENCH_THREADS ?? cpus().length), interOp: 1 };
   const sessionOptions: ort.InferenceSession.SessionOptions = { intraOpNumThreads: threads.intraOp, interOpNumThreads: threads.interOp, graphOptimizationLevel: 'all', executionProviders: ['cpu'] };
   const tokenizer = await loadTokenizer(modelFolder, undefined);
   const load = (v: typeof baseline): Promise<OnnxDecoderBackend> => OnnxDecoderBackend.load({ modelFolder, variant: v, executionProvider: 'cpu', threads, eosTokenIds: [] });

@@ -16,30 +16,15 @@ export interface TokenComparison {
   sameTop: boolean;
 }
 
-/** ln Σ exp(row) and the argmax, in one pass for the max and one for the sum. */
-export function logSumExp(row: ArrayLike<number>, offset: number, length: number): { lse: number; argmax: number } {
-  let max = -Infinity;
-  let argmax = 0;
-  for (let i = 0; i < length; i++) {
-    const v = row[offset + i]!;
-    if (v > max) {
-      max = v;
-      argmax = i;
-    }
-  }
-  let sum = 0;
-  for (let i = 0; i < length; i++) sum += Math.exp(row[offset + i]! - max);
-  return { lse: max + Math.log(sum), argmax };
-}
-
 /** Scratch for the two distributions' exp(x − max), reused across calls (no allocation per token). */
 let scratchP = new Float64Array(0);
 let scratchQ = new Float64Array(0);
 
 /**
- * Fills `out` with exp(row − max) and returns ln Σ exp(row) and the argmax. One exp per entry.
+ * ln Σ exp(row) and the argmax: one pass for the max, one for the sum. With `out`, also keeps each
+ * exp(row − max) so a caller can form probabilities without a second exp per entry.
  */
-function expAndLogSumExp(row: ArrayLike<number>, offset: number, length: number, out: Float64Array): { lse: number; argmax: number; max: number } {
+export function logSumExp(row: ArrayLike<number>, offset: number, length: number, out?: Float64Array): { lse: number; argmax: number; max: number } {
   let max = -Infinity;
   let argmax = 0;
   for (let i = 0; i < length; i++) {
@@ -50,7 +35,8 @@ function expAndLogSumExp(row: ArrayLike<number>, offset: number, length: number,
     }
   }
   let sum = 0;
-  for (let i = 0; i < length; i++) sum += out[i] = Math.exp(row[offset + i]! - max);
+  if (out) for (let i = 0; i < length; i++) sum += out[i] = Math.exp(row[offset + i]! - max);
+  else for (let i = 0; i < length; i++) sum += Math.exp(row[offset + i]! - max);
   return { lse: max + Math.log(sum), argmax, max };
 }
 
@@ -73,8 +59,8 @@ export function compareTokenDistributions(
     scratchP = new Float64Array(vocab);
     scratchQ = new Float64Array(vocab);
   }
-  const p = expAndLogSumExp(base, offset, vocab, scratchP);
-  const q = expAndLogSumExp(variant, offset, vocab, scratchQ);
+  const p = logSumExp(base, offset, vocab, scratchP);
+  const q = logSumExp(variant, offset, vocab, scratchQ);
   const normP = Math.exp(p.max - p.lse);
   const normQ = Math.exp(q.max - q.lse);
   let forward = 0;
