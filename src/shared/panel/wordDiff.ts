@@ -8,11 +8,13 @@ export interface DiffPart {
 
 /**
  * Word-level diff of two outputs with jsdiff (whitespace kept, so both sides can be rebuilt
- * exactly). jsdiff gives up past `maxEditLength` edits and returns nothing; then the outputs are
- * shown as one removed and one added block, so a 10,000-character output never freezes the panel.
+ * exactly). jsdiff gives up past `maxEditLength` edits or after `timeoutMs`, and returns nothing;
+ * then the outputs are shown as one removed and one added block. The edit cap alone does not bound
+ * the time: two unrelated 10,000-character outputs took ~1.4 s to reach 2,000 edits, so the time
+ * limit is what keeps such a sample from freezing the panel.
  */
-export function wordDiff(before: string, after: string, maxEditLength = 2000): DiffPart[] {
-  const changes = diffWordsWithSpace(before, after, { maxEditLength });
+export function wordDiff(before: string, after: string, maxEditLength = 2000, timeoutMs = 100): DiffPart[] {
+  const changes = diffWordsWithSpace(before, after, { maxEditLength, timeout: timeoutMs });
   if (!changes) {
     return [
       ...(before ? [{ kind: 'removed' as const, text: before }] : []),
