@@ -8,6 +8,11 @@ export const USAGE = `Usage:
   quantlens eval <model-folder> [options]    evaluate every variant against the baseline
   quantlens discover <folder>                list model folders, variants and quantization signatures
   quantlens demo                             make the demo model if missing and evaluate it
+  quantlens score --metric NAME --input FILE.jsonl [--json] [--k K] [--stem] [--seed N] [--resamples N]
+                                             score outputs made elsewhere: one JSON object a line, e.g.
+                                             {"prediction": "…", "references": ["…"]} ({"n": N, "c": C} for pass@k);
+                                             metrics: bleu chrf chrf++ rouge1 rouge2 rougeL rougeLsum meteor
+                                             exact_match f1 pass@k acc acc_norm acc_bytes ece word_perplexity …
 
 eval options:
   --variants a,b,c        variant ids to evaluate (default: all)      --baseline ID    baseline variant

@@ -13,6 +13,7 @@ import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
 import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
 import { EvalArgs, parseEvalArgs, USAGE, UsageError } from './args';
 import { ProgressView } from './progressView';
+import { runScore } from './score';
 
 /** dist/cli.js sits one folder below the package root (repository and VSIX alike). */
 const PACKAGE_ROOT = resolve(__dirname, '..');
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return evaluate(parseEvalArgs(rest, DEFAULTS));
     case 'discover':
       return discover(rest[0] ?? '.');
+    case 'score':
+      return runScore(rest);
     case 'demo':
       return demo(rest);
     case undefined:
