@@ -256,8 +256,9 @@ function squadMetric(kind: 'exact_match' | 'f1'): Metric<'generation', number> {
 }
 
 function validateChoice(input: ChoiceInput): void {
-  const n = input.logLikelihoods?.length ?? 0;
-  if (n === 0) throw new MetricInputError('"logLikelihoods" must be a non-empty list of numbers');
+  const n = Array.isArray(input.logLikelihoods) ? input.logLikelihoods.length : 0;
+  if (n === 0 || input.logLikelihoods.some((ll) => typeof ll !== 'number')) throw new MetricInputError('"logLikelihoods" must be a non-empty list of numbers');
+  if (!Array.isArray(input.choices)) throw new MetricInputError('"choices" must be a list of strings');
   if (input.choices.length !== n) throw new MetricInputError(`${n} log-likelihoods but ${input.choices.length} choices`);
   const golds = typeof input.gold === 'number' ? [input.gold] : input.gold;
   if (!golds.length || golds.some((g) => !Number.isInteger(g) || g < 0 || g >= n)) {
