@@ -43,6 +43,7 @@ export function rowsFor(samples: readonly SampleRecord[], baselineId: string, vi
  * paint at once), and the selected sample's side-by-side view.
  */
 export function renderSamples(container: HTMLElement, samples: readonly SampleRecord[], baselineId: string, variantIds: string[], view: SampleView, onView: (v: SampleView) => void, onSelect: (v: SampleView) => void): void {
+  const previousScroll = container.querySelector('#sample-list')?.scrollTop;
   clear(container);
   const variants = variantIds.filter((id) => id !== baselineId);
   if (samples.length === 0) {
@@ -68,6 +69,9 @@ export function renderSamples(container: HTMLElement, samples: readonly SampleRe
   container.append(h('div', { class: 'samples-split' }, list, detail));
 
   let selected = rows.find((r) => r.key === view.selected) ?? rows[0];
+  // A re-render (live update, filter) keeps the list where it was; the first one (a restored
+  // panel) scrolls the selected sample into view.
+  list.scrollTop = previousScroll ?? Math.max(0, (selected ? rows.indexOf(selected) : 0) - 3) * ROW_HEIGHT;
   const drawRows = (): void => {
     const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - 5);
     const last = Math.min(rows.length, Math.ceil((list.scrollTop + (list.clientHeight || 400)) / ROW_HEIGHT) + 5);
