@@ -42,8 +42,19 @@ function resolve(options: ChrfOptions): ResolvedChrf {
 }
 
 function charNgrams(line: string, maxOrder: number, includeWhitespace: boolean): Array<Map<string, number>> {
-  const chars = codePoints(includeWhitespace ? line : pySplit(line).join(''));
-  return Array.from({ length: maxOrder }, (_, i) => countNgrams(chars, i + 1, ''));
+  const text = includeWhitespace ? line : pySplit(line).join('');
+  const chars = codePoints(text);
+  if (chars.length !== text.length) return Array.from({ length: maxOrder }, (_, i) => countNgrams(chars, i + 1, ''));
+  // No surrogate pairs: code points are UTF-16 units, and substrings are the n-grams.
+  return Array.from({ length: maxOrder }, (_, i) => {
+    const n = i + 1;
+    const counts = new Map<string, number>();
+    for (let j = 0; j + n <= text.length; j++) {
+      const key = text.substring(j, j + n);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  });
 }
 
 /** chrF++.py's primitive tokenization: one leading or trailing punctuation mark is split off a word. */

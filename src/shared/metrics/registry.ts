@@ -37,6 +37,27 @@ function meanAt(values: readonly number[], indices?: ArrayLike<number>): number 
   return sum / n;
 }
 
+/**
+ * Something derived from a statistics array, computed once per array: the bootstrap calls
+ * aggregate() a thousand times on the same array with different indices.
+ */
+function perStatsArray<S, T>(derive: (stats: readonly S[]) => T): (stats: readonly S[]) => T {
+  const cache = new WeakMap<readonly S[], T>();
+  return (stats) => {
+    let value = cache.get(stats);
+    if (value === undefined) {
+      value = derive(stats);
+      cache.set(stats, value);
+    }
+    return value;
+  };
+}
+
+/** One number per item, computed once per statistics array. */
+function memoColumn<S>(pick: (s: S) => number): (stats: readonly S[]) => number[] {
+  return perStatsArray((stats: readonly S[]) => stats.map(pick));
+}
+
 type MeanSpec<K extends InputKind> = Omit<Metric<K, number>, 'aggregate' | 'corpus' | 'score' | 'aggregation'> & {
   score(input: MetricInputs[K]): { value: number; details?: Record<string, number> };
 };
@@ -91,8 +112,9 @@ interface SegmentMetricSpec {
 
 /** sacreBLEU-style metrics: per-segment statistics, summed over the corpus, then scored (0–100). */
 function segmentMetric(spec: SegmentMetricSpec): Metric<'generation', SegmentStats> {
+  const rows = perStatsArray((stats: readonly SegmentStats[]) => stats.map((s) => s.counts));
   const at = (stats: readonly SegmentStats[], indices?: ArrayLike<number>): number =>
-    (indices ? indices.length : stats.length) === 0 ? NaN : spec.scoreOf(sumStatistics(stats.map((s) => s.counts), indices));
+    (indices ? indices.length : stats.length) === 0 ? NaN : spec.scoreOf(sumStatistics(rows(stats), indices));
   return {
     name: spec.name,
     title: spec.title,
@@ -180,8 +202,8 @@ function chrfMetric(wordOrder: 0 | 2): Metric<'generation', SegmentStats> {
 const ROUGE_TITLES: Record<RougeType, string> = { rouge1: 'ROUGE-1', rouge2: 'ROUGE-2', rougeL: 'ROUGE-L', rougeLsum: 'ROUGE-Lsum' };
 
 function rougeMetric(type: RougeType, stem: boolean): Metric<'generation', RougeScore> {
-  const fAt = (stats: readonly RougeScore[], indices?: ArrayLike<number>): number =>
-    meanAt(stats.map((s) => s.fmeasure), indices);
+  const fColumn = memoColumn((s: RougeScore) => s.fmeasure);
+  const fAt = (stats: readonly RougeScore[], indices?: ArrayLike<number>): number => meanAt(fColumn(stats), indices);
   return {
     name: stem ? `${type}_stem` : type,
     title: stem ? `${ROUGE_TITLES[type]} (stemmed)` : ROUGE_TITLES[type],
@@ -322,13 +344,10 @@ interface ConfidenceStats {
 }
 
 function eceMetric(): Metric<'confidence', ConfidenceStats> {
+  const probabilities = memoColumn((s: ConfidenceStats) => s.probability);
+  const correctness = memoColumn((s: ConfidenceStats) => s.correct);
   const at = (stats: readonly ConfidenceStats[], indices?: ArrayLike<number>): number =>
-    expectedCalibrationError(
-      stats.map((s) => s.probability),
-      stats.map((s) => s.correct),
-      10,
-      indices,
-    ).ece;
+    expectedCalibrationError(probabilities(stats), correctness(stats), 10, indices).ece;
   return {
     name: 'ece',
     title: 'ECE (10 equal-mass bins)',
