@@ -57,8 +57,9 @@ export function renderTable(container: HTMLElement, report: RunReport, sort: Tab
     const m = METRICS.find((x) => x.id === sort.column);
     const va = m?.value(a) ?? NaN;
     const vb = m?.value(b) ?? NaN;
-    const order = Number.isNaN(va) ? 1 : Number.isNaN(vb) ? -1 : va - vb;
-    return sort.descending ? -order : order;
+    // A variant with no value (its unit failed) stays last in either direction.
+    if (Number.isNaN(va) || Number.isNaN(vb)) return Number.isNaN(va) ? (Number.isNaN(vb) ? 0 : 1) : -1;
+    return sort.descending ? vb - va : va - vb;
   });
   const header = (id: string, label: string, unit: string): HTMLTableCellElement => {
     const arrow = sort.column === id ? (sort.descending ? ' ▼' : ' ▲') : '';
