@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { bootstrapInterval, bootstrapMean } from '../../src/shared/stats/bootstrap';
 import { binomialCdf, chiSquareSurvival, normalCdf, studentTCdf, studentTQuantile } from '../../src/shared/stats/distributions';
-import { evaluateGoal } from '../../src/shared/stats/gates';
+import { allowedDegradation, evaluateGoal } from '../../src/shared/stats/gates';
 import { countFlips, mcnemar, mcnemarFromCounts, pairedBootstrap, pairedTost } from '../../src/shared/stats/paired';
 import { SeededRandom } from '../../src/shared/stats/seededRandom';
 import { compareMetric, getMetric, scoreItems } from '../../src/shared/metrics/index';
@@ -144,6 +144,8 @@ test('gates: max-degradation and percent-max-degradation, mirrored for lower-is-
   const better = evaluateGoal({ metric: 'perplexity', maxDegradation: 0 }, 10, 9, false);
   assert.equal(better.pass, true);
   assert.equal(better.degradation, -1);
+  assert.match(evaluateGoal({ metric: 'acc', maxDegradation: 1, percentMaxDegradation: 1 }, 0.5, 0.5, true).reason!, /exactly one/);
+  near(allowedDegradation({ metric: 'ppl', percentMaxDegradation: 5 }, -20), 1, 1e-15, 'allowance uses |baseline|');
   const missing = evaluateGoal({ metric: 'acc', maxDegradation: 1 }, 0.5, NaN, true);
   assert.equal(missing.pass, false);
   assert.match(missing.reason!, /no variant value/);

@@ -99,6 +99,9 @@ test('generation and perplexity prompts: references, stop sequences, token budge
   assert.ok(first.prompt.endsWith('Question: How long ago did the Solar System form?\n\nAnswer:'));
   const texts = (await prepareTask(task('perplexity.quantlens.yaml'))).prompts as PerplexityPrompt[];
   assert.equal(texts[0]!.text, 'The river runs through the old town and under seven stone bridges before it reaches the sea.');
+  assert.deepEqual([texts[0]!.words, texts[0]!.bytes], [17, 92]);
+  // "Über … 雲の上はいつも晴れ。 Above …": bytes count UTF-8 (Ü 2, each CJK character 3).
+  assert.equal(texts[3]!.bytes, Buffer.byteLength(texts[3]!.text, 'utf8'));
 });
 
 test('use_chat_template: few-shot examples become turns through the tokenizer template; without one it is an error', async () => {

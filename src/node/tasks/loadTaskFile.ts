@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { Template } from '@huggingface/jinja';
 import { LineCounter, Node as YamlNode, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { InputError } from '../../shared/errors';
+import type { Goal } from '../../shared/stats/gates';
 import { InputKind } from '../../shared/metrics/types';
 import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
@@ -22,10 +23,8 @@ export interface TaskMetric {
   options: MetricOptions;
 }
 
-export interface TaskGoal {
-  metric: string;
-  maxDegradation?: number;
-  percentMaxDegradation?: number;
+export interface TaskGoal extends Goal {
+  /** TOST margin in metric units; when absent, use allowedDegradation(goal, baseline). */
   equivalenceMargin?: number;
 }
 

@@ -10,6 +10,8 @@
  */
 import { Template } from '@huggingface/jinja';
 import { InputError } from '../../shared/errors';
+import { utf8Length } from '../../shared/metrics/likelihood';
+import { pyRegexSplit } from '../../shared/metrics/pythonText';
 import { SeededRandom } from '../../shared/stats/seededRandom';
 import { getField } from '../datasets/fields';
 import { DatasetItem, GenerationItem, LoadedDataset, MultipleChoiceItem, loadDataset } from '../datasets/load';
@@ -58,6 +60,10 @@ export interface GenerationPrompt extends PromptBase {
 export interface PerplexityPrompt extends PromptBase {
   kind: 'perplexity';
   text: string;
+  /** lm-eval's word count for word_perplexity: len(re.split(r"\s+", text)). */
+  words: number;
+  /** UTF-8 bytes, for byte_perplexity and bits_per_byte. */
+  bytes: number;
 }
 
 export type TaskPrompt = MultipleChoicePrompt | GenerationPrompt | PerplexityPrompt;
@@ -180,7 +186,10 @@ export function renderPrompts(
 
   return items.map((item): TaskPrompt => {
     const base = { id: item.id, key: item.key, source: item.source };
-    if (item.kind === 'perplexity') return { kind: 'perplexity', ...base, fewshot: [], text: docText(item) };
+    if (item.kind === 'perplexity') {
+      const text = docText(item);
+      return { kind: 'perplexity', ...base, fewshot: [], text, words: pyRegexSplit(text).length, bytes: utf8Length(text) };
+    }
     const examples = pickFewshot(item);
     const fewshot = examples.map((e) => e.id);
     if (item.kind === 'multiple_choice') {

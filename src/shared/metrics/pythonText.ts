@@ -15,6 +15,11 @@ export function pySplit(text: string): string[] {
   return trimmed === '' ? [] : trimmed.split(WHITESPACE_RUN);
 }
 
+/** Python `re.split(r"\s+", text)`: like pySplit, but leading/trailing whitespace gives empty strings. */
+export function pyRegexSplit(text: string): string[] {
+  return text.split(WHITESPACE_RUN);
+}
+
 export function pyStrip(text: string): string {
   return text.replace(LEADING, '').replace(TRAILING, '');
 }

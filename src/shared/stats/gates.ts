@@ -7,9 +7,17 @@
  *   log-likelihood) still gets a threshold on the worse side.
  */
 
-export type Goal =
-  | { metric: string; maxDegradation: number; percentMaxDegradation?: undefined }
-  | { metric: string; percentMaxDegradation: number; maxDegradation?: undefined };
+/** Exactly one of maxDegradation and percentMaxDegradation (a goal with both or neither fails). */
+export interface Goal {
+  metric: string;
+  maxDegradation?: number;
+  percentMaxDegradation?: number;
+}
+
+/** The degradation a goal allows in metric units (v, or |baseline|·v/100): also the default TOST margin. */
+export function allowedDegradation(goal: Goal, baseline: number): number {
+  return goal.percentMaxDegradation !== undefined ? (Math.abs(baseline) * goal.percentMaxDegradation) / 100 : (goal.maxDegradation ?? NaN);
+}
 
 export interface GateVerdict {
   metric: string;
@@ -32,8 +40,8 @@ export interface GateVerdict {
 
 export function evaluateGoal(goal: Goal, baseline: number, variant: number, higherIsBetter: boolean): GateVerdict {
   const percent = goal.percentMaxDegradation !== undefined;
-  const limit = percent ? goal.percentMaxDegradation! : goal.maxDegradation!;
-  const allowance = percent ? (Math.abs(baseline) * limit) / 100 : limit;
+  const limit = percent ? goal.percentMaxDegradation! : (goal.maxDegradation ?? NaN);
+  const allowance = allowedDegradation(goal, baseline);
   const threshold = higherIsBetter ? baseline - allowance : baseline + allowance;
   const degradation = higherIsBetter ? baseline - variant : variant - baseline;
   const verdict: GateVerdict = {
@@ -48,7 +56,10 @@ export function evaluateGoal(goal: Goal, baseline: number, variant: number, high
     percentDegradation: baseline !== 0 ? (degradation / Math.abs(baseline)) * 100 : NaN,
     pass: higherIsBetter ? variant >= threshold : variant <= threshold,
   };
-  if (!Number.isFinite(baseline) || !Number.isFinite(variant)) {
+  if ((goal.maxDegradation === undefined) === (goal.percentMaxDegradation === undefined)) {
+    verdict.pass = false;
+    verdict.reason = 'a goal needs exactly one of max_degradation and percent_max_degradation';
+  } else if (!Number.isFinite(baseline) || !Number.isFinite(variant)) {
     verdict.pass = false;
     verdict.reason = `no ${Number.isFinite(baseline) ? 'variant' : 'baseline'} value for ${goal.metric}`;
   } else if (!(limit >= 0)) {
