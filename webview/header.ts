@@ -1,5 +1,7 @@
 import { formatBytes } from '../src/shared/format';
-import type { RunData } from '../src/shared/panelProtocol';
+import type { ExportFormat, RunData } from '../src/shared/panelProtocol';
+
+const EXPORT_BUTTONS: Array<[ExportFormat, string]> = [['markdown', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML'], ['json', 'JSON'], ['samples-jsonl', 'Samples JSONL'], ['samples-csv', 'Samples CSV']];
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
 
@@ -16,7 +18,7 @@ export function renderHeader(container: HTMLElement, data: RunData): void {
       h('span', { class: `status status-${data.status}`, attrs: { id: 'run-status' } }, data.status),
       h('span', { class: 'spacer' }),
       custom('vscode-button', { attrs: { secondary: '', id: 'open-run-card' }, on: { click: () => post({ type: 'open-run-card' }) } }, 'Run card'),
-      ...(['markdown', 'csv', 'html', 'json'] as const).map((format) => custom('vscode-button', { attrs: { secondary: '', id: `export-${format}` }, on: { click: () => post({ type: 'export', format }) } }, format === 'markdown' ? 'Markdown' : format.toUpperCase())),
+      ...EXPORT_BUTTONS.map(([format, label]) => custom('vscode-button', { attrs: { secondary: '', id: `export-${format}` }, on: { click: () => post({ type: 'export', format }) } }, label)),
     ),
     h('div', { class: 'facts' },
       fact('Baseline', card.spec.baselineId),

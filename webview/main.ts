@@ -6,6 +6,7 @@ import { isHostToPanel, PanelState, RunData } from '../src/shared/panelProtocol'
 import { byId, clear, h } from './dom';
 import { renderHeader } from './header';
 import { PlotChoice, renderPlot } from './plot';
+import { renderFailures } from './annotations';
 import { renderSamples, SampleView } from './samples';
 import { renderTable, TableSort } from './table';
 import { loadState, post, saveState } from './vscodeApi';
@@ -30,6 +31,7 @@ function render(): void {
     tableSection.append(h('p', { class: 'empty' }, 'The first results appear here as soon as a unit completes.'));
     clear(plotSection);
   }
+  renderFailures(byId('failures'), data.annotations);
   renderSampleSection();
 }
 
@@ -47,7 +49,7 @@ function onPlotChoice(next: PlotChoice): void {
 
 function renderSampleSection(): void {
   if (!data) return;
-  renderSamples(byId('samples'), data.samples, data.card.spec.baselineId, data.card.spec.variantIds, sampleView, (next) => {
+  renderSamples(byId('samples'), data, sampleView, (next) => {
     sampleView = next;
     persistSampleView();
     renderSampleSection();
@@ -65,7 +67,8 @@ window.addEventListener('message', (event: MessageEvent) => {
   const message: unknown = event.data;
   if (!isHostToPanel(message)) return;
   if (message.type === 'show-run') {
-    data = message.data;
+    // A run shown by an older host (or a test harness) may carry no annotations block.
+    data = { ...message.data, annotations: message.data.annotations ?? { modelFolder: '', annotations: [], dismissedFlags: [], taxonomy: [], summary: [] } };
     saveState({ runFolder: data.runFolder });
     render();
   } else {

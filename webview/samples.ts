@@ -1,6 +1,9 @@
+import { annotationsForSample, pendingFlags } from '../src/shared/annotations';
 import { formatNumber } from '../src/shared/format';
 import { wordDiff } from '../src/shared/panel/wordDiff';
+import type { AnnotationsData, RunData } from '../src/shared/panelProtocol';
 import type { SampleRecord } from '../src/shared/report/schema';
+import { renderSampleAnnotations } from './annotations';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
 
@@ -23,7 +26,15 @@ interface Row {
   baseline: SampleRecord | undefined;
 }
 
-export function rowsFor(samples: readonly SampleRecord[], baselineId: string, view: SampleView): Row[] {
+/** Whether a sample has annotations, or automatic flags still awaiting a decision. */
+function marks(sample: SampleRecord, annotations: AnnotationsData | undefined): { annotated: boolean; flagged: boolean } {
+  if (!annotations) return { annotated: false, flagged: false };
+  const ref = { modelFolder: annotations.modelFolder, variantId: sample.variantId, sampleKey: sample.sampleKey };
+  const file = { schemaVersion: '', annotations: annotations.annotations, dismissedFlags: annotations.dismissedFlags };
+  return { annotated: annotationsForSample(file, ref).length > 0, flagged: pendingFlags(sample, annotations.modelFolder, file).length > 0 };
+}
+
+export function rowsFor(samples: readonly SampleRecord[], baselineId: string, view: SampleView, annotations?: AnnotationsData): Row[] {
   const baselineByKey = new Map(samples.filter((s) => s.variantId === baselineId).map((s) => [s.sampleKey, s]));
   const needle = view.search.trim().toLowerCase();
   return samples
@@ -31,8 +42,8 @@ export function rowsFor(samples: readonly SampleRecord[], baselineId: string, vi
     .map((s) => ({ key: s.sampleKey, prompt: s.prompt, sample: s, baseline: baselineByKey.get(s.sampleKey) }))
     .filter((r) => {
       if (view.filter === 'differs' && r.sample.firstDivergence === null) return false;
-      // Flags and annotations arrive with the annotations feature; until then nothing matches them.
-      if (view.filter === 'flagged' || view.filter === 'annotated') return false;
+      if (view.filter === 'flagged' && !marks(r.sample, annotations).flagged) return false;
+      if (view.filter === 'annotated' && !marks(r.sample, annotations).annotated) return false;
       return !needle || r.prompt.toLowerCase().includes(needle) || r.sample.output.toLowerCase().includes(needle);
     })
     .sort((a, b) => a.sample.promptIndex - b.sample.promptIndex);
@@ -42,7 +53,10 @@ export function rowsFor(samples: readonly SampleRecord[], baselineId: string, vi
  * Filters, a virtualised list of prompts (only the visible rows exist in the DOM, so 500+ samples
  * paint at once), and the selected sample's side-by-side view.
  */
-export function renderSamples(container: HTMLElement, samples: readonly SampleRecord[], baselineId: string, variantIds: string[], view: SampleView, onView: (v: SampleView) => void, onSelect: (v: SampleView) => void): void {
+export function renderSamples(container: HTMLElement, data: RunData, view: SampleView, onView: (v: SampleView) => void, onSelect: (v: SampleView) => void): void {
+  const { samples, annotations } = data;
+  const baselineId = data.card.spec.baselineId;
+  const variantIds = data.card.spec.variantIds;
   const previousScroll = container.querySelector('#sample-list')?.scrollTop;
   clear(container);
   const variants = variantIds.filter((id) => id !== baselineId);
@@ -51,7 +65,7 @@ export function renderSamples(container: HTMLElement, samples: readonly SampleRe
     return;
   }
   if (!variants.includes(view.variantId)) view = { ...view, variantId: variants[0] ?? baselineId };
-  const rows = rowsFor(samples, baselineId, view);
+  const rows = rowsFor(samples, baselineId, view, annotations);
   const options = (values: Array<[string, string]>, current: string): HTMLElement[] => values.map(([value, label]) => custom('vscode-option', { attrs: { value, ...(value === current ? { selected: '' } : {}) } }, label));
   container.append(
     h('div', { class: 'toolbar' },
@@ -82,7 +96,7 @@ export function renderSamples(container: HTMLElement, samples: readonly SampleRe
         class: `sample-row${r === selected ? ' selected' : ''}${r.sample.firstDivergence !== null ? ' differs' : ''}`,
         attrs: { role: 'option', 'data-sample': r.key, 'aria-selected': String(r === selected) },
         on: { click: () => select(r) },
-      }, h('span', { class: 'marker' }, r.sample.firstDivergence !== null ? '≠' : '='), ` ${r.prompt}`);
+      }, h('span', { class: 'marker' }, r.sample.firstDivergence !== null ? '≠' : '='), marks(r.sample, annotations).annotated ? h('span', { class: 'badge annotated', title: 'annotated' }, '✎') : null, marks(r.sample, annotations).flagged ? h('span', { class: 'badge flagged', title: 'automatic flags awaiting a decision' }, '⚑') : null, ` ${r.prompt}`);
       row.style.top = `${i * ROW_HEIGHT}px`;
       list.append(row);
     }
@@ -93,16 +107,16 @@ export function renderSamples(container: HTMLElement, samples: readonly SampleRe
     view = { ...view, selected: r.key };
     drawRows();
     clear(detail);
-    renderDetail(detail, r, baselineId);
+    renderDetail(detail, r, baselineId, annotations);
     onSelect({ ...view });
   };
   list.addEventListener('scroll', () => drawRows(), { passive: true });
   drawRows();
-  if (selected) renderDetail(detail, selected, baselineId);
+  if (selected) renderDetail(detail, selected, baselineId, annotations);
 }
 
 /** Side by side: baseline output, variant output with a word diff, and the token divergence overlay. */
-function renderDetail(container: HTMLElement, row: Row, baselineId: string): void {
+function renderDetail(container: HTMLElement, row: Row, baselineId: string, annotations: AnnotationsData): void {
   const { sample, baseline } = row;
   const parts = wordDiff(baseline?.output ?? '', sample.output);
   const side = (kind: 'removed' | 'added'): HTMLElement =>
@@ -119,7 +133,18 @@ function renderDetail(container: HTMLElement, row: Row, baselineId: string): voi
     h('h4', {}, 'Token divergence ', h('span', { class: 'hint' }, 'each variant token shaded by KL(base ‖ variant) at that step, teacher-forced; hover for Δp')),
     tokenOverlay(sample),
     h('p', { class: 'meta' }, `${sample.tokenIds.length} tokens · stopped by ${sample.stoppedBy} · ${sample.firstDivergence === null ? 'same greedy path as the baseline' : `first divergent token #${sample.firstDivergence}`}`),
+    renderSampleAnnotations(sample, annotations, () => variantSelection(container, sample.output)),
   );
+}
+
+/** The part of the variant output selected in the panel, as offsets into the output (if any). */
+function variantSelection(container: HTMLElement, output: string): { start: number; end: number } | undefined {
+  const selection = window.getSelection();
+  const variantSide = container.querySelector('[data-side="variant"]');
+  if (!selection || selection.isCollapsed || !variantSide || !variantSide.contains(selection.anchorNode)) return undefined;
+  const text = selection.toString();
+  const start = output.indexOf(text);
+  return text && start >= 0 ? { start, end: start + text.length } : undefined;
 }
 
 /** Token spans shaded by KLD (saturating at 1 nat), with KLD and Δp in the tooltip. */

@@ -12,3 +12,16 @@ export const CommandId = {
 } as const;
 
 export const MODELS_VIEW_ID = 'quantlens.models';
+
+/** Commands of the inline annotations (comment widgets in diff tabs); none belongs in the palette. */
+export const AnnotationCommandId = {
+  create: 'quantlens.annotation.create',
+  reply: 'quantlens.annotation.reply',
+  resolve: 'quantlens.annotation.resolve',
+  reopen: 'quantlens.annotation.reopen',
+  changeCategory: 'quantlens.annotation.changeCategory',
+  edit: 'quantlens.annotation.edit',
+  delete: 'quantlens.annotation.delete',
+  save: 'quantlens.annotation.save',
+  cancelEdit: 'quantlens.annotation.cancelEdit',
+} as const;

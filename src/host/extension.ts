@@ -6,6 +6,8 @@ import { DisposableStore } from './disposables';
 import { ModelIndex } from './modelIndex';
 import { ModelsView } from './modelsView';
 import { RunService } from './runService';
+import { AnnotationService } from './annotations/annotationService';
+import { AnnotationComments } from './annotations/annotationComments';
 import { OutputDocuments, OUTPUT_SCHEME } from './results/outputDocuments';
 import { ResultsPanel, RESULTS_VIEW_TYPE } from './results/resultsPanel';
 import type { PanelState } from '../shared/panelProtocol';
@@ -25,10 +27,12 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, view));
   const runs = store.add(new RunService(context.extensionPath, log));
   const outputs = new OutputDocuments();
+  const annotations = store.add(new AnnotationService(log));
+  store.add(new AnnotationComments(annotations, outputs));
   store.add(vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, outputs));
   store.add(
     vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: Partial<PanelState> | undefined) => ResultsPanel.restore(panel, context.extensionUri, state, outputs, log),
+      deserializeWebviewPanel: async (panel, state: Partial<PanelState> | undefined) => ResultsPanel.restore(panel, context.extensionUri, state, outputs, annotations, log),
     }),
   );
   store.add(runs.onDidChangeRun((record) => record.phase === 'finished' && view.scheduleRefresh(100)));
@@ -50,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     outputs,
     openResults: async (runFolder) => {
-      ResultsPanel.show(context.extensionUri, runFolder, outputs, log);
+      ResultsPanel.show(context.extensionUri, runFolder, outputs, annotations, log);
     },
   })) {
     store.add(d);

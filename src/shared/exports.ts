@@ -1,4 +1,6 @@
-import { formatBytes } from './format';
+import { annotatedSamplesToCsv, annotatedSamplesToJsonl, annotationSummaryRows, annotationSummaryToCsv, samplesWithAnnotations } from './annotations';
+import { csvText } from './csv';
+import { formatBytes, formatPercent } from './format';
 import type { RunData } from './panelProtocol';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
 
@@ -20,6 +22,7 @@ export function toMarkdown(data: RunData): string {
     `| ${RESULT_COLUMNS.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
     '',
+    ...failureSummaryMarkdown(data),
     '## Methods',
     '',
     ...card.methods.map((m) => `- ${m}`),
@@ -31,10 +34,6 @@ export function toMarkdown(data: RunData): string {
 /** RFC 4180 CSV of the comparison table, with raw numbers (not formatted) for spreadsheets. */
 export function toCsv(data: RunData): string {
   const header = ['variant', 'dtype', 'baseline', 'size_bytes', 'ppl', 'ppl_se', 'delta_ppl', 'delta_ppl_se', 'mean_kld', 'mean_kld_se', 'same_top_p', 'rms_dp', 'ttft_ms', 'tpot_ms', 'tokens_per_s', 'peak_rss_bytes'];
-  const quote = (v: unknown): string => {
-    const s = v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
   const rows = (data.report?.variants ?? []).map((v) => [
     v.id, v.dtype, v.isBaseline, v.sizeBytes,
     v.perplexity?.tokenPerplexity.value, v.perplexity?.tokenPerplexity.se,
@@ -42,7 +41,7 @@ export function toCsv(data: RunData): string {
     v.kld?.kld.mean, v.kld?.kld.se, v.kld?.sameTop.value, v.kld?.rmsDeltaP.value,
     v.performance?.ttftMs.mean, v.performance?.tpotMs.mean, v.performance?.outputTokensPerSecond.mean, v.performance?.peakRssBytes,
   ]);
-  return [header, ...rows].map((r) => r.map(quote).join(',')).join('\r\n') + '\r\n';
+  return csvText([header, ...rows]);
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -72,6 +71,7 @@ export function toHtml(data: RunData): string {
 <h1>QuantLens run ${escapeHtml(data.card.runId)}</h1>
 <p>${escapeHtml(`${data.card.spec.modelName} · baseline ${data.card.spec.baselineId} · ${data.card.environment.cpuModel} · ${data.status}`)}</p>
 ${table}
+${failureSummaryHtml(data)}
 <h2>Methods</h2><ul>${data.card.methods.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
 <h2>Samples</h2><table><thead><tr><th>variant</th><th>prompt</th><th>output</th><th>first divergence</th></tr></thead><tbody>${samples}</tbody></table>
 </body></html>
@@ -79,10 +79,47 @@ ${table}
 }
 
 export function toJson(data: RunData): string {
-  return JSON.stringify({ card: data.card, report: data.report, samples: data.samples }, null, 2) + '\n';
+  const samples = samplesWithAnnotations(data.samples, data.annotations.annotations, data.annotations.dismissedFlags, data.annotations.modelFolder);
+  return JSON.stringify({ card: data.card, report: data.report, failureSummary: data.annotations.summary, samples }, null, 2) + '\n';
 }
 
 /** Plain-text table (for a quick look in an editor). */
 export function toText(data: RunData): string {
   return data.report ? renderTable(RESULT_COLUMNS, resultRows(data.report)) : 'no report yet';
+}
+
+/** Failure rates by category (human annotations and automatic flags), as Markdown lines. */
+function failureSummaryMarkdown(data: RunData): string[] {
+  const rows = annotationSummaryRows(data.annotations.summary).filter((r) => Number(r[4]) > 0);
+  if (rows.length === 0) return [];
+  return [
+    '## Failures',
+    '',
+    '| variant | source | category | samples | rate (95% CI) |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${[r[0], r[1], r[3]].map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} | ${r[4]}/${r[5]} | ${formatPercent(Number(r[6]), 1)} (${formatPercent(Number(r[7]), 1)}–${formatPercent(Number(r[8]), 1)}) |`),
+    '',
+  ];
+}
+
+/** Each generated sample with its annotations and flags, one JSON object a line. */
+export function toSamplesJsonl(data: RunData): string {
+  return annotatedSamplesToJsonl(samplesWithAnnotations(data.samples, data.annotations.annotations, data.annotations.dismissedFlags, data.annotations.modelFolder));
+}
+
+/** The same as CSV, annotations as a JSON cell. */
+export function toSamplesCsv(data: RunData): string {
+  return annotatedSamplesToCsv(samplesWithAnnotations(data.samples, data.annotations.annotations, data.annotations.dismissedFlags, data.annotations.modelFolder));
+}
+
+/** The failure summary as CSV (raw rates). */
+export function toFailureSummaryCsv(data: RunData): string {
+  return annotationSummaryToCsv(data.annotations.summary);
+}
+
+function failureSummaryHtml(data: RunData): string {
+  const rows = annotationSummaryRows(data.annotations.summary).filter((r) => Number(r[4]) > 0);
+  if (rows.length === 0) return '';
+  const cells = rows.map((r) => `<tr><td>${escapeHtml(String(r[0]))}</td><td>${escapeHtml(String(r[1]))}</td><td>${escapeHtml(String(r[3]))}</td><td>${r[4]}/${r[5]}</td><td>${formatPercent(Number(r[6]), 1)} (${formatPercent(Number(r[7]), 1)}–${formatPercent(Number(r[8]), 1)})</td></tr>`).join('');
+  return `<h2>Failures</h2><table><thead><tr><th>variant</th><th>source</th><th>category</th><th>samples</th><th>rate (95% CI)</th></tr></thead><tbody>${cells}</tbody></table>`;
 }

@@ -1,3 +1,4 @@
+import type { Annotation, DismissedFlag, FailureCategory, FlagKind, TextRange, VariantAnnotationSummary } from './annotations';
 import type { RunCard, RunReport, RunStatus, SampleRecord } from './report/schema';
 
 /**
@@ -13,6 +14,20 @@ export interface RunData {
   report: RunReport | null;
   status: RunStatus;
   samples: SampleRecord[];
+  /** Annotations of this run's model folder (the same store the diff tabs' comments use). */
+  annotations: AnnotationsData;
+}
+
+export interface AnnotationsData {
+  /** The model folder as annotations key it (relative to the workspace root). */
+  modelFolder: string;
+  annotations: Annotation[];
+  dismissedFlags: DismissedFlag[];
+  taxonomy: FailureCategory[];
+  /** Per variant: human annotations and automatic flags by category, with Wilson 95% intervals. */
+  summary: VariantAnnotationSummary[];
+  /** Set when the annotations file cannot be used (a syntax error): new annotations wait until it is fixed. */
+  problem?: string;
 }
 
 /** Host → webview: the run to show (first load, and again whenever the run folder changes). */
@@ -42,7 +57,7 @@ export interface OpenDiffMessage {
   variantId: string;
 }
 
-export type ExportFormat = 'markdown' | 'csv' | 'html' | 'json';
+export type ExportFormat = 'markdown' | 'csv' | 'html' | 'json' | 'samples-jsonl' | 'samples-csv';
 
 /** Webview → host: save the run as a file in this format. */
 export interface ExportMessage {
@@ -62,9 +77,25 @@ export interface OpenRunCardMessage {
   type: 'open-run-card';
 }
 
-export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage;
+/** Webview → host: annotate a sample's output (the selected range, or all of it); the host asks for category and note. */
+export interface AnnotateMessage {
+  type: 'annotate';
+  sampleKey: string;
+  variantId: string;
+  range?: TextRange;
+}
 
-const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card']);
+/** Webview → host: accept an automatic flag as an annotation, or dismiss it. */
+export interface FlagDecisionMessage {
+  type: 'accept-flag' | 'dismiss-flag';
+  sampleKey: string;
+  variantId: string;
+  flag: FlagKind;
+}
+
+export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage | AnnotateMessage | FlagDecisionMessage;
+
+const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card', 'annotate', 'accept-flag', 'dismiss-flag']);
 const HOST_TO_PANEL = new Set<HostToPanel['type']>(['show-run', 'notice']);
 
 export function isPanelToHost(value: unknown): value is PanelToHost {

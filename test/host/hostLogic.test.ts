@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CommandId, MODELS_VIEW_ID } from '../../src/host/commandIds';
+import { AnnotationCommandId, CommandId, MODELS_VIEW_ID } from '../../src/host/commandIds';
 import { buildRunRequest, measuresOf, requestFromSpec } from '../../src/host/logic/runRequest';
 import { childrenOf, modelNode, runHeadline } from '../../src/host/logic/modelTree';
 import { evaluationGate } from '../../src/host/logic/trust';
@@ -16,12 +16,12 @@ test('every command id is contributed with the QuantLens category, and vice vers
     assert.equal(c.category, 'QuantLens', c.command);
     return c.command;
   });
-  assert.deepEqual([...contributed].sort(), Object.values(CommandId).sort());
+  assert.deepEqual([...contributed].sort(), [...Object.values(CommandId), ...Object.values(AnnotationCommandId)].sort());
 });
 
 test('commands that need an argument are hidden from the palette; evaluate sits on the Explorer folder menu', () => {
   const hidden = manifest.contributes.menus.commandPalette.filter((m: { when: string }) => m.when === 'false').map((m: { command: string }) => m.command);
-  for (const id of [CommandId.rerun, CommandId.deleteRun]) assert.ok(hidden.includes(id), `${id} should be hidden from the palette`);
+  for (const id of [CommandId.rerun, CommandId.deleteRun, ...Object.values(AnnotationCommandId)]) assert.ok(hidden.includes(id), `${id} should be hidden from the palette`);
   for (const id of [CommandId.evaluate, CommandId.openResults, CommandId.cancel, CommandId.showOutput, CommandId.resume]) assert.ok(!hidden.includes(id), `${id} belongs in the palette`);
   const explorer = manifest.contributes.menus['explorer/context'];
   assert.deepEqual(explorer.map((m: { command: string; when: string }) => [m.command, m.when]), [[CommandId.evaluate, 'explorerResourceIsFolder']]);
@@ -88,4 +88,12 @@ test('models view nodes: variants with size and signature, broken variants marke
   assert.match(run!.description, /completed · KLD ≤ 0\.0312 · TPOT up to 1\.50× · same-top ≥ 93\.0%/);
   assert.equal(runHeadline(null), '');
   assert.match(modelNode(model, [], true).tooltip, /untrusted/);
+});
+
+test('annotation menus are bound to the QuantLens comment controller', () => {
+  const menus = manifest.contributes.menus;
+  for (const menu of ['comments/commentThread/context', 'comments/commentThread/title', 'comments/comment/title', 'comments/comment/context']) {
+    assert.ok(menus[menu].length > 0, menu);
+    for (const item of menus[menu]) assert.match(item.when, /^commentController == quantlens\.annotations/, `${menu} ${item.command}`);
+  }
 });

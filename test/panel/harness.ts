@@ -23,10 +23,17 @@ export function writeHarness(folder: string): string {
 <header id="header"></header><div id="notice" class="notice" role="status"></div>
 <h2>Comparison</h2><section id="table"></section>
 <h2>Trade-off</h2><section id="plot"></section>
+<h2>Failures</h2><section id="failures"></section>
 <h2>Samples</h2><section id="samples"></section>
 <script nonce="${nonce}">
   window.__posted = [];
-  window.__state = undefined;
+  // A test may seed the persisted state (page.addInitScript) to check a restore after reload.
+  window.__state = window.__initialState;
+  // Hostile payloads call __pwned(n): if any of them ever runs, the call is recorded here.
+  window.__pwnedCalls = [];
+  window.__pwned = (n) => { window.__pwnedCalls.push(n); };
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));
   window.acquireVsCodeApi = () => ({
     postMessage: (m) => window.__posted.push(m),
     getState: () => window.__state,
@@ -43,8 +50,9 @@ export function writeHarness(folder: string): string {
 
 /** Posts a run into the page as the host would, after the webview said ready. */
 export async function showRun(page: Page, data: RunData): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
-  await page.evaluate((d) => window.postMessage({ type: 'show-run', data: d }, '*'), data);
+  // Page-side callbacks reach the page's globals through globalThis: tests compile without the DOM lib.
+  await page.waitForFunction(() => (globalThis as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'ready'));
+  await page.evaluate((d) => (globalThis as unknown as { postMessage(message: unknown, target: string): void }).postMessage({ type: 'show-run', data: d }, '*'), data);
 }
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'];

@@ -2,10 +2,12 @@ import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../../shared/errors';
-import { toCsv, toHtml, toJson, toMarkdown } from '../../shared/exports';
+import { toCsv, toHtml, toJson, toMarkdown, toSamplesCsv, toSamplesJsonl } from '../../shared/exports';
 import { ExportFormat, HostToPanel, isPanelToHost, PanelState, PanelToHost } from '../../shared/panelProtocol';
 import { DisposableStore } from '../disposables';
 import type { OutputDocuments } from './outputDocuments';
+import type { AnnotationService } from '../annotations/annotationService';
+import { annotateFromPanel, annotationsSource, decideFlag } from '../annotations/panelAnnotations';
 import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
 
@@ -16,6 +18,8 @@ const EXPORTS: Record<ExportFormat, { extension: string; label: string; render: 
   csv: { extension: 'csv', label: 'CSV', render: toCsv },
   html: { extension: 'html', label: 'HTML', render: toHtml },
   json: { extension: 'json', label: 'JSON', render: toJson },
+  'samples-jsonl': { extension: 'jsonl', label: 'Samples (JSONL)', render: toSamplesJsonl },
+  'samples-csv': { extension: 'csv', label: 'Samples (CSV)', render: toSamplesCsv },
 };
 
 /**
@@ -30,24 +34,24 @@ export class ResultsPanel implements vscode.Disposable {
   private disposed = false;
   private reloadTimer: NodeJS.Timeout | undefined;
 
-  static show(extensionUri: vscode.Uri, runFolder: string, outputs: OutputDocuments, log: vscode.LogOutputChannel): ResultsPanel {
+  static show(extensionUri: vscode.Uri, runFolder: string, outputs: OutputDocuments, annotations: AnnotationService, log: vscode.LogOutputChannel): ResultsPanel {
     const existing = ResultsPanel.open.get(runFolder);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, `QuantLens: ${basename(runFolder)}`, vscode.ViewColumn.Active, ResultsPanel.options(extensionUri));
-    return new ResultsPanel(panel, extensionUri, runFolder, outputs, log);
+    return new ResultsPanel(panel, extensionUri, runFolder, outputs, annotations, log);
   }
 
   /** Re-attaches to a panel VS Code restored after a window reload. */
-  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: Partial<PanelState> | undefined, outputs: OutputDocuments, log: vscode.LogOutputChannel): void {
+  static restore(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: Partial<PanelState> | undefined, outputs: OutputDocuments, annotations: AnnotationService, log: vscode.LogOutputChannel): void {
     if (!state?.runFolder) {
       panel.dispose();
       return;
     }
     panel.webview.options = ResultsPanel.options(extensionUri);
-    new ResultsPanel(panel, extensionUri, state.runFolder, outputs, log);
+    new ResultsPanel(panel, extensionUri, state.runFolder, outputs, annotations, log);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -63,6 +67,7 @@ export class ResultsPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     readonly runFolder: string,
     private readonly outputs: OutputDocuments,
+    private readonly annotations: AnnotationService,
     private readonly log: vscode.LogOutputChannel,
   ) {
     ResultsPanel.open.set(runFolder, this);
@@ -70,6 +75,7 @@ export class ResultsPanel implements vscode.Disposable {
     this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)));
     const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), '{events.jsonl,report.json,samples.jsonl}')));
     for (const event of [watcher.onDidCreate, watcher.onDidChange]) this.disposables.add(event(() => this.scheduleReload()));
+    this.disposables.add(annotations.onDidChange(() => this.scheduleReload(50)));
     panel.webview.html = panelHtml(panel.webview, extensionUri);
   }
 
@@ -85,7 +91,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   private postRun(): void {
     try {
-      this.post({ type: 'show-run', data: loadRunData(this.runFolder) });
+      this.post({ type: 'show-run', data: loadRunData(this.runFolder, annotationsSource(this.annotations)) });
     } catch (error) {
       this.log.error(`Results panel: cannot read ${this.runFolder}: ${errorMessage(error)}`);
       this.post({ type: 'notice', level: 'error', text: `Cannot read the run: ${errorMessage(error)}` });
@@ -111,6 +117,13 @@ export class ResultsPanel implements vscode.Disposable {
       case 'open-diff':
         await this.outputs.openDiff(this.runFolder, message.sampleKey, message.variantId);
         return;
+      case 'annotate':
+        await annotateFromPanel(this.annotations, this.outputs, this.runFolder, message);
+        return;
+      case 'accept-flag':
+      case 'dismiss-flag':
+        await decideFlag(this.annotations, this.outputs, this.runFolder, message);
+        return;
       case 'open-run-card':
         await vscode.window.showTextDocument(vscode.Uri.file(join(this.runFolder, 'run.json')), { preview: false });
         return;
@@ -118,7 +131,7 @@ export class ResultsPanel implements vscode.Disposable {
         const format = EXPORTS[message.format];
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `quantlens-report.${format.extension}`)), filters: { [format.label]: [format.extension] } });
         if (!target) return;
-        await writeFile(target.fsPath, format.render(loadRunData(this.runFolder)));
+        await writeFile(target.fsPath, format.render(loadRunData(this.runFolder, annotationsSource(this.annotations))));
         this.log.info(`Exported ${format.label} to ${target.fsPath}`);
         this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
         return;

@@ -1,16 +1,43 @@
+import { emptyAnnotationsFile, resolveTaxonomy, summarizeAnnotations, type AnnotationsFile, type FailureCategory } from '../../shared/annotations';
 import { buildReport } from '../../shared/report/buildReport';
 import type { RunData } from '../../shared/panelProtocol';
 import { readRun, readSamples } from '../../node/runReader';
+
+/** Where a run's annotations come from (the host's AnnotationService; tests pass a fixed file). */
+export interface AnnotationsSource {
+  forModel(modelFolder: string): { modelFolder: string; file: AnnotationsFile; taxonomy: FailureCategory[]; problem?: string };
+}
+
+const NO_ANNOTATIONS: AnnotationsSource = {
+  forModel: (modelFolder) => ({ modelFolder, file: emptyAnnotationsFile(), taxonomy: resolveTaxonomy() }),
+};
 
 /**
  * Everything the panel shows for a run folder. While a run is still going there is no report.json
  * yet, so the summary is folded from the completed units in events.jsonl, the same way the engine
  * will fold it at the end: the panel updates live with the final numbers' exact definitions.
  */
-export function loadRunData(runFolder: string): RunData {
+export function loadRunData(runFolder: string, annotationsSource: AnnotationsSource = NO_ANNOTATIONS): RunData {
   const run = readRun(runFolder);
   const failures = run.events.flatMap((e) => (e.type === 'unit-failed' ? [{ unit: `${e.unit.kind}:${e.unit.variantId}`, error: e.error }] : []));
   const warnings = run.events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
   const report = run.report ?? (run.results.length ? buildReport(run.card, run.results, failures, warnings, run.status, new Date().toISOString()) : null);
-  return { runFolder, card: run.card, report, status: run.status, samples: readSamples(runFolder) };
+  const samples = readSamples(runFolder);
+  const source = annotationsSource.forModel(run.card.spec.modelFolder);
+  const generated = samples.filter((s) => s.variantId !== run.card.spec.baselineId);
+  return {
+    runFolder,
+    card: run.card,
+    report,
+    status: run.status,
+    samples,
+    annotations: {
+      modelFolder: source.modelFolder,
+      annotations: source.file.annotations.filter((a) => a.modelFolder === source.modelFolder),
+      dismissedFlags: source.file.dismissedFlags.filter((d) => d.modelFolder === source.modelFolder),
+      taxonomy: source.taxonomy,
+      summary: summarizeAnnotations(generated, source.file, { modelFolder: source.modelFolder, taxonomy: source.taxonomy }),
+      problem: source.problem,
+    },
+  };
 }

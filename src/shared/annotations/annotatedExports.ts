@@ -1,3 +1,4 @@
+import { csvText } from '../csv';
 import type { SampleRecord } from '../report/schema';
 import { anchorStatus, AnchorStatus } from './anchor';
 import { outputHash } from './outputHash';
@@ -79,7 +80,7 @@ export function annotatedSamplesToCsv(samples: ReadonlyArray<SampleRecord & Samp
     s.annotations.map((a) => a.note).join('\n\n'),
     s.annotations.length ? JSON.stringify(s.annotations) : '',
   ]);
-  return toCsv([[...ANNOTATED_SAMPLE_COLUMNS], ...rows]);
+  return csvText([[...ANNOTATED_SAMPLE_COLUMNS], ...rows]);
 }
 
 /** Columns of the summary table: one row per variant × source × category or flag kind. */
@@ -96,13 +97,5 @@ export function annotationSummaryRows(summaries: readonly VariantAnnotationSumma
 }
 
 export function annotationSummaryToCsv(summaries: readonly VariantAnnotationSummary[]): string {
-  return toCsv([[...ANNOTATION_SUMMARY_COLUMNS], ...annotationSummaryRows(summaries)]);
-}
-
-function toCsv(rows: ReadonlyArray<ReadonlyArray<unknown>>): string {
-  const cell = (v: unknown): string => {
-    const s = v === undefined || v === null || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return csvText([[...ANNOTATION_SUMMARY_COLUMNS], ...annotationSummaryRows(summaries)]);
 }
