@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { formatBytes } from '../shared/format';
+import { formatBytes, formatPercent } from '../shared/format';
 import { errorMessage, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
 import { summarizeSignature } from '../shared/signatureSummary';
 import { discoverModels } from '../node/discovery';
-import { readRun } from '../node/runReader';
+import { readRun, readSamples } from '../node/runReader';
+import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
+import { annotationSummaryRows, emptyAnnotationsFile, summarizeAnnotations } from '../shared/annotations';
 import { WorkerClient } from '../node/workerClient';
 import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
 import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
@@ -122,6 +124,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     console.log(renderTable(RESULT_COLUMNS, resultRows(report)));
+    printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
     console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
   }
@@ -146,3 +149,21 @@ main(process.argv.slice(2)).then(
     process.exitCode = EXIT.badInput;
   },
 );
+
+/**
+ * Failure rates per variant: automatic flags from the run, and people's annotations from
+ * `<output folder>/.quantlens/annotations.json` when there is one (the workspace's, by default).
+ */
+function printFailureSummary(runFolder: string, root: string): void {
+  const run = readRun(runFolder);
+  const samples = readSamples(runFolder).filter((s) => s.variantId !== run.card.spec.baselineId);
+  if (samples.length === 0) return;
+  const loaded = new AnnotationStore(root).load();
+  if (loaded.state === 'broken') console.error(`warning: ${loaded.error.message}`);
+  const file = loaded.state === 'ok' ? loaded.file : emptyAnnotationsFile();
+  const summary = summarizeAnnotations(samples, file, { modelFolder: modelFolderKey(root, run.card.spec.modelFolder) });
+  const rows = annotationSummaryRows(summary)
+    .filter((r) => Number(r[4]) > 0)
+    .map((r) => [String(r[0]), String(r[1]), String(r[3]), `${r[4]}/${r[5]}`, `${formatPercent(Number(r[6]), 1)} (${formatPercent(Number(r[7]), 1)}–${formatPercent(Number(r[8]), 1)})`]);
+  console.log(rows.length ? `\nFailures (automatic flags and annotations, 95% Wilson CI):\n${renderTable(['variant', 'source', 'category', 'samples', 'rate'], rows)}` : '\nFailures: no automatic flags or annotations.');
+}
