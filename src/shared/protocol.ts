@@ -1,4 +1,4 @@
-import type { ExecutionProviderChoice, Measure, RunStatus, UnitResult } from './report/schema';
+import type { ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
  * Messages between a parent (the extension host or the CLI) and the evaluation worker, over
@@ -20,7 +20,11 @@ export interface RunRequest {
   contextLength: number;
   stride: number;
   maxNewTokens: number;
-  performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number };
+  /**
+   * The performance workload. Without `sweep` (or for the lists it leaves out) it is one cell:
+   * promptTokens in, outputTokens out, batch 1, one request at a time, `repetitions` iterations.
+   */
+  performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; sweep?: Partial<PerformanceSweep> };
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
   seed: number;

@@ -1,3 +1,4 @@
+import { explainRoofline } from '../perf/roofline';
 import type { RunCard, RunReport, RunStatus, UnitResult, VariantSummary } from './schema';
 
 /**
@@ -36,6 +37,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
         throughput: performance.outputTokensPerSecond.mean / basePerf.outputTokensPerSecond.mean,
       };
     }
+    if (performance) summary.rooflineExplanation = explainRoofline(v.id, performance, baselineId, basePerf, performance.cells?.[0]?.vsBaseline?.resolved);
     return summary;
   });
   return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings };

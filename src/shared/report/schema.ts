@@ -24,13 +24,38 @@ export interface RunSpec {
   prompts?: InputFileRef;
   windows: WindowScheme;
   generation: { maxNewTokens: number; greedy: true; stopOnEos: true };
-  performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; ignoreEos: true };
+  performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; ignoreEos: true; sweep?: PerformanceSweep };
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
   seed: number;
 }
 
 export type ExecutionProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
+
+/**
+ * The performance workloads as run: every combination of the lists is one cell. Each cell runs
+ * until both `minIterations` timed iterations and `minSeconds` of timed wall clock have passed,
+ * spread over `rounds` rounds of fresh probe processes with the variants interleaved A B C A B C.
+ */
+export interface PerformanceSweep {
+  inputLengths: number[];
+  outputLengths: number[];
+  batchSizes: number[];
+  concurrency: number[];
+  minIterations: number;
+  minSeconds: number;
+  rounds: number;
+}
+
+/** What onnxruntime-node offers here, checked by creating a one-MatMul session on each provider. */
+export interface ExecutionProviderReport {
+  requested: ExecutionProviderChoice;
+  detected: Array<{ name: string; bundled: boolean; usable: boolean; reason?: string }>;
+  /** The order a model load tries providers in (cpu last). */
+  candidates: string[];
+  /** Why a provider was passed over, or why the requested one falls back. */
+  notes: string[];
+}
 
 export interface InputFileRef {
   path: string;
@@ -50,6 +75,12 @@ export interface EnvironmentInfo {
   onnxruntimeNode: string;
   transformersJs: string;
   quantlens: string;
+  /** Every NVIDIA GPU nvidia-smi lists; absent in runs made before it existed. */
+  gpus?: Array<{ name: string; driver: string; memoryTotalBytes: number }>;
+  /** The CUDA version the driver supports (nvidia-smi's header), null without one. */
+  cudaVersion?: string | null;
+  /** 1/5/15-minute load averages when the run started: a busy machine makes noisy timings. */
+  loadAverage?: number[];
 }
 
 export interface VariantCard {
@@ -71,6 +102,8 @@ export interface RunCard {
   variants: VariantCard[];
   /** Plain-language account of what was measured and how (windows, decoding, timing). */
   methods: string[];
+  /** Execution providers detected when the run started, and the fallback order used. */
+  executionProviders?: ExecutionProviderReport;
 }
 
 export type UnitKind = 'perplexity' | 'lockstep' | 'generation' | 'performance';
@@ -120,6 +153,121 @@ export interface PerformanceUnitResult extends UnitKey {
   itlMs: DistributionSummary;
   e2eMs: DistributionSummary;
   outputTokensPerSecond: DistributionSummary;
+  /** Threads the sessions ran with. */
+  threads?: { intraOp: number; interOp: number };
+  /** Providers that were tried and failed before `executionProvider`, with onnxruntime's reason. */
+  providerFallbacks?: Array<{ provider: string; reason: string }>;
+  /** Fresh probe processes this variant ran in (one per round). */
+  rounds?: number;
+  /** Every workload of the sweep; the headline figures above are the first cell's. */
+  cells?: PerformanceCell[];
+  /** The streaming-copy and MatMul probes of this machine, for the roofline fractions. */
+  machine?: MachineProbe;
+  /** The headline cell's roofline figures. */
+  roofline?: RooflineFigures;
+}
+
+/** One workload of the performance sweep, measured over every round. */
+export interface PerformanceCell {
+  inputTokens: number;
+  outputTokens: number;
+  batchSize: number;
+  /** Requests in flight at once in one process. */
+  concurrency: number;
+  /** Timed iterations; one iteration is `concurrency` requests of `batchSize` rows, started together. */
+  iterations: number;
+  /** Wall-clock seconds of the timed decode iterations. */
+  seconds: number;
+  /** Prefill: a request with max_new_tokens = 1 (optimum-benchmark), timed on its own. */
+  prefillMs: DistributionSummary;
+  ttftMs: DistributionSummary;
+  tpotMs: DistributionSummary;
+  itlMs: DistributionSummary;
+  e2eMs: DistributionSummary;
+  /** Per iteration: Σ output tokens (all rows, all requests) / wall duration. */
+  outputTokensPerSecond: DistributionSummary;
+  /** Per iteration: completed requests / wall duration. */
+  requestsPerSecond: DistributionSummary;
+  /** Mean TPOT of each round, in round order: drift shows here. */
+  tpotMsByRound: number[];
+  /** Peak RSS of the probe while this cell ran (parent-side sampling). */
+  peakRssBytes: number;
+  /** KV cache at the end of a request: 2 × layers × kv heads × head dim × (input + output) × rows in flight × element bytes. */
+  kvCacheBytes: number;
+  gpuMemory?: GpuMemoryReading;
+  outputLength: OutputLengthCheck;
+  /** TPOT's coefficient of variation is above the noise threshold. */
+  noisy: boolean;
+  /** This variant against the baseline in the same cell (absent for the baseline). */
+  vsBaseline?: CellComparison;
+  roofline?: RooflineFigures;
+}
+
+/** Output lengths of the timed requests: fixed by design, so any spread is drift. */
+export interface OutputLengthCheck {
+  expected: number;
+  min: number;
+  max: number;
+  /** Some request produced another number of tokens than asked. */
+  drift: boolean;
+  /** Share of rows whose greedy output held an EOS before the end (natural decoding would have stopped). */
+  eosBeforeEnd: number;
+  /** Median position of the first EOS among rows that had one, null if none did. */
+  medianEosIndex: number | null;
+}
+
+/** Variant ÷ baseline in one cell, with Welch's t on the TPOT means. */
+export interface CellComparison {
+  tpotRatio: number;
+  ttftRatio: number;
+  /** |t| above Student's 97.5% quantile: the TPOT difference is resolved at 95%. */
+  resolved: boolean;
+  welchT: number;
+  df: number;
+}
+
+/** GPU memory from nvidia-smi: the probe process's own use and the whole device's, or why there is none. */
+export interface GpuMemoryReading {
+  source: 'nvidia-smi' | 'none';
+  /** Memory nvidia-smi attributes to the probe process (compute apps). */
+  processUsedBytes?: number;
+  /** Memory in use on the whole device, every process included. */
+  deviceUsedBytes?: number;
+  deviceTotalBytes?: number;
+  reason?: string;
+}
+
+/** This machine's measured ceilings. */
+export interface MachineProbe {
+  /** Streaming copy (read + write bytes counted), best of several passes. */
+  copyBandwidthBytesPerSecond: number;
+  copyThreads: number;
+  copyBytes: number;
+  /** fp32 MatMul in onnxruntime-node on the run's threads, best of several runs; null if it failed. */
+  matmulFlopsPerSecond: number | null;
+  matmulSize: number;
+  /** The provider the variants ran on; on a GPU provider the copy probe measures host memory, so no bandwidth fraction is given. */
+  provider: string;
+  /** The CPU's last-level cache (Linux sysfs), null where unknown: weights smaller than this may never leave the cache. */
+  lastLevelCacheBytes: number | null;
+  probeMs: number;
+}
+
+/** Work per decode step set against wall clock (see src/shared/perf/roofline.ts). */
+export interface RooflineFigures {
+  /** Weight bytes one decode step reads: every weight initializer, the embedding table left out (one row is gathered). */
+  weightBytesPerStep: number;
+  embeddingBytesExcluded: number;
+  /** KV cache read by one decode step at the mean decode context, all rows. */
+  kvBytesPerStep: number;
+  /** 2 × matmul parameters + attention (4 × layers × heads × head dim × context), per generated token. */
+  flopsPerToken: number;
+  meanContext: number;
+  achievedBytesPerSecond: number;
+  achievedFlopsPerSecond: number;
+  /** Of the measured copy bandwidth / MatMul FLOP/s; null without a probe. */
+  bandwidthFraction: number | null;
+  flopsFraction: number | null;
 }
 
 export type UnitResult = PerplexityUnitResult | LockstepUnitResult | GenerationUnitResult | PerformanceUnitResult;
@@ -192,4 +340,6 @@ export interface VariantSummary {
   performance?: PerformanceUnitResult;
   /** variant ÷ baseline for the headline speed figures. */
   speedup?: { tpot: number; ttft: number; throughput: number };
+  /** One sentence setting bytes and FLOPs per token against the measured speed. */
+  rooflineExplanation?: string;
 }

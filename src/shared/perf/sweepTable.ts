@@ -1,0 +1,53 @@
+import { formatBytes, formatMs, formatNumber } from '../format';
+import type { PerformanceCell, RunReport } from '../report/schema';
+
+/** The compact per-cell table the CLI prints under the comparison. */
+export const SWEEP_COLUMNS = ['variant', 'in', 'out', 'batch', 'conc', 'n', 'prefill', 'TTFT', 'TPOT ± 95% CI', 'CV', 'tok/s', 'req/s', 'peak RSS', 'KV cache', 'TPOT vs base', 'flags'] as const;
+
+export function cellFlags(cell: PerformanceCell): string {
+  const flags: string[] = [];
+  if (cell.noisy) flags.push('noisy');
+  if (cell.outputLength.drift) flags.push('length drift');
+  if (cell.outputLength.eosBeforeEnd > 0) flags.push(`EOS in ${(cell.outputLength.eosBeforeEnd * 100).toFixed(0)}%`);
+  return flags.join(', ');
+}
+
+export function sweepRows(report: RunReport): string[][] {
+  const rows: string[][] = [];
+  for (const v of report.variants) {
+    for (const c of v.performance?.cells ?? []) {
+      const half = (c.tpotMs.ci95[1] - c.tpotMs.ci95[0]) / 2;
+      rows.push([
+        v.isBaseline ? `${v.id} (baseline)` : v.id,
+        String(c.inputTokens),
+        String(c.outputTokens),
+        String(c.batchSize),
+        String(c.concurrency),
+        String(c.iterations),
+        formatMs(c.prefillMs.mean),
+        formatMs(c.ttftMs.mean),
+        `${formatMs(c.tpotMs.mean)} ± ${formatNumber(half, 2)}`,
+        Number.isFinite(c.tpotMs.cv) ? `${(c.tpotMs.cv * 100).toFixed(1)}%` : '—',
+        formatNumber(c.outputTokensPerSecond.mean, 3),
+        formatNumber(c.requestsPerSecond.mean, 3),
+        formatBytes(c.peakRssBytes),
+        formatBytes(c.kvCacheBytes),
+        c.vsBaseline ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}` : '—',
+        cellFlags(c),
+      ]);
+    }
+  }
+  return rows;
+}
+
+/** Lines under the table: the machine's ceilings and each variant's roofline sentence. */
+export function rooflineLines(report: RunReport): string[] {
+  const lines: string[] = [];
+  const machine = report.variants.find((v) => v.performance?.machine)?.performance?.machine;
+  if (machine) {
+    const flops = machine.matmulFlopsPerSecond === null ? 'failed' : `${(machine.matmulFlopsPerSecond / 1e9).toFixed(1)} GFLOP/s (${machine.provider}, ${machine.matmulSize}³ fp32)`;
+    lines.push(`machine: streaming copy ${(machine.copyBandwidthBytesPerSecond / 1e9).toFixed(1)} GB/s (${machine.copyThreads} threads, ${formatBytes(machine.copyBytes)}), MatMul ${flops}${machine.lastLevelCacheBytes ? `, last-level cache ${formatBytes(machine.lastLevelCacheBytes)}` : ''}`);
+  }
+  for (const v of report.variants) if (v.rooflineExplanation) lines.push(`roofline: ${v.rooflineExplanation}`);
+  return lines;
+}
