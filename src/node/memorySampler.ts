@@ -6,7 +6,11 @@ export interface MemoryReading {
   highWaterBytes: number;
 }
 
-/** Reads another process's memory from /proc (Linux). Returns null where /proc is unavailable. */
+/**
+ * Reads another process's memory from /proc (Linux). Returns null where /proc is unavailable:
+ * macOS and Windows would need a native reader (no maintained one is a dependency here), so there
+ * the probe's own figures stand in — its RSS at each cell's end and its OS high-water mark.
+ */
 export function readProcessMemory(pid: number): MemoryReading | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -26,6 +30,8 @@ export class MemorySampler {
   peakRssBytes = 0;
   highWaterBytes = 0;
   samples = 0;
+  /** Peak since the last startWindow(): the sweep starts one per workload cell. */
+  windowPeakRssBytes = 0;
 
   constructor(private readonly pid: number, readonly intervalMs = 10) {}
 
@@ -41,11 +47,18 @@ export class MemorySampler {
     this.timer = undefined;
   }
 
+  /** Samples now and starts a new window for windowPeakRssBytes. */
+  startWindow(): void {
+    this.windowPeakRssBytes = 0;
+    this.sample();
+  }
+
   sample(): MemoryReading | null {
     const reading = readProcessMemory(this.pid);
     if (reading) {
       this.samples++;
       if (reading.rssBytes > this.peakRssBytes) this.peakRssBytes = reading.rssBytes;
+      if (reading.rssBytes > this.windowPeakRssBytes) this.windowPeakRssBytes = reading.rssBytes;
       if (reading.highWaterBytes > this.highWaterBytes) this.highWaterBytes = reading.highWaterBytes;
     }
     return reading;

@@ -38,6 +38,11 @@ export interface GreedyResult {
   tokenTimesMs: number[];
 }
 
+/** Greedy decoding of a batch: one token list per prompt row, one timestamp per step (all rows at once). */
+export interface BatchGreedyResult extends Omit<GreedyResult, 'tokens'> {
+  rows: number[][];
+}
+
 export interface TextTokenizer {
   /** Token ids of `text`, with BOS when the tokenizer's template adds one and `addSpecialTokens`. */
   encode(text: string, addSpecialTokens: boolean): number[];

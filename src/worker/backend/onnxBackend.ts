@@ -4,9 +4,8 @@ import { AutoModelForCausalLM, env as transformersEnv } from '@huggingface/trans
 import { float16BitsToFloat32 } from '../../shared/float16';
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { ExecutionProviderChoice } from '../../shared/report/schema';
-import { errorMessage } from '../../shared/errors';
-import { planExecutionProviders } from './executionProvider';
-import { GreedyOptions, GreedyResult, ModelBackend } from './modelBackend';
+import { planExecutionProviders, shortReason } from './executionProvider';
+import { BatchGreedyResult, GreedyOptions, GreedyResult, ModelBackend } from './modelBackend';
 import { transformersLoadPlan } from './transformersLoader';
 
 export interface OnnxLoadOptions {
@@ -66,54 +65,78 @@ export class OnnxDecoderBackend implements ModelBackend {
         return new OnnxDecoderBackend(variant.id, provider, vocab, loaded.session, new Set(options.eosTokenIds), loaded.release);
       } catch (error) {
         lastError = error;
-        if (provider !== 'cpu') options.onFallback?.(provider, errorMessage(error));
+        if (provider !== 'cpu') options.onFallback?.(provider, shortReason(error));
       }
     }
     throw lastError;
   }
 
   async forward(tokens: readonly number[]): Promise<Float32Array> {
-    const output = await this.session.run(this.feeds(tokens, 0, this.emptyCache()));
+    const output = await this.session.run(this.feeds([tokens], 0, this.emptyCache(1)));
     return floatData(output.logits!);
   }
 
   async generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
+    const { rows, ...rest } = await this.generateGreedyBatch([promptTokens], options);
+    return { tokens: rows[0]!, ...rest };
+  }
+
+  /**
+   * Greedy decoding of several prompts of one length in one batch: input_ids [rows, length], an
+   * all-ones attention mask (no padding is needed), argmax per row. Every step yields one token
+   * per row at the same moment. With `stopOnEos` it stops once every row has produced an EOS, and
+   * each row ends at its own first EOS.
+   */
+  async generateGreedyBatch(promptRows: ReadonlyArray<readonly number[]>, options: GreedyOptions): Promise<BatchGreedyResult> {
+    const batch = promptRows.length;
+    const length = promptRows[0]?.length ?? 0;
+    if (batch === 0 || promptRows.some((row) => row.length !== length)) throw new Error(`a batch needs prompts of one length (got ${promptRows.map((r) => r.length).join(', ')})`);
     const startedAtMs = performance.now();
-    const tokens: number[] = [];
+    const rows: number[][] = promptRows.map(() => []);
+    const ended = new Array<boolean>(batch).fill(false);
     const tokenTimesMs: number[] = [];
-    let cache = this.emptyCache();
-    let input: readonly number[] = promptTokens;
+    let cache = this.emptyCache(batch);
+    let input: ReadonlyArray<readonly number[]> = promptRows;
     let past = 0;
     let stoppedBy: GreedyResult['stoppedBy'] = 'max-new-tokens';
-    while (tokens.length < options.maxNewTokens) {
+    for (let step = 0; step < options.maxNewTokens; step++) {
       if (options.shouldStop?.()) {
         stoppedBy = 'cancelled';
         break;
       }
       const output = await this.session.run(this.feeds(input, past, cache));
-      const next = argmaxLastPosition(output.logits!, this.vocabSize);
+      const next = argmaxLastPositions(output.logits!, batch, this.vocabSize);
       tokenTimesMs.push(performance.now());
-      tokens.push(next);
-      past += input.length;
+      for (let b = 0; b < batch; b++) {
+        if (ended[b]) continue;
+        rows[b]!.push(next[b]!);
+        if (options.stopOnEos && this.eos.has(next[b]!)) ended[b] = true;
+      }
+      past += input[0]!.length;
       cache = this.presentAsPast(output);
-      input = [next];
-      if (options.stopOnEos && this.eos.has(next)) {
+      input = next.map((token) => [token]);
+      if (options.stopOnEos && ended.every(Boolean)) {
         stoppedBy = 'eos';
         break;
       }
     }
-    return { tokens, stoppedBy, startedAtMs, tokenTimesMs };
+    return { rows, stoppedBy, startedAtMs, tokenTimesMs };
+  }
+
+  /** Bytes per KV cache element (2 for float16 caches, 4 for float32). */
+  get kvElementBytes(): number {
+    return this.kvInputs[0]?.type === 'float16' ? 2 : 4;
   }
 
   async dispose(): Promise<void> {
     await this.release();
   }
 
-  private emptyCache(): Record<string, ort.Tensor> {
+  private emptyCache(batch: number): Record<string, ort.Tensor> {
     const cache: Record<string, ort.Tensor> = {};
     for (const kv of this.kvInputs) {
       const data = kv.type === 'float16' ? new Uint16Array(0) : new Float32Array(0);
-      cache[kv.name] = new ort.Tensor(kv.type, data, [1, kv.heads, 0, kv.headDim]);
+      cache[kv.name] = new ort.Tensor(kv.type, data, [batch, kv.heads, 0, kv.headDim]);
     }
     return cache;
   }
@@ -124,19 +147,21 @@ export class OnnxDecoderBackend implements ModelBackend {
     return cache;
   }
 
-  private feeds(tokens: readonly number[], past: number, cache: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
-    const length = tokens.length;
-    const ids = new BigInt64Array(length);
-    for (let i = 0; i < length; i++) ids[i] = BigInt(tokens[i]!);
+  /** Feeds for `rows` of equal length after `past` cached positions: [rows, length] ids and positions, [rows, past + length] mask. */
+  private feeds(rows: ReadonlyArray<readonly number[]>, past: number, cache: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
+    const batch = rows.length;
+    const length = rows[0]!.length;
+    const ids = new BigInt64Array(batch * length);
+    for (let b = 0; b < batch; b++) for (let i = 0; i < length; i++) ids[b * length + i] = BigInt(rows[b]![i]!);
     const feeds: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [1, length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(past + length).fill(1n), [1, past + length]),
+      input_ids: new ort.Tensor('int64', ids, [batch, length]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * (past + length)).fill(1n), [batch, past + length]),
       ...cache,
     };
     if (this.usesPositionIds) {
-      const positions = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) positions[i] = BigInt(past + i);
-      feeds.position_ids = new ort.Tensor('int64', positions, [1, length]);
+      const positions = new BigInt64Array(batch * length);
+      for (let b = 0; b < batch; b++) for (let i = 0; i < length; i++) positions[b * length + i] = BigInt(past + i);
+      feeds.position_ids = new ort.Tensor('int64', positions, [batch, length]);
     }
     return feeds;
   }
@@ -185,17 +210,23 @@ export function floatData(tensor: ort.Tensor): Float32Array {
   throw new Error(`unsupported logits type ${tensor.type}`);
 }
 
-function argmaxLastPosition(tensor: ort.Tensor, vocab: number): number {
+/** Argmax of each row's last position in [rows, positions, vocab] logits. */
+function argmaxLastPositions(tensor: ort.Tensor, rows: number, vocab: number): number[] {
   const data = tensor.type === 'float32' ? (tensor.data as Float32Array) : floatData(tensor);
-  const offset = data.length - vocab;
-  let best = 0;
-  let bestValue = -Infinity;
-  for (let i = 0; i < vocab; i++) {
-    const v = data[offset + i]!;
-    if (v > bestValue) {
-      bestValue = v;
-      best = i;
+  const positions = data.length / (rows * vocab);
+  const out: number[] = [];
+  for (let b = 0; b < rows; b++) {
+    const offset = (b * positions + positions - 1) * vocab;
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let i = 0; i < vocab; i++) {
+      const v = data[offset + i]!;
+      if (v > bestValue) {
+        bestValue = v;
+        best = i;
+      }
     }
+    out.push(best);
   }
-  return best;
+  return out;
 }
