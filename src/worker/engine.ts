@@ -11,7 +11,7 @@ import { OnnxDecoderBackend } from './backend/onnxBackend';
 import { collectEnvironment } from './environment';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
-import { runPerformanceUnit } from './passes/performancePass';
+import { PerformanceProtocol } from './passes/performanceProtocol';
 import { ProgressClock } from './progressClock';
 import { RunFolder } from './report/runFolder';
 import { fileSha256 } from './fileHash';
@@ -59,10 +59,21 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   const results = new Map<string, UnitResult>(completed);
   const failures: Array<{ unit: string; error: string }> = [];
   const warnings: string[] = [];
-  const models = new LoadedModels(prepared, io, (message, variantId) => {
+  const warn = (message: string, variantId?: string): void => {
     warnings.push(message);
     runFolder.appendEvent({ type: 'warning', at: now(), message, variantId });
     io.send({ type: 'warning', message, variantId });
+  };
+  const models = new LoadedModels(prepared, io, warn);
+  // Performance units run together: the variants' probe processes interleave round by round.
+  const performance = new PerformanceProtocol({
+    workerScript: io.workerScript,
+    modelFolder: prepared.folder.path,
+    spec: prepared.spec,
+    variants: units.filter((u) => u.kind === 'performance' && !completed.has(unitKeyString(u))).map((u) => variantById(prepared, u.variantId)),
+    source: prepared.performanceSource,
+    eosTokenIds: prepared.tokenizer.eosTokenIds,
+    warn,
   });
 
   const baselineSamples = new BaselineSamples(runFolder.path, prepared.baseline.id);
@@ -85,7 +96,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
       };
       try {
-        const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples);
+        const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples, performance);
         if (outcome === null) {
           status = 'cancelled';
           break;
@@ -158,13 +169,14 @@ function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder:
       signature: v.signature,
     })),
     methods: prepared.methods,
+    executionProviders: prepared.executionProviders,
   };
   return { folder: RunFolder.create(join(start.outputFolder, RUNS_SUBFOLDER, runId), card), card, completed: new Map(), resumed: false };
 }
 
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples, performance: PerformanceProtocol): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {
@@ -184,19 +196,7 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
       return outcome && { result: outcome.result, samples: baselineSamples.flag(outcome.samples) };
     }
     case 'performance': {
-      progress(0, 1);
-      const result = await runPerformanceUnit(io.workerScript, {
-        type: 'probe',
-        modelFolder: prepared.folder.path,
-        variant: variantById(prepared, unit.variantId),
-        executionProvider: prepared.spec.executionProvider,
-        threads: prepared.spec.threads,
-        promptTokens: prepared.performancePrompt,
-        outputTokens: prepared.spec.performance.outputTokens,
-        warmups: prepared.spec.performance.warmups,
-        repetitions: prepared.spec.performance.repetitions,
-      }, stop);
-      progress(1, 1);
+      const result = await performance.resultFor(unit.variantId, progress, stop);
       return result && { result };
     }
   }

@@ -1,18 +1,35 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { env as transformersEnv } from '@huggingface/transformers';
-import type { EnvironmentInfo } from '../shared/report/schema';
+import type { EnvironmentInfo, ExecutionProviderReport, MachineProbe } from '../shared/report/schema';
+import { detectExecutionProviders } from './backend/executionProvider';
+import { probeMachine } from './perf/machineProbe';
+
+const nvidiaSmi = (args: string[]): string => execFileSync('nvidia-smi', args, { timeout: 3000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 
 /** The first GPU nvidia-smi reports (name, driver), or null when there is none or no driver. */
 function detectGpu(): string | null {
   try {
-    const out = execFileSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'], { timeout: 3000, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return out.trim().split('\n')[0] || null;
+    return nvidiaSmi(['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader']).trim().split('\n')[0] || null;
   } catch {
     return null;
+  }
+}
+
+/** Every GPU nvidia-smi lists, and the CUDA version its driver supports (from its header). */
+function detectNvidia(): { gpus: NonNullable<EnvironmentInfo['gpus']>; cudaVersion: string | null } {
+  try {
+    const gpus = nvidiaSmi(['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader,nounits']).trim().split('\n').filter(Boolean).map((line) => {
+      const [name, driver, memory] = line.split(',').map((x) => x.trim());
+      return { name: name!, driver: driver!, memoryTotalBytes: Number(memory) * 1024 * 1024 };
+    });
+    const cudaVersion = /CUDA Version:\s*([\d.]+)/.exec(nvidiaSmi([]))?.[1] ?? null;
+    return { gpus, cudaVersion };
+  } catch {
+    return { gpus: [], cudaVersion: null };
   }
 }
 
@@ -39,5 +56,22 @@ export function collectEnvironment(): EnvironmentInfo {
     onnxruntimeNode: (ort.env as unknown as { versions?: { node?: string } }).versions?.node ?? 'unknown',
     transformersJs: transformersEnv.version,
     quantlens: quantlensVersion(),
+    ...detectNvidia(),
+    loadAverage: loadavg(),
   };
+}
+
+/** What `quantlens env` prints: the run card's environment, every provider tried, and optionally the machine probes. */
+export interface EnvironmentDescription {
+  environment: EnvironmentInfo;
+  executionProviders: ExecutionProviderReport;
+  defaultThreads: { intraOp: number; interOp: number };
+  machine?: MachineProbe;
+}
+
+export async function describeEnvironment(probe: boolean): Promise<EnvironmentDescription> {
+  const environment = collectEnvironment();
+  const executionProviders = await detectExecutionProviders('auto', true);
+  const defaultThreads = { intraOp: environment.cores, interOp: 1 };
+  return { environment, executionProviders, defaultThreads, machine: probe ? await probeMachine('cpu', defaultThreads) : undefined };
 }

@@ -2,6 +2,7 @@ import { errorMessage } from '../shared/errors';
 import { isParentToWorker, WorkerToParent } from '../shared/protocol';
 import { runEvaluation } from './engine';
 import { runPerformanceProbe } from './passes/performanceProbe';
+import { describeEnvironment } from './environment';
 
 /**
  * The evaluation worker: a Node child process forked by the extension host or the CLI. It never
@@ -10,6 +11,9 @@ import { runPerformanceProbe } from './passes/performanceProbe';
  */
 if (process.argv.includes('--perf-probe')) {
   runPerformanceProbe();
+} else if (process.argv.includes('--env')) {
+  // `quantlens env`: the environment part of a run card, as JSON on stdout.
+  void describeEnvironment(process.argv.includes('--probe')).then((env) => process.stdout.write(JSON.stringify(env, null, 2) + '\n'));
 } else {
   let cancelled = false;
   let started = false;

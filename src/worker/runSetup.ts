@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { ModelFolder, ModelVariant } from '../shared/modelTypes';
 import type { RunRequest } from '../shared/protocol';
-import type { InputFileRef, RunSpec } from '../shared/report/schema';
+import type { ExecutionProviderReport, InputFileRef, PerformanceSweep, RunSpec } from '../shared/report/schema';
+import { detectExecutionProviders } from './backend/executionProvider';
+import { resolveSweep, sweepCells } from '../shared/perf/sweep';
 import { describeWindows } from '../shared/windows';
 import { inspectModelFolder } from '../node/discovery';
 import { throwReadError } from '../node/fileReadErrors';
@@ -23,8 +25,10 @@ export interface PreparedRun {
   specHash: string;
   corpus: TokenizedCorpus | null;
   prompts: PromptSet | null;
-  performancePrompt: number[];
+  /** Where the performance prompts are cut from; null when performance is not measured. */
+  performanceSource: PromptSource | null;
   methods: string[];
+  executionProviders: ExecutionProviderReport;
 }
 
 function readInputFile(path: string): { text: string; ref: InputFileRef } {
@@ -58,7 +62,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const wanted = request.variants ?? folder.variants.map((v) => v.id);
   const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id));
 
-  const config = JSON.parse(readFileSync(resolve(folder.path, 'config.json'), 'utf8')) as { eos_token_id?: number | number[] };
+  const config = JSON.parse(readFileSync(resolve(folder.path, 'config.json'), 'utf8')) as { eos_token_id?: number | number[]; max_position_embeddings?: number };
   const tokenizer = await loadTokenizer(folder.path, config.eos_token_id);
   const windows = { kind: 'sliding' as const, contextLength: request.contextLength, stride: request.stride };
 
@@ -79,7 +83,13 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     }
   }
 
-  const performancePrompt = exactLengthPrompt(corpusInput ? tokenizer.encode(corpusInput.text, true) : [], request.performance.promptTokens);
+  const sweep = resolveSweep(request.performance);
+  const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);
+  if (request.measures.includes('performance') && typeof config.max_position_embeddings === 'number' && longest > config.max_position_embeddings) {
+    throw new InputError(resolve(folder.path, 'config.json'), `The longest performance workload is ${longest} tokens (input + output), more than this model's max_position_embeddings of ${config.max_position_embeddings}.`, 'Use shorter input or output lengths.');
+  }
+  const rowsInFlight = Math.max(...sweep.batchSizes) * Math.max(...sweep.concurrency);
+  const performanceSource = corpusInput && request.measures.includes('performance') ? promptSource(tokenizer, corpusInput.text, Math.max(...sweep.inputLengths) * rowsInFlight) : null;
   const spec: RunSpec = {
     modelFolder: folder.path,
     modelName: folder.name,
@@ -90,7 +100,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     prompts: promptsInput?.ref,
     windows,
     generation: { maxNewTokens: request.maxNewTokens, greedy: true, stopOnEos: true },
-    performance: { ...request.performance, ignoreEos: true },
+    performance: { promptTokens: request.performance.promptTokens, outputTokens: request.performance.outputTokens, warmups: request.performance.warmups, repetitions: request.performance.repetitions, ignoreEos: true, sweep },
     executionProvider: request.executionProvider,
     threads: request.threads,
     seed: request.seed,
@@ -99,13 +109,55 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const methods = [
     `Perplexity and KL divergence: ${describeWindows(windows)}. Softmax in float64 over the full vocabulary; KLD(base ‖ variant) per scored token, llama.cpp --kl-divergence statistics.`,
     `Generations: greedy, at most ${request.maxNewTokens} new tokens, stop at EOS; each variant's output is re-scored teacher-forced under the baseline for per-token KLD and Δp.`,
-    `Performance: each variant in a fresh process; prompt of exactly ${request.performance.promptTokens} tokens cut from the corpus; exactly ${request.performance.outputTokens} output tokens (EOS ignored); ${request.performance.warmups} warmups + ${request.performance.repetitions} repetitions; TTFT/TPOT/ITL/E2E by vLLM's definitions; RSS sampled every 10 ms from the parent plus the OS high-water mark.`,
+    describePerformanceMethod(sweep, request.performance.warmups),
   ];
-  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performancePrompt, methods };
+  const executionProviders = await detectExecutionProviders(request.executionProvider);
+  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, methods, executionProviders };
 }
 
-/** Exactly `length` tokens: the corpus stream from its start, repeated if it is shorter. */
-export function exactLengthPrompt(stream: readonly number[], length: number): number[] {
-  if (stream.length === 0) return [];
-  return Array.from({ length }, (_, i) => stream[i % stream.length]!);
+/** The corpus as performance prompts are cut from it: the tokens the tokenizer puts first (BOS) and the text's tokens. */
+export interface PromptSource {
+  prefix: number[];
+  text: number[];
+}
+
+/**
+ * Tokenizes enough of the corpus for `tokensNeeded` prompt tokens (all of it when a first cut is
+ * short), and finds the prefix the tokenizer adds by comparing with and without special tokens.
+ */
+export function promptSource(tokenizer: TextTokenizer, corpus: string, tokensNeeded: number): PromptSource {
+  const cut = (chars: number): PromptSource => {
+    const text = corpus.slice(0, chars);
+    const withSpecial = tokenizer.encode(text, true);
+    const plain = tokenizer.encode(text, false);
+    let start = 0;
+    while (start + plain.length <= withSpecial.length && plain.some((t, i) => withSpecial[start + i] !== t)) start++;
+    return { prefix: start + plain.length <= withSpecial.length ? withSpecial.slice(0, start) : [], text: plain };
+  };
+  const first = cut(tokensNeeded * 16 + 1024);
+  return first.text.length >= tokensNeeded || corpus.length <= tokensNeeded * 16 + 1024 ? first : cut(corpus.length);
+}
+
+/**
+ * `count` prompts of exactly `length` tokens: the prefix, then consecutive slices of the corpus's
+ * token stream (prompt i starts where prompt i − 1 ended), wrapping around a short corpus.
+ * Prompt 0 is the prefix and the corpus's first tokens.
+ */
+export function exactLengthPrompts(source: PromptSource, length: number, count: number): number[][] {
+  const prefix = source.prefix.slice(0, length);
+  const body = length - prefix.length;
+  if (source.text.length === 0 && body > 0) return [];
+  return Array.from({ length: count }, (_, p) => [...prefix, ...Array.from({ length: body }, (_, i) => source.text[(p * body + i) % source.text.length]!)]);
+}
+
+function describePerformanceMethod(sweep: PerformanceSweep, warmups: number): string {
+  const cells = sweepCells(sweep).length;
+  return [
+    `Performance: prompts of exactly ${sweep.inputLengths.join('/')} tokens cut from the corpus by the tokenizer; exactly ${sweep.outputLengths.join('/')} output tokens (EOS ignored);`,
+    `batch sizes ${sweep.batchSizes.join('/')} (one length per batch, per-row argmax) × ${sweep.concurrency.join('/')} concurrent requests in one process = ${cells} cell${cells === 1 ? '' : 's'}.`,
+    `Per cell: ${warmups} warmups, then prefill (max_new_tokens 1) and decode timed separately until at least ${sweep.minIterations} iterations and ${sweep.minSeconds} s,`,
+    `spread over ${sweep.rounds} rounds of fresh probe processes with the variants interleaved A B C A B C.`,
+    `TTFT/TPOT/ITL/E2E by vLLM's definitions; throughput Σ output tokens / wall time; mean, median, std, p90, p99, 95% CI, CV; Welch's t against the baseline.`,
+    `RSS sampled every 10 ms from the parent plus the OS high-water mark; KV cache bytes from config.json; roofline fractions against a streaming-copy and a MatMul probe of this machine.`,
+  ].join(' ');
 }

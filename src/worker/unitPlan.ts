@@ -8,7 +8,7 @@ export interface PlannedUnit extends UnitKey {
 /**
  * The units of a run, ordered so that each variant is loaded once: the baseline's own units first
  * (it stays loaded), then each variant's lockstep and generation units together, then the
- * performance units, which run in fresh processes.
+ * performance units, which run in fresh processes, all variants interleaved.
  */
 export function planUnits(baselineId: string, variantIds: readonly string[], measures: readonly Measure[], sizes: { windows: number; prompts: number; perfRequests: number }): PlannedUnit[] {
   const units: PlannedUnit[] = [];
@@ -22,7 +22,10 @@ export function planUnits(baselineId: string, variantIds: readonly string[], mea
     if (generation) units.push({ kind: 'generation', variantId: id, weight: 3 * sizes.prompts });
   }
   if (measures.includes('performance')) {
-    for (const id of [baselineId, ...variantIds.filter((v) => v !== baselineId)]) units.push({ kind: 'performance', variantId: id, weight: sizes.perfRequests + 2 });
+    // The performance units run as one interleaved phase inside the first of them (A B C A B C …),
+    // so that unit carries the whole phase's weight.
+    const ids = [baselineId, ...variantIds.filter((v) => v !== baselineId)];
+    for (const [i, id] of ids.entries()) units.push({ kind: 'performance', variantId: id, weight: i === 0 ? ids.length * (sizes.perfRequests + 2) : 0 });
   }
   return units;
 }

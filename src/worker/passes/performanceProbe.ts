@@ -1,37 +1,58 @@
 import { performance } from 'node:perf_hooks';
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { ExecutionProviderChoice } from '../../shared/report/schema';
+import { needsMoreIterations, PerformanceWorkload } from '../../shared/perf/sweep';
 import { errorMessage } from '../../shared/errors';
 import { OnnxDecoderBackend } from '../backend/onnxBackend';
 
-/** Parent → probe: measure this variant. */
+/** One workload for this probe process, with this round's share of the iteration and time floors. */
+export interface ProbeCell {
+  workload: PerformanceWorkload;
+  /** batchSize × concurrency prompts of exactly inputTokens tokens; request r takes rows r·batch … r·batch + batch − 1. */
+  prompts: number[][];
+  minIterations: number;
+  minMs: number;
+}
+
+/** Parent → probe: measure this variant on these cells. */
 export interface ProbeRequest {
   type: 'probe';
   modelFolder: string;
   variant: ModelVariant;
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
-  promptTokens: number[];
-  outputTokens: number;
+  /** Never stops a request (the output length is fixed); only noted, to detect what natural decoding would do. */
+  eosTokenIds: number[];
   warmups: number;
-  repetitions: number;
+  cells: ProbeCell[];
 }
 
-/** One timed request: when it started and when each token was available (ms). */
+/** One timed request: when it was submitted and when each token was available (ms). */
 export interface TimedRequest {
   startedAtMs: number;
   tokenTimesMs: number[];
+  /** Rows decoded together (the batch size); 1 when absent. */
+  rows?: number;
+  /** Per row, the index of the first EOS among the generated tokens, or null. */
+  firstEos?: Array<number | null>;
+}
+
+/** Requests submitted together; `concurrency` of them. */
+export interface TimedIteration {
+  requests: TimedRequest[];
 }
 
 export type ProbeMessage =
-  | { type: 'loaded'; executionProvider: string; loadMs: number; rssBeforeLoadBytes: number; rssAfterLoadBytes: number }
-  | { type: 'measured'; requests: TimedRequest[]; maxRssBytes: number }
+  | { type: 'loaded'; executionProvider: string; loadMs: number; rssBeforeLoadBytes: number; rssAfterLoadBytes: number; fallbacks: Array<{ provider: string; reason: string }>; kvElementBytes: number }
+  | { type: 'cell-started'; index: number }
+  | { type: 'cell-measured'; index: number; prefillMs: number[]; iterations: TimedIteration[]; rssBytes: number }
+  | { type: 'measured'; maxRssBytes: number }
   | { type: 'probe-error'; message: string };
 
 /**
  * Runs in a fresh process (worker bundle with --perf-probe), so its memory figures are this
- * variant's alone. Loads once, then warmups + repetitions of a fixed prompt and a fixed output
- * length with EOS ignored.
+ * variant's alone. Loads once, then per cell: warmups, prefill alone (max_new_tokens 1) and then
+ * full requests of a fixed output length with EOS ignored, each until both floors are met.
  */
 export function runPerformanceProbe(): void {
   process.once('message', (message: ProbeRequest) => {
@@ -43,6 +64,7 @@ export function runPerformanceProbe(): void {
 
 async function measure(request: ProbeRequest): Promise<void> {
   const rssBeforeLoadBytes = process.memoryUsage().rss;
+  const fallbacks: Array<{ provider: string; reason: string }> = [];
   const started = performance.now();
   const backend = await OnnxDecoderBackend.load({
     modelFolder: request.modelFolder,
@@ -50,16 +72,60 @@ async function measure(request: ProbeRequest): Promise<void> {
     executionProvider: request.executionProvider,
     threads: request.threads,
     eosTokenIds: [],
+    onFallback: (provider, reason) => fallbacks.push({ provider, reason }),
   });
   const loadMs = performance.now() - started;
-  send({ type: 'loaded', executionProvider: backend.executionProvider, loadMs, rssBeforeLoadBytes, rssAfterLoadBytes: process.memoryUsage().rss });
-  const requests: TimedRequest[] = [];
-  for (let i = 0; i < request.warmups + request.repetitions; i++) {
-    const result = await backend.generateGreedy(request.promptTokens, { maxNewTokens: request.outputTokens, stopOnEos: false });
-    if (i >= request.warmups) requests.push({ startedAtMs: result.startedAtMs, tokenTimesMs: result.tokenTimesMs });
+  send({ type: 'loaded', executionProvider: backend.executionProvider, loadMs, rssBeforeLoadBytes, rssAfterLoadBytes: process.memoryUsage().rss, fallbacks, kvElementBytes: backend.kvElementBytes });
+  const eos = new Set(request.eosTokenIds);
+  for (const [index, cell] of request.cells.entries()) {
+    send({ type: 'cell-started', index });
+    const { prefillMs, iterations } = await measureCell(backend, cell, request.warmups, eos);
+    send({ type: 'cell-measured', index, prefillMs, iterations, rssBytes: process.memoryUsage().rss });
   }
-  send({ type: 'measured', requests, maxRssBytes: process.resourceUsage().maxRSS * 1024 });
+  send({ type: 'measured', maxRssBytes: process.resourceUsage().maxRSS * 1024 });
   await backend.dispose();
+}
+
+/**
+ * `concurrency` requests of `batchSize` rows, all submitted at one moment. onnxruntime-node runs
+ * session.run on the calling thread, so requests in flight together advance step by step in turn:
+ * the figures show queueing under load, as a single-process server would see it.
+ */
+export async function submitTogether(backend: OnnxDecoderBackend, cell: Pick<ProbeCell, 'workload' | 'prompts'>, maxNewTokens: number, eos: ReadonlySet<number>): Promise<TimedIteration> {
+  const { batchSize, concurrency } = cell.workload;
+  const submittedAt = performance.now();
+  const results = await Promise.all(Array.from({ length: concurrency }, (_, r) =>
+    backend.generateGreedyBatch(cell.prompts.slice(r * batchSize, (r + 1) * batchSize), { maxNewTokens, stopOnEos: false })));
+  return {
+    requests: results.map((result) => ({
+      startedAtMs: submittedAt,
+      tokenTimesMs: result.tokenTimesMs,
+      rows: batchSize,
+      firstEos: result.rows.map((tokens) => {
+        const at = tokens.findIndex((t) => eos.has(t));
+        return at < 0 ? null : at;
+      }),
+    })),
+  };
+}
+
+async function measureCell(backend: OnnxDecoderBackend, cell: ProbeCell, warmups: number, eos: ReadonlySet<number>): Promise<{ prefillMs: number[]; iterations: TimedIteration[] }> {
+  const output = cell.workload.outputTokens;
+  for (let i = 0; i < warmups; i++) await submitTogether(backend, cell, output, eos);
+  const prefillMs: number[] = [];
+  let done = 0;
+  let started = performance.now();
+  while (needsMoreIterations(done, performance.now() - started, cell.minIterations, cell.minMs)) {
+    const iteration = await submitTogether(backend, cell, 1, eos);
+    for (const r of iteration.requests) prefillMs.push(r.tokenTimesMs[0]! - r.startedAtMs);
+    done++;
+  }
+  const iterations: TimedIteration[] = [];
+  started = performance.now();
+  while (needsMoreIterations(iterations.length, performance.now() - started, cell.minIterations, cell.minMs)) {
+    iterations.push(await submitTogether(backend, cell, output, eos));
+  }
+  return { prefillMs, iterations };
 }
 
 function send(message: ProbeMessage): void {

@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelVariant } from '../../shared/modelTypes';
+import type { MachineProbe, PerformanceCell, PerformanceUnitResult, RunSpec } from '../../shared/report/schema';
+import { errorMessage } from '../../shared/errors';
+import { geometryFromConfig, kvCacheBytes, ModelGeometry } from '../../shared/perf/kvCache';
+import { compareCells, NOISE_CV_THRESHOLD } from '../../shared/perf/noise';
+import { rooflineFigures } from '../../shared/perf/roofline';
+import { effectiveRounds, interleavedSchedule, PerformanceWorkload, resolveSweep, shareOf, sweepCells, workloadLabel } from '../../shared/perf/sweep';
+import { probeMachine } from '../perf/machineProbe';
+import { exactLengthPrompts, PromptSource } from '../runSetup';
+import { ProbeOutcome, runProbeProcess, summarizeCell } from './performancePass';
+import type { ProbeCell } from './performanceProbe';
+
+export interface PerformanceProtocolInput {
+  workerScript: string;
+  modelFolder: string;
+  spec: RunSpec;
+  /** The variants still to measure, baseline first, in the order the rounds visit them. */
+  variants: ModelVariant[];
+  source: PromptSource | null;
+  eosTokenIds: readonly number[];
+  warn: (message: string, variantId?: string) => void;
+}
+
+type Outcomes = Map<string, PerformanceUnitResult | Error>;
+
+/**
+ * The performance phase of a run: every variant's probe processes, interleaved round by round
+ * (A B C A B C …) so drift hits all alike, then per-cell statistics, comparisons with the
+ * baseline, memory, roofline and warnings. The engine asks for one variant's result at a time;
+ * the first request runs the whole phase, and later ones read what it found.
+ */
+export class PerformanceProtocol {
+  private phase: Promise<Outcomes | null> | undefined;
+
+  constructor(private readonly input: PerformanceProtocolInput) {}
+
+  async resultFor(variantId: string, progress: (done: number, total: number) => void, shouldStop: () => boolean): Promise<PerformanceUnitResult | null> {
+    this.phase ??= this.run(progress, shouldStop);
+    const outcomes = await this.phase;
+    if (outcomes === null) return null;
+    const result = outcomes.get(variantId);
+    if (result instanceof Error) throw result;
+    if (!result) throw new Error(`${variantId} was not measured`);
+    return result;
+  }
+
+  private async run(progress: (done: number, total: number) => void, shouldStop: () => boolean): Promise<Outcomes | null> {
+    const { spec, variants, source } = this.input;
+    const sweep = spec.performance.sweep ?? resolveSweep(spec.performance);
+    const workloads = sweepCells(sweep);
+    const rounds = effectiveRounds(sweep);
+    const outcomes: Outcomes = new Map();
+    const perRound = new Map<string, ProbeOutcome[]>();
+    const prompts = workloads.map((w) => (source ? exactLengthPrompts(source, w.inputTokens, w.batchSize * w.concurrency) : []));
+    for (const v of variants) {
+      if (v.error) outcomes.set(v.id, new Error(`${v.error.file}: ${v.error.problem} ${v.error.remedy}`));
+      else if (prompts.some((p) => p.length === 0)) outcomes.set(v.id, new Error('the corpus gave no tokens to cut performance prompts from'));
+      else perRound.set(v.id, []);
+    }
+    const schedule = interleavedSchedule(variants.filter((v) => perRound.has(v.id)), rounds);
+    for (const [step, { round, variant }] of schedule.entries()) {
+      progress(step, schedule.length + 1);
+      if (outcomes.has(variant.id)) continue; // failed in an earlier round
+      if (shouldStop()) return null;
+      const cells: ProbeCell[] = workloads.map((workload, i) => ({
+        workload,
+        prompts: prompts[i]!,
+        minIterations: shareOf(sweep.minIterations, rounds, round),
+        minMs: (sweep.minSeconds * 1000) / rounds,
+      }));
+      try {
+        const outcome = await runProbeProcess(this.input.workerScript, {
+          type: 'probe',
+          modelFolder: this.input.modelFolder,
+          variant,
+          executionProvider: spec.executionProvider,
+          threads: spec.threads,
+          eosTokenIds: [...this.input.eosTokenIds],
+          warmups: spec.performance.warmups,
+          cells,
+        }, shouldStop);
+        if (outcome === null) return null;
+        perRound.get(variant.id)!.push(outcome);
+      } catch (error) {
+        outcomes.set(variant.id, error instanceof Error ? error : new Error(errorMessage(error)));
+        perRound.delete(variant.id);
+      }
+    }
+    progress(schedule.length, schedule.length + 1);
+    const measured = [...perRound.entries()].filter(([, list]) => list.length > 0);
+    const provider = measured[0]?.[1][0]?.executionProvider ?? 'cpu';
+    let machine: MachineProbe | undefined;
+    try {
+      machine = measured.length ? await probeMachine(provider, spec.threads) : undefined;
+    } catch (error) {
+      this.input.warn(`The machine probe (copy bandwidth, MatMul FLOP/s) failed: ${errorMessage(error)}; no roofline fractions.`);
+    }
+    const geometry = readGeometry(this.input.modelFolder);
+    for (const [id, list] of measured) {
+      const variant = variants.find((v) => v.id === id)!;
+      outcomes.set(id, this.summarize(variant, list, workloads, geometry, machine));
+    }
+    this.compareAndWarn(outcomes);
+    progress(schedule.length + 1, schedule.length + 1);
+    return outcomes;
+  }
+
+  private summarize(variant: ModelVariant, rounds: ProbeOutcome[], workloads: PerformanceWorkload[], geometry: ModelGeometry | null, machine: MachineProbe | undefined): PerformanceUnitResult {
+    const { spec } = this.input;
+    const kvElementBytes = rounds[0]!.kvElementBytes;
+    const cells: PerformanceCell[] = [];
+    for (const [i, w] of workloads.entries()) {
+      const kv = geometry ? kvCacheBytes(geometry, w.inputTokens + w.outputTokens, w.batchSize * w.concurrency, kvElementBytes) : NaN;
+      const cell = summarizeCell(w, rounds.map((r) => r.cells[i]!), kv);
+      if (geometry && variant.signature && Number.isFinite(cell.tpotMs.mean)) {
+        cell.roofline = rooflineFigures({ signature: variant.signature, geometry, kvElementBytes, workload: w, tpotMs: cell.tpotMs.mean, machine });
+      }
+      cells.push(cell);
+    }
+    const head = cells[0]!;
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const fallbacks = new Map<string, string>();
+    for (const r of rounds) for (const f of r.fallbacks) fallbacks.set(f.provider, f.reason);
+    return {
+      kind: 'performance',
+      variantId: variant.id,
+      executionProvider: [...new Set(rounds.map((r) => r.executionProvider))].join(', '),
+      loadMs: median(rounds.map((r) => r.loadMs)),
+      sessionRssBytes: median(rounds.map((r) => r.sessionRssBytes)),
+      peakRssBytes: Math.max(...rounds.map((r) => r.peakRssBytes)),
+      highWaterRssBytes: Math.max(...rounds.map((r) => r.highWaterRssBytes)),
+      rssSampleIntervalMs: rounds[0]!.rssSampleIntervalMs,
+      promptTokens: head.inputTokens,
+      outputTokens: head.outputTokens,
+      ttftMs: head.ttftMs,
+      tpotMs: head.tpotMs,
+      itlMs: head.itlMs,
+      e2eMs: head.e2eMs,
+      outputTokensPerSecond: head.outputTokensPerSecond,
+      threads: spec.threads,
+      providerFallbacks: [...fallbacks].map(([provider, reason]) => ({ provider, reason })),
+      rounds: rounds.length,
+      cells,
+      machine,
+      roofline: head.roofline,
+    };
+  }
+
+  /** Each variant's cells against the baseline's, and the warnings a reader must see. */
+  private compareAndWarn(outcomes: Outcomes): void {
+    const { spec, warn } = this.input;
+    const base = outcomes.get(spec.baselineId);
+    const baseCells = base instanceof Error ? undefined : base?.cells;
+    for (const [id, result] of outcomes) {
+      if (result instanceof Error || !result.cells) continue;
+      for (const f of result.providerFallbacks ?? []) warn(`${id}: execution provider ${f.provider} unavailable (${f.reason}); the performance probes ran on ${result.executionProvider}`, id);
+      const noisy = result.cells.filter((c) => c.noisy);
+      if (noisy.length) {
+        const worst = noisy.reduce((a, b) => (b.tpotMs.cv > a.tpotMs.cv ? b : a));
+        warn(`${id}: TPOT varied by more than ${NOISE_CV_THRESHOLD * 100}% (CV) in ${noisy.length} of ${result.cells.length} cells, up to ${(worst.tpotMs.cv * 100).toFixed(0)}% at ${workloadLabel(worst)}: the machine was noisy, so speed differences of that size are not resolved; close other programs or raise --min-iterations/--min-seconds.`, id);
+      }
+      const drift = result.cells.filter((c) => c.outputLength.drift);
+      for (const c of drift) warn(`${id}: output length drifted at ${workloadLabel(c)}: asked for ${c.outputLength.expected} tokens, got ${c.outputLength.min}–${c.outputLength.max}; its timings are not comparable.`, id);
+      if (!baseCells || id === spec.baselineId) continue;
+      const unresolved: string[] = [];
+      const earlyStops: string[] = [];
+      for (const [i, cell] of result.cells.entries()) {
+        const other = baseCells[i];
+        if (!other) continue;
+        cell.vsBaseline = compareCells(cell, other);
+        if (!cell.vsBaseline.resolved) unresolved.push(`${workloadLabel(cell)} (TPOT ×${cell.vsBaseline.tpotRatio.toFixed(2)})`);
+        const eos = cell.outputLength;
+        if (eos.eosBeforeEnd > other.outputLength.eosBeforeEnd) earlyStops.push(`${workloadLabel(cell)}: ${(eos.eosBeforeEnd * 100).toFixed(0)}% of rows, median after ${eos.medianEosIndex} tokens, against ${(other.outputLength.eosBeforeEnd * 100).toFixed(0)}%`);
+      }
+      if (earlyStops.length) warn(`${id}: under natural decoding more of its rows would stop at EOS than ${spec.baselineId}'s (${earlyStops.join('; ')}), so timings with natural lengths would flatter it; these fixed-length timings are not affected.`, id);
+      if (unresolved.length) warn(`${id} vs ${spec.baselineId}: the TPOT difference is not resolved at 95% (Welch's t) in ${unresolved.length} of ${result.cells.length} cells: ${unresolved.join('; ')}.`, id);
+    }
+  }
+}
+
+function readGeometry(modelFolder: string): ModelGeometry | null {
+  try {
+    return geometryFromConfig(JSON.parse(readFileSync(join(modelFolder, 'config.json'), 'utf8')) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
