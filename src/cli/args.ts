@@ -8,6 +8,8 @@ export const USAGE = `Usage:
   quantlens eval <model-folder> [options]    evaluate every variant against the baseline
   quantlens discover <folder>                list model folders, variants and quantization signatures
   quantlens demo                             make the demo model if missing and evaluate it
+  quantlens env [--probe] [--json]           print the run card's environment: hardware, OS, runtimes,
+                                             execution providers (--probe: copy bandwidth, MatMul FLOP/s)
   quantlens score --metric NAME --input FILE.jsonl [--json] [--k K] [--stem] [--seed N] [--resamples N]
                                              score outputs made elsewhere: one JSON object a line, e.g.
                                              {"prediction": "…", "references": ["…"]} ({"n": N, "c": C} for pass@k);
@@ -22,8 +24,15 @@ eval options:
   --context N --stride N  perplexity windows (default 512 / 256)
   --max-new-tokens N      generation length (default 64)
   --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (64/32/2/5)
+  --perf-inputs 32,128    sweep: exact input lengths (default: --perf-prompt)
+  --perf-outputs 16,64    sweep: exact output lengths, EOS ignored (default: --perf-output)
+  --batch 1,4             sweep: batch sizes (default 1)
+  --concurrency 1,2       sweep: requests in flight at once in one process (default 1)
+  --min-iterations N      timed iterations per cell, at least (default: --repetitions)
+  --min-seconds T         timed seconds per cell, at least (default 0)
+  --rounds N              rounds of fresh probe processes, variants interleaved (default 2)
   --provider P            auto|cpu|cuda|webgpu|dml|coreml (default auto)
-  --threads N             intra-op threads (default: all cores)
+  --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default 1)
   --out DIR               where .quantlens/runs goes (default: beside the model folder)
   --resume                finish the newest unfinished run of the same spec
   --json                  print report.json to stdout instead of the table
@@ -37,6 +46,21 @@ export interface EvalArgs {
   outputFolder: string | undefined;
   resume: boolean;
   json: boolean;
+}
+
+function intList(name: string, value: string | undefined): number[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const numbers = items.map(Number);
+  if (items.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name} must be a comma-separated list of positive integers, got "${value}"`);
+  return numbers;
+}
+
+function nonNegativeNumber(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got "${value}"`);
+  return n;
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -55,6 +79,8 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       measure: { type: 'string' }, context: { type: 'string' }, stride: { type: 'string' }, 'max-new-tokens': { type: 'string' },
       'perf-prompt': { type: 'string' }, 'perf-output': { type: 'string' }, warmups: { type: 'string' }, repetitions: { type: 'string' },
       provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, json: { type: 'boolean' },
+      'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
+      'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder');
@@ -79,9 +105,18 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       outputTokens: positiveInt('perf-output', values['perf-output'], 32),
       warmups: positiveInt('warmups', values.warmups, 2),
       repetitions: positiveInt('repetitions', values.repetitions, 5),
+      sweep: {
+        inputLengths: intList('perf-inputs', values['perf-inputs']),
+        outputLengths: intList('perf-outputs', values['perf-outputs']),
+        batchSizes: intList('batch', values.batch),
+        concurrency: intList('concurrency', values.concurrency),
+        minIterations: intList('min-iterations', values['min-iterations'])?.[0],
+        minSeconds: nonNegativeNumber('min-seconds', values['min-seconds']),
+        rounds: intList('rounds', values.rounds)?.[0],
+      },
     },
     executionProvider: provider,
-    threads: { intraOp: positiveInt('threads', values.threads, defaults.cores), interOp: 1 },
+    threads: { intraOp: positiveInt('threads', values.threads, defaults.cores), interOp: positiveInt('inter-op-threads', values['inter-op-threads'], 1) },
     seed: 0,
   };
   return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false };

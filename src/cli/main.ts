@@ -14,6 +14,7 @@ import { WorkerClient } from '../node/workerClient';
 import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
 import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
 import { EvalArgs, parseEvalArgs, USAGE, UsageError } from './args';
+import { printEnvironment, printSweep } from './performanceOutput';
 import { ProgressView } from './progressView';
 import { runScore } from './score';
 
@@ -37,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return runScore(rest);
     case 'demo':
       return demo(rest);
+    case 'env':
+      return printEnvironment(rest);
     case undefined:
     case '--help':
     case 'help':
@@ -124,6 +127,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     console.log(renderTable(RESULT_COLUMNS, resultRows(report)));
+    printSweep(report);
     printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
     console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
