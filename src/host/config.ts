@@ -23,6 +23,15 @@ export class Config {
       repetitions: s.get<number>('repetitions', 5),
       performancePromptTokens: s.get<number>('performance.promptTokens', 64),
       performanceOutputTokens: s.get<number>('performance.outputTokens', 32),
+      performanceSweep: {
+        inputLengths: s.get<number[]>('performance.inputLengths', []),
+        outputLengths: s.get<number[]>('performance.outputLengths', []),
+        batchSizes: s.get<number[]>('performance.batchSizes', [1]),
+        concurrency: s.get<number[]>('performance.concurrency', [1]),
+        minIterations: s.get<number>('performance.minIterations', 0),
+        minSeconds: s.get<number>('performance.minSeconds', 0),
+        rounds: s.get<number>('performance.rounds', 2),
+      },
     };
   }
 

@@ -1,5 +1,5 @@
 import type { RunRequest } from '../../shared/protocol';
-import type { ExecutionProviderChoice, Measure, RunSpec } from '../../shared/report/schema';
+import type { ExecutionProviderChoice, Measure, PerformanceSweep, RunSpec } from '../../shared/report/schema';
 
 /** The `quantlens.*` settings that shape a run (read by Config in the host). */
 export interface EvaluationSettings {
@@ -12,6 +12,8 @@ export interface EvaluationSettings {
   repetitions: number;
   performancePromptTokens: number;
   performanceOutputTokens: number;
+  /** quantlens.performance.inputLengths … rounds; empty lists and zeros mean "the single default cell". */
+  performanceSweep?: Partial<PerformanceSweep>;
 }
 
 /** What the user picked in the run setup quick picks (remembered per model folder). */
@@ -44,6 +46,7 @@ export function buildRunRequest(modelFolder: string, baselineId: string, choices
       outputTokens: settings.performanceOutputTokens,
       warmups: settings.warmups,
       repetitions: settings.repetitions,
+      ...(settings.performanceSweep ? { sweep: settings.performanceSweep } : {}),
     },
     executionProvider: settings.executionProvider,
     threads: { intraOp: settings.threads > 0 ? settings.threads : cores, interOp: 1 },
@@ -68,6 +71,7 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
       outputTokens: spec.performance.outputTokens,
       warmups: spec.performance.warmups,
       repetitions: spec.performance.repetitions,
+      ...(spec.performance.sweep ? { sweep: spec.performance.sweep } : {}),
     },
     executionProvider: spec.executionProvider,
     threads: spec.threads,
