@@ -6,6 +6,7 @@ import { isHostToPanel, PanelState, RunData } from '../src/shared/panelProtocol'
 import { byId, clear, h } from './dom';
 import { renderHeader } from './header';
 import { PlotChoice, renderPlot } from './plot';
+import { PerfChoice, renderPerformance } from './perfPlots';
 import { renderFailures } from './annotations';
 import { renderSamples, SampleView } from './samples';
 import { renderTable, TableSort } from './table';
@@ -16,6 +17,7 @@ let data: RunData | undefined;
 const state: Partial<PanelState> = loadState();
 let sort: TableSort = { column: state.sortColumn ?? '', descending: state.sortDescending ?? false };
 let plot: PlotChoice = { x: state.plotX ?? 'size', y: state.plotY ?? 'kld' };
+let perfChoice: PerfChoice = { metric: 'tpot', axis: 'batch' };
 let sampleView: SampleView = { variantId: state.selectedVariant ?? '', filter: state.filter ?? 'all', search: state.search ?? '', selected: state.selectedSample };
 
 function render(): void {
@@ -31,8 +33,18 @@ function render(): void {
     tableSection.append(h('p', { class: 'empty' }, 'The first results appear here as soon as a unit completes.'));
     clear(plotSection);
   }
+  renderPerformanceSection();
   renderFailures(byId('failures'), data.annotations);
   renderSampleSection();
+}
+
+/** Latency vs batch/concurrency, roofline fractions and every sweep cell (a page without the section skips it). */
+function renderPerformanceSection(): void {
+  const section = document.getElementById('performance');
+  if (data && section) renderPerformance(section, data.report, perfChoice, (next) => {
+    perfChoice = next;
+    renderPerformanceSection();
+  });
 }
 
 function onSort(next: TableSort): void {

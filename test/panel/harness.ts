@@ -23,6 +23,7 @@ export function writeHarness(folder: string): string {
 <header id="header"></header><div id="notice" class="notice" role="status"></div>
 <h2>Comparison</h2><section id="table"></section>
 <h2>Trade-off</h2><section id="plot"></section>
+<h2>Performance</h2><section id="performance"></section>
 <h2>Failures</h2><section id="failures"></section>
 <h2>Samples</h2><section id="samples"></section>
 <script nonce="${nonce}">

@@ -31,6 +31,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <section id="table"></section>
 <h2>Trade-off</h2>
 <section id="plot"></section>
+<h2>Performance</h2>
+<section id="performance"></section>
 <h2>Failures</h2>
 <section id="failures"></section>
 <h2>Samples</h2>
