@@ -6,7 +6,7 @@
  *      variant on the same windows (goal ≤ 1.10).
  * Rounds alternate engine and bare so drift hits both alike. Usage: node dist/bench/engine.js [model-folder]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +17,7 @@ import { OnnxDecoderBackend } from '../src/worker/backend/onnxBackend';
 import { runLockstepPass, tokenizeCorpus } from '../src/worker/passes/corpusPasses';
 import { FIXTURE_FAMILIES } from '../src/modelmaker/familySpec';
 import { makeFixtureModel } from '../src/modelmaker/makeFixtureModel';
-import { existsSync } from 'node:fs';
+import { bareDecode, timedForward } from './bareLoop';
 
 const folderArg = process.argv[2];
 const ROUNDS = 5;
@@ -74,43 +74,6 @@ async function main(): Promise<void> {
   }
   console.log(`fidelity pass engine ${median(passTimes).toFixed(1)} ms   bare forwards (base + variant) ${median(bareTimes).toFixed(1)} ms   ratio ${(median(passTimes) / median(bareTimes)).toFixed(3)} (goal ≤ 1.10; ${corpus.windows.length} windows of ≤256 tokens, vocab ${engineBase.vocabSize})`);
   for (const b of [engineBase, engineVariant]) await b.dispose();
-}
-
-function feeds(session: ort.InferenceSession, tokens: readonly number[], past: number, cache: Record<string, ort.Tensor>): Record<string, ort.Tensor> {
-  const out: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map(BigInt)), [1, tokens.length]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(past + tokens.length).fill(1n), [1, past + tokens.length]),
-    position_ids: new ort.Tensor('int64', BigInt64Array.from(tokens.map((_, i) => BigInt(past + i))), [1, tokens.length]),
-    ...cache,
-  };
-  for (const name of session.inputNames) {
-    if (name.startsWith('past_key_values.') && !out[name]) {
-      const meta = (session as unknown as { inputMetadata: Array<{ name: string; shape: number[] }> }).inputMetadata.find((m) => m.name === name)!;
-      out[name] = new ort.Tensor('float32', new Float32Array(0), [1, meta.shape[1]!, 0, meta.shape[3]!]);
-    }
-  }
-  return out;
-}
-
-/** Bare loop: same prompt and the same token sequence fed back, one session.run per step. */
-async function bareDecode(session: ort.InferenceSession, prompt: number[], generated: number[]): Promise<number> {
-  let output = await session.run(feeds(session, prompt, 0, {}));
-  let past = prompt.length;
-  const started = performance.now();
-  for (let i = 0; i < generated.length - 1; i++) {
-    const cache: Record<string, ort.Tensor> = {};
-    for (const name of session.inputNames) if (name.startsWith('past_key_values.')) cache[name] = output[name.replace('past_key_values.', 'present.')] as ort.Tensor;
-    output = await session.run(feeds(session, [generated[i]!], past, cache));
-    past += 1;
-  }
-  return (performance.now() - started) / (generated.length - 1);
-}
-
-async function timedForward(session: ort.InferenceSession, tokens: number[]): Promise<number> {
-  const f = feeds(session, tokens, 0, {});
-  const started = performance.now();
-  await session.run(f);
-  return performance.now() - started;
 }
 
 void main();
