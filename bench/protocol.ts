@@ -22,8 +22,8 @@ import { FIXTURE_FAMILIES } from '../src/modelmaker/familySpec';
 import { makeFixtureModel } from '../src/modelmaker/makeFixtureModel';
 import { bareDecode } from './bareLoop';
 
-const SAMPLER_PAIRS = 12;
-const ENGINE_ROUNDS = 7;
+const SAMPLER_PAIRS = 20;
+const ENGINE_ROUNDS = 13;
 const STEPS = 128;
 const PROMPT = Array.from({ length: 32 }, (_, i) => 1 + ((i * 37) % 200));
 const threads = { intraOp: cpus().length, interOp: 1 };
