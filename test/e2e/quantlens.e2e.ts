@@ -91,17 +91,61 @@ describe('QuantLens in VS Code', () => {
     await wb.shot('04-diff-tab');
   });
 
-  step('5. the models view lists the model, its variants and the run', async () => {
+  const NOTE = 'loops on the same sentence';
+
+  step('5. annotate a range of the variant output inline in the diff tab; it lands in .quantlens/annotations.json', async () => {
+    const diff = wb.page.locator('.monaco-diff-editor');
+    await diff.locator('.modified-in-monaco-diff-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+A');
+    await wb.runCommand('Comments: Add Comment on Current Selection');
+    const form = wb.page.locator('.review-widget .comment-form').first();
+    await form.waitFor({ timeout: 20_000 });
+    // The comment box is a small Monaco editor: click into it, then type.
+    await form.locator('.monaco-editor').first().click();
+    await wb.page.keyboard.type(NOTE);
+    await wb.page.locator('.review-widget').getByText('Add Annotation', { exact: true }).first().click();
+    await wb.acceptQuickPick('failure category', 'Repetition');
+    const file = join(env.workspace, '.quantlens', 'annotations.json');
+    const saved = await waitFor('the annotation on disk', () => {
+      try {
+        const parsed = JSON.parse(readFileSync(file, 'utf8')) as { annotations: Array<{ note: string; category: string; variantId: string; range: { start: number; end: number } }> };
+        return parsed.annotations.find((a) => a.note === NOTE);
+      } catch {
+        return undefined;
+      }
+    }, 30_000);
+    assert.equal(saved.category, 'repetition');
+    assert.equal(saved.variantId, 'fp16');
+    assert.ok(saved.range.end > saved.range.start);
+    await wb.page.locator('.review-widget').filter({ hasText: NOTE }).first().waitFor({ timeout: 20_000 });
+    await wb.shot('05-annotation');
+  });
+
+  step('6. reload the window: the results panel comes back, its taxonomy summary counts the annotation, and the diff tab shows it again', async () => {
+    await wb.reload();
+    // VS Code restores the webview panel through our serializer (virtual diff tabs are not restored).
+    const view = wb.webview();
+    const summary = view.locator('#failure-summary tr[data-source="annotated"]').filter({ hasText: 'Repetition' });
+    await summary.waitFor({ timeout: 90_000 });
+    assert.match(norm(await summary.innerText()), /fp16.*Repetition.*1 \/ 10/s);
+    await view.locator('#sample-annotations .annotation').filter({ hasText: NOTE }).first().waitFor({ timeout: 30_000 });
+    await wb.shot('06-after-reload-panel');
+    await view.locator('#open-diff').click();
+    await wb.page.locator('.review-widget').filter({ hasText: NOTE }).first().waitFor({ timeout: 60_000 });
+    await wb.shot('06-after-reload-diff');
+  });
+
+  step('7. the models view lists the model, its variants and the run', async () => {
     await wb.page.locator('.activitybar [aria-label^="QuantLens"]').first().click();
     const tree = wb.page.locator('.pane-body .monaco-list').filter({ hasText: MODEL });
     await tree.waitFor({ timeout: 30_000 });
     await tree.getByText('fp32 (baseline)').waitFor();
     await tree.getByText('Runs').click();
     await tree.locator('.monaco-list-row').filter({ hasText: 'completed' }).first().waitFor({ timeout: 30_000 });
-    await wb.shot('05-models-view');
+    await wb.shot('07-models-view');
   });
 
-  step('6. cancel a second run mid-way, then Resume finishes it', async () => {
+  step('8. cancel a second run mid-way, then Resume finishes it', async () => {
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', MODEL);
     await wb.acceptQuickPick('variants (1/4)');
@@ -115,13 +159,13 @@ describe('QuantLens in VS Code', () => {
     const partial = readRun(second);
     assert.equal(partial.status, 'cancelled');
     assert.ok(partial.results.length >= 1 && partial.results.length < 12, `partial run has ${partial.results.length} units`);
-    await wb.shot('06-cancelled');
+    await wb.shot('08-cancelled');
     await cancelled.getByRole('button', { name: 'Resume' }).click();
     await wb.notification(/evaluation of quantlens-tiny-llama finished/).last().waitFor({ timeout: 180_000 });
     const resumed = readRun(second);
     assert.equal(resumed.status, 'completed');
     assert.ok(resumed.results.length > partial.results.length);
     assert.match(channelLog(), /Resuming run .* units already done/);
-    await wb.shot('06-resumed');
+    await wb.shot('08-resumed');
   });
 });
