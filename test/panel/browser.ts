@@ -135,11 +135,13 @@ const INJECTION_AUDIT = String.raw`(() => {
   for (const section of Array.from(document.querySelectorAll('body > header, body > section, #notice'))) {
     const id = section.id || section.tagName.toLowerCase();
     for (const el of Array.from(section.querySelectorAll(forbidden))) {
-      if (id === 'plot' && el.matches('.modebar .modebar-btn')) continue; // plotly's own toolbar
+      if (el.matches('.modebar .modebar-btn')) continue; // plotly's own toolbar (any plot of the panel)
       findings.push('unexpected element in #' + id + ': ' + describe(el));
     }
   }
   for (const el of Array.from(document.querySelectorAll('body style, body link, body meta, body base, head base, head meta[http-equiv="refresh" i]'))) findings.push('document-level ' + describe(el));
+  // plotly 4's "Share chart..." uploads the chart to Plotly Cloud: no plot of the panel may offer it.
+  for (const el of Array.from(document.querySelectorAll('.modebar-btn[data-title^="Share"]'))) findings.push('plotly cloud upload button ' + describe(el));
   const body = getComputedStyle(document.body);
   if (body.display === 'none' || body.visibility === 'hidden') findings.push('body is hidden');
   return findings;
