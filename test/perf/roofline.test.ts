@@ -60,4 +60,8 @@ test('the roofline sentence says which way the bytes and the speed went, and why
   assert.match(explainRoofline('q4', perf(0.5, 0.6, Q4), 'fp32', base, true)!, /^q4 reads 2\.1× fewer bytes per step than fp32 and runs 2\.0× faster: speed follows bytes/);
   assert.match(explainRoofline('q4', perf(0.8, 0.3, Q4), 'fp32', base, true)!, /but runs 1\.3× faster: dequantisation-bound/);
   assert.match(explainRoofline('q4', perf(1.2, 0.02, Q4), 'fp32', perf(1, 0.05, FP32), false)!, /but runs 1\.2× slower \(the speed difference is within the noise at 95%\): at 2\.0% .* overhead-bound/);
+  // Bytes that fit in the last-level cache: the sentence says the traffic is cache traffic, not DRAM.
+  const cached = { ...perf(0.5, 0.6, Q4), machine: { ...MACHINE, lastLevelCacheBytes: 1024 * 1024 } } as PerformanceUnitResult;
+  assert.match(explainRoofline('q4', cached, 'fp32', base, true)!, /speed follows bytes, so decoding is bound by memory traffic — cache traffic, not DRAM, on this machine \(its 3\.0 KiB per step fit in the 1\.0 MiB last-level cache\)\.$/);
+  assert.match(explainRoofline('fp32', { ...base, machine: cached.machine } as PerformanceUnitResult, 'fp32', base, undefined)!, /fit in the 1\.0 MiB last-level cache\)\.$/);
 });

@@ -120,12 +120,15 @@ export function explainRoofline(variantId: string, perf: PerformanceUnitResult, 
   const runs = speed > 1.02 ? `runs ${times(speed)} faster` : speed < 0.98 ? `runs ${times(1 / speed)} slower` : 'runs at the same speed';
   const joiner = bytesRatio > 1.05 && speed < 0.8 * bytesRatio ? 'but' : 'and';
   let why: string;
-  if (bytesRatio > 1.05 && speed >= 0.8 * bytesRatio) why = 'speed follows bytes, so decoding is bandwidth-bound here';
-  else if (bytesRatio > 1.05 && (r.bandwidthFraction ?? 0) < OVERHEAD_BOUND && (r.flopsFraction ?? 0) < OVERHEAD_BOUND) why = `at ${ceilings} the step is overhead-bound, so the bytes saved hardly count`;
+  let note = cacheNote(perf);
+  if (bytesRatio > 1.05 && speed >= 0.8 * bytesRatio) {
+    why = note ? `speed follows bytes, so decoding is bound by memory traffic — cache traffic, not DRAM, on this machine${note}` : 'speed follows bytes, so decoding is bandwidth-bound here';
+    note = '';
+  } else if (bytesRatio > 1.05 && (r.bandwidthFraction ?? 0) < OVERHEAD_BOUND && (r.flopsFraction ?? 0) < OVERHEAD_BOUND) why = `at ${ceilings} the step is overhead-bound, so the bytes saved hardly count`;
   else if (bytesRatio > 1.05) why = 'dequantisation-bound on this machine: unpacking the weights costs what reading fewer bytes saves';
   else why = regime(r);
   const noise = resolved === false ? ' (the speed difference is within the noise at 95%)' : '';
-  return `${variantId} ${reads} ${joiner} ${runs}${noise}: ${why}${cacheNote(perf)}.`;
+  return `${variantId} ${reads} ${joiner} ${runs}${noise}: ${why}${note}.`;
 }
 
 /** When a step's bytes fit in the last-level cache, DRAM bandwidth is not what the step waits on. */
