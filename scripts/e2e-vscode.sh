@@ -13,7 +13,7 @@
 #   E2E_HOME        tool cache, outside the repository (default: ~/.cache/quantlens-e2e)
 #   E2E_RUN         per-run state, wiped by start (default: $E2E_HOME/run)
 #   EXT_DIR         extension source folder with package.json (default: $PWD)
-#   E2E_TESTS       test files/folder for node --test (default: test/e2e)
+#   E2E_TESTS       built test files for node --test, space-separated (default: dist-test/e2e/quantlens.e2e.js)
 #   E2E_WORKSPACE   folder opened in the workbench (default: test-output/e2e-workspace, made by the tests)
 #   E2E_EXT_MODE    vsix (default) | folder | dev
 #                   vsix:   vsce package --no-dependencies + code-server --install-extension
@@ -199,7 +199,7 @@ cmd_test() {
   E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
   E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
   CHROMIUM_PATH="$CHROMIUM_PATH" NODE_PATH="$TOOLS" \
-    node --test --test-timeout=300000 "$E2E_TESTS"
+    node --test --test-concurrency=1 --test-timeout=300000 $E2E_TESTS
 }
 
 cmd_stop() {

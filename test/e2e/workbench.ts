@@ -39,8 +39,14 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 90_000 });
   }
 
+  /**
+   * Reloads the window the way a user does (Developer: Reload Window), so the workbench shuts down
+   * properly and saves which editors are open; a bare page reload can race that save.
+   */
   async reload(): Promise<void> {
-    await this.page.reload();
+    const navigated = this.page.waitForNavigation({ timeout: 60_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   }
 
@@ -60,15 +66,18 @@ export class Workbench {
     const input = this.page.locator('.quick-input-widget input.input');
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first();
     for (let i = 0; i < 15; i++) {
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
-      await input.fill('>' + title);
       try {
+        // Close hovers and widgets that can swallow F1, then open the palette.
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout: 5000 });
+        await input.fill('>' + title, { timeout: 5000 });
         await row.waitFor({ state: 'visible', timeout: 3000 });
         await row.click();
         return;
       } catch {
         await this.page.keyboard.press('Escape');
+        await this.failIfDialog();
       }
     }
     throw new Error(`command not found in the palette: ${title}`);
@@ -106,7 +115,21 @@ export class Workbench {
     return this.page.locator('.quick-input-widget').filter({ hasText: title });
   }
 
-  async acceptQuickPick(title: string, rowText?: string): Promise<void> {
+  /** In a multi-select pick: tick the rows containing `rowTexts` (besides the preselected ones), then accept. */
+  async toggleAndAccept(title: string, rowTexts: string[]): Promise<Locator[]> {
+    const widget = this.quickPick(title);
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows: Locator[] = [];
+    for (const text of rowTexts) {
+      const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: text }).first();
+      await row.click();
+      rows.push(row);
+    }
+    await this.page.keyboard.press('Enter');
+    return rows;
+  }
+
+  async acceptQuickPick(title: string, rowText?: string | RegExp): Promise<void> {
     const widget = this.quickPick(title);
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
     if (rowText) {
