@@ -20,7 +20,11 @@ eval options:
   --variants a,b,c        variant ids to evaluate (default: all)      --baseline ID    baseline variant
   --corpus FILE           text for perplexity/KLD (default: the bundled demo corpus)
   --prompts FILE          one prompt per line (default: the bundled demo prompts)
-  --measure LIST          fidelity,generation,performance (default: all three)
+  --measure LIST          fidelity,generation,performance (default: all three; none with --tasks)
+  --tasks a.yaml,b.json   task files (*.quantlens.yaml/.json; examples/tasks/): benchmarks scored on every
+                          variant, paired with the baseline, goals checked
+  --task-limit N          at most N items per task
+  --fail-on-gate          exit 3 when any task goal fails (for CI)
   --context N --stride N  perplexity windows (default 512 / 256)
   --max-new-tokens N      generation length (default 64)
   --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (64/32/2/5)
@@ -36,7 +40,7 @@ eval options:
   --out DIR               where .quantlens/runs goes (default: beside the model folder)
   --resume                finish the newest unfinished run of the same spec
   --json                  print report.json to stdout instead of the table
-Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input.`;
+Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input, 3 a task goal failed (--fail-on-gate).`;
 
 const PROVIDERS: ExecutionProviderChoice[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
@@ -46,6 +50,8 @@ export interface EvalArgs {
   outputFolder: string | undefined;
   resume: boolean;
   json: boolean;
+  /** Exit 3 when a task goal fails. */
+  failOnGate: boolean;
 }
 
 function intList(name: string, value: string | undefined): number[] | undefined {
@@ -81,12 +87,16 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, json: { type: 'boolean' },
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
+      tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder');
   const provider = (values.provider ?? 'auto') as ExecutionProviderChoice;
   if (!PROVIDERS.includes(provider)) throw new UsageError(`--provider must be one of ${PROVIDERS.join(', ')}`);
-  const measures = (values.measure?.split(',').map((m) => m.trim()) ?? MEASURES) as Measure[];
+  const taskFiles = values.tasks?.split(',').map((t) => t.trim()).filter(Boolean);
+  if (values.tasks !== undefined && !taskFiles?.length) throw new UsageError('--tasks needs a comma-separated list of task files');
+  // With task files and no --measure, the run is the tasks alone.
+  const measures = (values.measure?.split(',').map((m) => m.trim()) ?? (taskFiles ? [] : MEASURES)) as Measure[];
   const badMeasure = measures.find((m) => !MEASURES.includes(m));
   if (badMeasure) throw new UsageError(`unknown measure "${badMeasure}"; use ${MEASURES.join(', ')}`);
   const contextLength = positiveInt('context', values.context, 512);
@@ -97,6 +107,8 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     measures,
     corpusFile: values.corpus ?? defaults.corpus,
     promptsFile: values.prompts ?? defaults.prompts,
+    ...(taskFiles ? { taskFiles } : {}),
+    ...(values['task-limit'] !== undefined ? { taskLimit: intList('task-limit', values['task-limit'])![0]! } : {}),
     contextLength,
     stride: positiveInt('stride', values.stride, Math.floor(contextLength / 2)),
     maxNewTokens: positiveInt('max-new-tokens', values['max-new-tokens'], 64),
@@ -119,5 +131,5 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     threads: { intraOp: positiveInt('threads', values.threads, defaults.cores), interOp: positiveInt('inter-op-threads', values['inter-op-threads'], 1) },
     seed: 0,
   };
-  return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false };
+  return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
 }

@@ -6,6 +6,7 @@ import { errorMessage, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
 import { summarizeSignature } from '../shared/signatureSummary';
+import { anyGateFailed, TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
 import { discoverModels } from '../node/discovery';
 import { readRun, readSamples } from '../node/runReader';
 import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
@@ -25,7 +26,7 @@ const DEFAULTS = {
   prompts: join(PACKAGE_ROOT, 'examples', 'demo', 'prompts.txt'),
   cores: cpus().length,
 };
-const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+const EXIT = { ok: 0, failed: 1, badInput: 2, gateFailed: 3 } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -128,11 +129,19 @@ async function evaluate(args: EvalArgs): Promise<number> {
   } else {
     console.log(renderTable(RESULT_COLUMNS, resultRows(report)));
     printSweep(report);
+    const taskRows = taskResultRows(report);
+    if (taskRows.length) console.log(`\nTasks (seeded bootstrap CIs; Δ paired on the same items):\n${renderTable(TASK_COLUMNS, taskRows)}`);
     printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
     console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
   }
-  if (done.status === 'completed') return EXIT.ok;
+  if (done.status === 'completed') {
+    if (args.failOnGate && anyGateFailed(report)) {
+      console.error(`A task goal failed: ${report.variants.filter((v) => v.gatesPassed === false).map((v) => v.id).join(', ')} (--fail-on-gate).`);
+      return EXIT.gateFailed;
+    }
+    return EXIT.ok;
+  }
   return outcome.fatalError?.file ? EXIT.badInput : EXIT.failed;
 }
 

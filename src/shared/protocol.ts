@@ -17,6 +17,10 @@ export interface RunRequest {
   measures: Measure[];
   corpusFile?: string;
   promptsFile?: string;
+  /** Task files (`*.quantlens.yaml` / `.json`): one 'task' unit per task and variant, whatever `measures` says. */
+  taskFiles?: string[];
+  /** At most this many items per task (a task's own `limit` still applies when smaller). */
+  taskLimit?: number;
   contextLength: number;
   stride: number;
   maxNewTokens: number;
@@ -59,7 +63,7 @@ export interface RunCreatedMessage {
 /** Worker → parent: where the run is. `done`/`total` count units' steps within the stage. */
 export interface ProgressMessage {
   type: 'progress';
-  stage: 'load' | 'perplexity' | 'lockstep' | 'generation' | 'performance' | 'report';
+  stage: 'load' | 'perplexity' | 'lockstep' | 'generation' | 'performance' | 'task' | 'report';
   variantId: string;
   done: number;
   total: number;

@@ -11,6 +11,7 @@ import { OnnxDecoderBackend } from './backend/onnxBackend';
 import { collectEnvironment } from './environment';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
+import { runTaskPass } from './passes/taskPass';
 import { PerformanceProtocol } from './passes/performanceProtocol';
 import { ProgressClock } from './progressClock';
 import { RunFolder } from './report/runFolder';
@@ -54,6 +55,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
     windows: prepared.corpus?.windows.length ?? 0,
     prompts: prepared.prompts?.prompts.length ?? 0,
     perfRequests: prepared.spec.performance.warmups + prepared.spec.performance.repetitions,
+    tasks: prepared.tasks.map((t) => ({ name: t.task.name, items: t.prompts.length })),
   });
   const clock = new ProgressClock(units.reduce((sum, u) => sum + u.weight, 0));
   const results = new Map<string, UnitResult>(completed);
@@ -90,13 +92,13 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         status = 'cancelled';
         break;
       }
-      runFolder.appendEvent({ type: 'unit-started', at: now(), unit: { kind: unit.kind, variantId: unit.variantId } });
+      runFolder.appendEvent({ type: 'unit-started', at: now(), unit: unitKeyOf(unit) });
       const progress = (done: number, total: number): void => {
         const { overall, etaSeconds } = clock.snapshot((unit.weight * done) / Math.max(total, 1));
         io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
       };
       try {
-        const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples, performance);
+        const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples, performance, results);
         if (outcome === null) {
           status = 'cancelled';
           break;
@@ -108,7 +110,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
       } catch (error) {
         if (isInputError(error)) throw error;
         failures.push({ unit: key, error: errorMessage(error) });
-        runFolder.appendEvent({ type: 'unit-failed', at: now(), unit: { kind: unit.kind, variantId: unit.variantId }, error: errorMessage(error) });
+        runFolder.appendEvent({ type: 'unit-failed', at: now(), unit: unitKeyOf(unit), error: errorMessage(error) });
         sendError(io, error, false, unit.variantId);
       }
       clock.advance(unit.weight);
@@ -128,6 +130,11 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   io.send({ type: 'progress', stage: 'report', variantId: prepared.baseline.id, done: 1, total: 1, overall: 1, etaSeconds: 0 });
   io.send({ type: 'log', level: 'info', message: `Run ${status}: ${reportPath}` });
   return { type: 'done', status, runFolder: runFolder.path, reportPath };
+}
+
+/** A planned unit's key as events record it (no weight). */
+function unitKeyOf(unit: PlannedUnit): UnitKey {
+  return unit.task === undefined ? { kind: unit.kind, variantId: unit.variantId } : { kind: unit.kind, variantId: unit.variantId, task: unit.task };
 }
 
 function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: string): void {
@@ -176,7 +183,7 @@ function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder:
 
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples, performance: PerformanceProtocol): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {
@@ -197,6 +204,14 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
     }
     case 'performance': {
       const result = await performance.resultFor(unit.variantId, progress, stop);
+      return result && { result };
+    }
+    case 'task': {
+      const task = prepared.tasks.find((t) => t.task.name === unit.task)!;
+      const isBaseline = unit.variantId === prepared.baseline.id;
+      // The baseline's unit ran earlier in this process or in the run being resumed (events.jsonl).
+      const baseline = isBaseline ? undefined : results.get(unitKeyString({ kind: 'task', task: unit.task, variantId: prepared.baseline.id }));
+      const result = await runTaskPass(await models.get(unit.variantId), prepared.tokenizer, task, { maxPositions: prepared.maxPositions, seed: prepared.spec.seed, isBaseline, baseline: baseline?.kind === 'task' ? baseline : undefined }, progress, stop);
       return result && { result };
     }
   }
@@ -241,7 +256,7 @@ class LoadedModels {
     for (const u of remaining) {
       if (u.kind === 'performance') continue;
       needed.add(u.variantId);
-      if (u.kind !== 'perplexity') needed.add(this.prepared.baseline.id);
+      if (u.kind !== 'perplexity' && u.kind !== 'task') needed.add(this.prepared.baseline.id);
     }
     for (const [id, backend] of this.loaded) {
       if (needed.has(id)) continue;

@@ -14,6 +14,8 @@ import type { TextTokenizer } from './backend/modelBackend';
 import { loadTokenizer } from './backend/tokenizer';
 import { TokenizedCorpus, tokenizeCorpus } from './passes/corpusPasses';
 import { parsePromptFile, PromptSet } from './passes/generationPass';
+import type { PreparedTask } from '../node/tasks';
+import { prepareTasks } from './taskSetup';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -27,6 +29,10 @@ export interface PreparedRun {
   prompts: PromptSet | null;
   /** Where the performance prompts are cut from; null when performance is not measured. */
   performanceSource: PromptSource | null;
+  /** The run's tasks with their prompts rendered (empty without task files). */
+  tasks: PreparedTask[];
+  /** The model's max_position_embeddings (task inputs longer than this lose their oldest tokens). */
+  maxPositions: number;
   methods: string[];
   executionProviders: ExecutionProviderReport;
 }
@@ -83,6 +89,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     }
   }
 
+  const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit) : null;
+
   const sweep = resolveSweep(request.performance);
   const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);
   if (request.measures.includes('performance') && typeof config.max_position_embeddings === 'number' && longest > config.max_position_embeddings) {
@@ -98,6 +106,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     measures: request.measures,
     corpus: corpusInput?.ref,
     prompts: promptsInput?.ref,
+    ...(tasks ? { taskFiles: tasks.files, taskDatasets: tasks.datasets, ...(request.taskLimit !== undefined ? { taskLimit: request.taskLimit } : {}) } : {}),
     windows,
     generation: { maxNewTokens: request.maxNewTokens, greedy: true, stopOnEos: true },
     performance: { promptTokens: request.performance.promptTokens, outputTokens: request.performance.outputTokens, warmups: request.performance.warmups, repetitions: request.performance.repetitions, ignoreEos: true, sweep },
@@ -111,8 +120,14 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     `Generations: greedy, at most ${request.maxNewTokens} new tokens, stop at EOS; each variant's output is re-scored teacher-forced under the baseline for per-token KLD and Δp.`,
     describePerformanceMethod(sweep, request.performance.warmups),
   ];
+  if (tasks) {
+    methods.push(
+      `Tasks (${tasks.tasks.map((t) => t.task.name).join(', ')}): multiple choice by the summed log-likelihood of each continuation given the context (lm-evaluation-harness loglikelihood); generation greedy up to max_new_tokens or EOS, cut at the first stop sequence; perplexity by rolling log-likelihood. Every aggregate with a seeded 1000-resample percentile bootstrap 95% CI; variants paired with the baseline on the same items (paired bootstrap of the delta, flips and McNemar for right/wrong metrics, TOST at the goal's margin), then the task files' goals.`,
+    );
+  }
   const executionProviders = await detectExecutionProviders(request.executionProvider);
-  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, methods, executionProviders };
+  const maxPositions = typeof config.max_position_embeddings === 'number' && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
+  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, methods, executionProviders };
 }
 
 /** The corpus as performance prompts are cut from it: the tokens the tokenizer puts first (BOS) and the text's tokens. */

@@ -1,5 +1,5 @@
 import { explainRoofline } from '../perf/roofline';
-import type { RunCard, RunReport, RunStatus, UnitResult, VariantSummary } from './schema';
+import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnitResult, VariantSummary } from './schema';
 
 /**
  * Folds the unit results of a run (from events.jsonl) into the summary report. Pure, so a view or a
@@ -38,7 +38,28 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
       };
     }
     if (performance) summary.rooflineExplanation = explainRoofline(v.id, performance, baselineId, basePerf, performance.cells?.[0]?.vsBaseline?.resolved);
+    const tasks = (byVariant.get(v.id) ?? []).filter((r): r is TaskUnitResult => r.kind === 'task');
+    if (tasks.length) {
+      summary.tasks = tasks.map(taskSummary);
+      const verdicts = tasks.flatMap((t) => t.goals ?? []);
+      if (verdicts.length) summary.gatesPassed = verdicts.every((g) => g.pass);
+    }
     return summary;
   });
   return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings };
+}
+
+/** A task unit as the report shows it: each metric with its comparison and the goals on it. */
+function taskSummary(t: TaskUnitResult): TaskSummary {
+  return {
+    task: t.task,
+    type: t.taskType,
+    file: t.taskFile,
+    n: t.itemKeys.length,
+    metrics: t.metrics.map(({ itemValues: _itemValues, ...m }) => {
+      const vsBaseline = t.comparisons?.find((c) => c.metric === m.metric);
+      const goals = t.goals?.filter((g) => g.metric === m.metric);
+      return { ...m, ...(vsBaseline ? { vsBaseline } : {}), ...(goals?.length ? { goals } : {}) };
+    }),
+  };
 }

@@ -22,6 +22,12 @@ export interface RunSpec {
   measures: Measure[];
   corpus?: InputFileRef;
   prompts?: InputFileRef;
+  /** Task files (`--tasks`), each hashed; absent in runs without tasks. */
+  taskFiles?: InputFileRef[];
+  /** The data files those tasks read (eval and few-shot splits), hashed so a changed dataset is a new spec. */
+  taskDatasets?: InputFileRef[];
+  /** At most this many items per task (below each task's own `limit`). */
+  taskLimit?: number;
   windows: WindowScheme;
   generation: { maxNewTokens: number; greedy: true; stopOnEos: true };
   performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; ignoreEos: true; sweep?: PerformanceSweep };
@@ -106,15 +112,17 @@ export interface RunCard {
   executionProviders?: ExecutionProviderReport;
 }
 
-export type UnitKind = 'perplexity' | 'lockstep' | 'generation' | 'performance';
+export type UnitKind = 'perplexity' | 'lockstep' | 'generation' | 'performance' | 'task';
 
 export interface UnitKey {
   kind: UnitKind;
   variantId: string;
+  /** The task's name, for 'task' units (one per task and variant). */
+  task?: string;
 }
 
 export function unitKeyString(key: UnitKey): string {
-  return `${key.kind}:${key.variantId}`;
+  return key.task === undefined ? `${key.kind}:${key.variantId}` : `${key.kind}:${key.task}:${key.variantId}`;
 }
 
 export interface PerplexityUnitResult extends UnitKey {
@@ -270,7 +278,85 @@ export interface RooflineFigures {
   flopsFraction: number | null;
 }
 
-export type UnitResult = PerplexityUnitResult | LockstepUnitResult | GenerationUnitResult | PerformanceUnitResult;
+/** A task metric's corpus value and its uncertainty; null where a value is undefined (no items, NaN). */
+export interface TaskMetricValue {
+  /** Registry name, e.g. "acc", "rougeL_stem". */
+  metric: string;
+  title: string;
+  higherIsBetter: boolean;
+  n: number;
+  value: number | null;
+  /** Standard error: sample std / √n for mean metrics, the bootstrap's otherwise. */
+  se: number | null;
+  /** Seeded percentile bootstrap interval of the corpus value. */
+  ci: { low: number | null; high: number | null; confidence: number };
+  signature?: string;
+}
+
+/** A variant against the baseline on the same items (paired by dataset content hash). */
+export interface TaskMetricComparison {
+  metric: string;
+  /** Items both sides scored. */
+  n: number;
+  baseline: number | null;
+  variant: number | null;
+  /** variant − baseline, with the paired bootstrap interval and two-sided p-value. */
+  delta: number | null;
+  ci: { low: number | null; high: number | null; confidence: number };
+  se: number | null;
+  pValue: number | null;
+  /** Right/wrong metrics (acc, EM): items that flipped, and McNemar's test. */
+  flips?: { correctToWrong: number; wrongToCorrect: number; flipRate: number };
+  mcnemar?: { statistic: number | null; pValue: number | null; method: 'exact-binomial' | 'chi-square-corrected' };
+  /** Two one-sided tests at the goal's margin (mean metrics only). */
+  tost?: { margin: number; pValue: number | null; equivalent: boolean; ci: Array<number | null> };
+}
+
+/** A task-file goal checked on a variant (Olive / Neural Compressor tolerances). */
+export interface TaskGoalVerdict {
+  metric: string;
+  kind: 'max_degradation' | 'percent_max_degradation';
+  limit: number;
+  baseline: number | null;
+  variant: number | null;
+  /** The worst value that still passes. */
+  threshold: number | null;
+  /** How much worse the variant is (positive = worse), in metric units. */
+  degradation: number | null;
+  /** degradation / |baseline| · 100. */
+  percentDegradation: number | null;
+  pass: boolean;
+  reason?: string;
+}
+
+/**
+ * One task on one variant. Per-item numbers are kept as arrays in item order, so the variant's
+ * unit can pair its items with the baseline's (by `itemKeys`) and a resumed run can too.
+ */
+export interface TaskUnitResult extends UnitKey {
+  kind: 'task';
+  task: string;
+  taskType: 'multiple_choice' | 'generation' | 'perplexity';
+  /** The task file. */
+  taskFile: string;
+  executionProvider: string;
+  /** Each item's dataset content hash, in order. */
+  itemKeys: string[];
+  /** Multiple choice: Σ log P(continuation token | prefix) per choice, per item. */
+  choiceLogLikelihoods?: number[][];
+  /** Generation: the output after cutting at the first stop sequence, per item. */
+  predictions?: string[];
+  /** Perplexity: the rolling log-likelihood (natural log) and the scored tokens, per item. */
+  logLikelihoods?: number[];
+  tokenCounts?: number[];
+  /** Corpus values, each with its per-item values (null where undefined). */
+  metrics: Array<TaskMetricValue & { itemValues: Array<number | null> }>;
+  /** Against the baseline's task unit (absent for the baseline, or when it has no result). */
+  comparisons?: TaskMetricComparison[];
+  goals?: TaskGoalVerdict[];
+}
+
+export type UnitResult = PerplexityUnitResult | LockstepUnitResult | GenerationUnitResult | PerformanceUnitResult | TaskUnitResult;
 
 /** One line of events.jsonl (append-only; flushed as each unit completes). */
 export type RunEvent =
@@ -342,4 +428,16 @@ export interface VariantSummary {
   speedup?: { tpot: number; ttft: number; throughput: number };
   /** One sentence setting bytes and FLOPs per token against the measured speed. */
   rooflineExplanation?: string;
+  /** Task metrics (`--tasks`), with the paired comparison and goal verdicts for non-baseline variants. */
+  tasks?: TaskSummary[];
+  /** Every task goal passed (absent when no goal applies to this variant). */
+  gatesPassed?: boolean;
+}
+
+export interface TaskSummary {
+  task: string;
+  type: 'multiple_choice' | 'generation' | 'perplexity';
+  file: string;
+  n: number;
+  metrics: Array<TaskMetricValue & { vsBaseline?: TaskMetricComparison; goals?: TaskGoalVerdict[] }>;
 }
