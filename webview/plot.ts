@@ -1,5 +1,5 @@
 import { formatNumber } from '../src/shared/format';
-import { METRICS, metricById } from '../src/shared/panel/metricsCatalog';
+import { metricsOf } from '../src/shared/panel/metricsCatalog';
 import { paretoFrontier } from '../src/shared/panel/pareto';
 import type { RunReport } from '../src/shared/report/schema';
 import { clear, custom, h } from './dom';
@@ -22,7 +22,9 @@ export interface PlotChoice {
 /** Axis pickers, the plot, and PNG/SVG export. */
 export function renderPlot(container: HTMLElement, report: RunReport, choice: PlotChoice, onChoice: (c: PlotChoice) => void): void {
   clear(container);
-  const available = METRICS.filter((m) => report.variants.some((v) => Number.isFinite(m.value(v) ?? NaN)));
+  const all = metricsOf(report);
+  const metricById = (id: string): (typeof all)[number] | undefined => all.find((m) => m.id === id);
+  const available = all.filter((m) => report.variants.some((v) => Number.isFinite(m.value(v) ?? NaN)));
   const xs = available.filter((m) => m.axis === 'cost');
   const ys = available.filter((m) => m.axis === 'fidelity');
   const x = metricById(choice.x) && xs.some((m) => m.id === choice.x) ? metricById(choice.x)! : xs[0];
@@ -62,7 +64,7 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
   // anything that came from the user's files, and join lines with our own <br> only.
   const plain = (text: string): string => text.replace(/[<>&]/g, '');
   const safeHover = report.variants.map((v) =>
-    [plain(v.id) + (v.isBaseline ? ' (baseline)' : ''), ...METRICS.map((m) => [m, m.value(v)] as const).filter(([, val]) => val !== undefined && Number.isFinite(val)).map(([m, val]) => `${m.label}: ${formatNumber(val, 4)}${m.unit ? ' ' + m.unit : ''}`)].join('<br>'),
+    [plain(v.id) + (v.isBaseline ? ' (baseline)' : ''), ...all.map((m) => [m, m.value(v)] as const).filter(([, val]) => val !== undefined && Number.isFinite(val)).map(([m, val]) => `${plain(m.label)}: ${formatNumber(val, 4)}${m.unit ? ' ' + m.unit : ''}`)].join('<br>'),
   );
   const traces = [
     {

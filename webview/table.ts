@@ -1,6 +1,7 @@
 import { formatNumber, formatPercent, formatSigned } from '../src/shared/format';
 import { isSignificant, independentSe } from '../src/shared/panel/significance';
-import { METRICS, MetricDefinition } from '../src/shared/panel/metricsCatalog';
+import { MetricDefinition, metricsOf } from '../src/shared/panel/metricsCatalog';
+import { describeVerdict } from '../src/shared/taskTable';
 import type { RunReport, VariantSummary } from '../src/shared/report/schema';
 import { clear, h } from './dom';
 
@@ -17,6 +18,9 @@ function deltaWithSe(metric: MetricDefinition, v: VariantSummary, base: VariantS
   const baseValue = metric.value(base);
   if (value === undefined || baseValue === undefined) return undefined;
   if (metric.id === 'ppl' && v.deltaPerplexity) return { delta: v.deltaPerplexity.value, se: v.deltaPerplexity.se };
+  // Task metrics: the engine's paired bootstrap on the same items.
+  const paired = metric.paired?.(v);
+  if (paired) return { delta: paired.delta, se: paired.se };
   return { delta: value - baseValue, se: independentSe(metric.se(v) ?? NaN, metric.se(base) ?? NaN) };
 }
 
@@ -43,6 +47,12 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
       td.append(h('br'), delta);
     }
   }
+  // Task goals: a pass/fail marker, the verdicts in its title.
+  const verdicts = metric.verdicts?.(v) ?? [];
+  if (verdicts.length) {
+    const pass = verdicts.every((g) => g.pass);
+    td.append(' ', h('span', { class: `verdict ${pass ? 'pass' : 'fail'}`, title: verdicts.map(describeVerdict).join('\n'), attrs: { 'data-verdict': pass ? 'pass' : 'fail' } }, pass ? '✓ goal' : '✗ goal'));
+  }
   return td;
 }
 
@@ -50,11 +60,12 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
 export function renderTable(container: HTMLElement, report: RunReport, sort: TableSort, onSort: (sort: TableSort) => void): void {
   clear(container);
   const base = report.variants.find((v) => v.isBaseline);
-  const metrics = METRICS.filter((m) => report.variants.some((v) => m.value(v) !== undefined));
+  const all = metricsOf(report);
+  const metrics = all.filter((m) => report.variants.some((v) => m.value(v) !== undefined));
   const sorted = [...report.variants].sort((a, b) => {
     if (!sort.column) return 0; // the report's order: baseline first, then by precision
     if (sort.column === 'variant') return (sort.descending ? -1 : 1) * a.id.localeCompare(b.id);
-    const m = METRICS.find((x) => x.id === sort.column);
+    const m = all.find((x) => x.id === sort.column);
     const va = m?.value(a) ?? NaN;
     const vb = m?.value(b) ?? NaN;
     // A variant with no value (its unit failed) stays last in either direction.

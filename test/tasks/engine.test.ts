@@ -13,6 +13,7 @@ import { runCli, runWorker, TEST_THREADS, testRequest, withTempDir } from '../he
 import { FIXTURE_ROOT, TINY_LLAMA } from '../helpers/fixtures';
 import { logitsOf } from '../helpers/forward';
 import { validateRunFolder } from '../helpers/validateReport';
+import { METRICS, metricsOf, taskMetricDefinitions } from '../../src/shared/panel/metricsCatalog';
 
 env.allowRemoteModels = false;
 env.localModelPath = FIXTURE_ROOT + '/';
@@ -188,4 +189,26 @@ test('--fail-on-gate: exit 3 when a goal cannot pass, 0 with a lenient goal; the
     const withoutFlag = await runCli([...common.filter((a) => a !== '--fail-on-gate'), '--tasks', strict]);
     assert.equal(withoutFlag.code, 0, 'without --fail-on-gate a failed goal is reported, not an error');
   });
+});
+
+test('panel catalog: task metrics become fidelity metrics task:<task>:<metric> with the engine\'s values, paired deltas and verdicts', () => {
+  const defs = taskMetricDefinitions(run.report);
+  const base = run.report.variants.find((v) => v.isBaseline)!;
+  const expectedIds = base.tasks!.flatMap((t) => t.metrics.map((m) => `task:${t.task}:${m.metric}`));
+  assert.deepEqual(defs.map((d) => d.id), expectedIds);
+  assert.deepEqual(metricsOf(run.report).map((d) => d.id), [...METRICS.map((m) => m.id), ...expectedIds]);
+  for (const d of defs) {
+    assert.equal(d.axis, 'fidelity');
+    const [, task, metric] = d.id.split(':') as [string, string, string];
+    for (const v of run.report.variants) {
+      const m = v.tasks!.find((t) => t.task === task)!.metrics.find((x) => x.metric === metric)!;
+      assert.equal(d.higherIsBetter, m.higherIsBetter);
+      assert.equal(d.value(v), m.value ?? undefined);
+      assert.equal(d.se(v), m.se ?? undefined);
+      assert.equal(d.paired!(v)?.delta, v.isBaseline ? undefined : m.vsBaseline!.delta!);
+      assert.deepEqual(d.verdicts!(v), m.goals ?? []);
+    }
+  }
+  assert.equal(defs.find((d) => d.id === 'task:perplexity-sample:word_perplexity')!.higherIsBetter, false);
+  assert.equal(defs.find((d) => d.id === 'task:mmlu-sample:acc')!.higherIsBetter, true);
 });

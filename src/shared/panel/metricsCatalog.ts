@@ -1,4 +1,4 @@
-import type { VariantSummary } from '../report/schema';
+import type { RunReport, TaskGoalVerdict, VariantSummary } from '../report/schema';
 import type { DistributionSummary } from '../stats/summary';
 
 /**
@@ -16,6 +16,10 @@ export interface MetricDefinition {
   value(v: VariantSummary): number | undefined;
   /** Standard error of the value (or of the mean, for latencies), when known. */
   se(v: VariantSummary): number | undefined;
+  /** Task metrics: the engine's paired delta vs the baseline (same items), with its bootstrap se and CI. */
+  paired?(v: VariantSummary): { delta: number; se: number; low: number; high: number } | undefined;
+  /** Task metrics: the task goals' verdicts on this metric for a variant. */
+  verdicts?(v: VariantSummary): TaskGoalVerdict[];
 }
 
 /**
@@ -38,4 +42,45 @@ export const METRICS: readonly MetricDefinition[] = [
 
 export function metricById(id: string): MetricDefinition | undefined {
   return METRICS.find((m) => m.id === id);
+}
+
+const orUndefined = (x: number | null | undefined): number | undefined => (x === null || x === undefined || !Number.isFinite(x) ? undefined : x);
+
+/**
+ * One definition per (task, metric) in the report's variants (`task:<task>:<metric>`), on the
+ * fidelity axis with the metric's own direction; labels lose angle brackets and ampersands, since
+ * plotly renders a little HTML in axis titles.
+ */
+export function taskMetricDefinitions(report: RunReport): MetricDefinition[] {
+  const out = new Map<string, MetricDefinition>();
+  for (const variant of report.variants) {
+    for (const t of variant.tasks ?? []) {
+      for (const m of t.metrics) {
+        const id = `task:${t.task}:${m.metric}`;
+        if (out.has(id)) continue;
+        const find = (v: VariantSummary) => v.tasks?.find((x) => x.task === t.task)?.metrics.find((x) => x.metric === m.metric);
+        out.set(id, {
+          id,
+          label: `${t.task} ${m.title}`.replace(/[<>&]/g, ''),
+          unit: '',
+          higherIsBetter: m.higherIsBetter,
+          axis: 'fidelity',
+          value: (v) => orUndefined(find(v)?.value),
+          se: (v) => orUndefined(find(v)?.se),
+          paired: (v) => {
+            const c = find(v)?.vsBaseline;
+            const delta = orUndefined(c?.delta);
+            return c && delta !== undefined ? { delta, se: orUndefined(c.se) ?? NaN, low: orUndefined(c.ci.low) ?? NaN, high: orUndefined(c.ci.high) ?? NaN } : undefined;
+          },
+          verdicts: (v) => find(v)?.goals ?? [],
+        });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** The static metrics and the report's task metrics: what the table and the plot offer. */
+export function metricsOf(report: RunReport): MetricDefinition[] {
+  return [...METRICS, ...taskMetricDefinitions(report)];
 }
