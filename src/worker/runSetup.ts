@@ -89,7 +89,7 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     }
   }
 
-  const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit) : null;
+  const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
 
   const sweep = resolveSweep(request.performance);
   const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);

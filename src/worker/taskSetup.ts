@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { InputFileRef } from '../shared/report/schema';
-import { loadTaskFile, prepareTask, PreparedTask } from '../node/tasks';
+import { ApplyChatTemplate, loadTaskFile, prepareTask, PreparedTask } from '../node/tasks';
 import { fileSha256 } from './fileHash';
 
 export interface PreparedTasks {
@@ -17,7 +17,7 @@ const ref = (path: string): InputFileRef => ({ path, ...fileSha256(path) });
  * Loads every task file, checks that task names are unique across them (a name keys the task's
  * units), and renders every task's prompts, `limit` items at most per task.
  */
-export async function prepareTasks(taskFiles: readonly string[], limit: number | undefined): Promise<PreparedTasks> {
+export async function prepareTasks(taskFiles: readonly string[], limit: number | undefined, applyChatTemplate?: ApplyChatTemplate): Promise<PreparedTasks> {
   const tasks: PreparedTask[] = [];
   const datasetFiles = new Set<string>();
   const files = taskFiles.map((f) => resolve(f));
@@ -26,7 +26,7 @@ export async function prepareTasks(taskFiles: readonly string[], limit: number |
       const other = tasks.find((t) => t.task.name === task.name);
       if (other) throw new InputError(file, `A task named "${task.name}" is also in ${other.task.file}.`, 'Give every task of a run its own name.', task.line);
       const itemLimit = limit !== undefined ? Math.min(limit, task.limit ?? Infinity) : task.limit;
-      const prepared = await prepareTask(task, itemLimit !== undefined ? { limit: itemLimit } : {});
+      const prepared = await prepareTask(task, { ...(itemLimit !== undefined ? { limit: itemLimit } : {}), ...(applyChatTemplate ? { applyChatTemplate } : {}) });
       if (prepared.prompts.length === 0) throw new InputError(task.dataset.path, `Task "${task.name}" has no items.`, 'Point the task at a split with records.', task.line);
       for (const f of [...prepared.dataset.files, ...(prepared.fewshot?.files ?? [])]) datasetFiles.add(f);
       tasks.push(prepared);

@@ -9,7 +9,7 @@ import { loadTaskFile, prepareTask } from '../../src/node/tasks';
 import type { MultipleChoicePrompt, PerplexityPrompt } from '../../src/node/tasks';
 import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { openSession, readDecoderConfig } from '../helpers/bruteForce';
-import { runCli, runWorker, TEST_THREADS, testRequest, withTempDir } from '../helpers/engineRun';
+import { copyModel, runCli, runWorker, TEST_THREADS, testRequest, withTempDir } from '../helpers/engineRun';
 import { FIXTURE_ROOT, TINY_LLAMA } from '../helpers/fixtures';
 import { logitsOf } from '../helpers/forward';
 import { validateRunFolder } from '../helpers/validateReport';
@@ -211,4 +211,50 @@ test('panel catalog: task metrics become fidelity metrics task:<task>:<metric> w
   }
   assert.equal(defs.find((d) => d.id === 'task:perplexity-sample:word_perplexity')!.higherIsBetter, false);
   assert.equal(defs.find((d) => d.id === 'task:mmlu-sample:acc')!.higherIsBetter, true);
+});
+
+test('use_chat_template: prompts go through the tokenizer\'s chat template; without one the run stops naming the task file', async () => {
+  await withTempDir('ql-chat-', async (dir) => {
+    const taskFile = join(dir, 'chat.quantlens.yaml');
+    writeFileSync(taskFile, ['name: sst2-chat', 'type: multiple_choice', 'use_chat_template: true', 'system_prompt: Classify the sentiment.', 'dataset:', `  path: ${JSON.stringify(join(TASK_DIR, 'data/glue/sst2/validation.csv'))}`, '  adapter: sst2', 'metrics: [acc]', ''].join('\n'));
+    const plain = await runWorker(testRequest(TINY_LLAMA, { measures: [], variants: ['fp32'], taskFiles: [taskFile], taskLimit: 2 }), join(dir, 'plain'));
+    assert.equal(plain.outcome.done?.status, 'failed');
+    assert.equal(plain.outcome.fatalError?.file, taskFile);
+    assert.match(plain.outcome.fatalError?.message ?? '', /no chat template/);
+
+    const model = copyModel(TINY_LLAMA, dir, 'chat-llama');
+    const configFile = join(model, 'tokenizer_config.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+    config.chat_template = "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|> {% endif %}";
+    writeFileSync(configFile, JSON.stringify(config));
+    const chat = await runWorker(testRequest(model, { measures: [], variants: ['fp32'], taskFiles: [taskFile], taskLimit: 2 }), join(dir, 'chat'));
+    assert.equal(chat.outcome.done?.status, 'completed', JSON.stringify(chat.messages.filter((m) => m.type === 'error')));
+    const result = readRun(chat.outcome.runFolder!).results.find((r): r is TaskUnitResult => r.kind === 'task')!;
+    // Independently: the context as the template renders it, each choice's log-likelihood after it.
+    const tokenizer = await AutoTokenizer.from_pretrained('quantlens-tiny-llama');
+    const session = await openSession(join(TINY_LLAMA, 'onnx', 'model.onnx'), TEST_THREADS);
+    const config2 = readDecoderConfig(TINY_LLAMA);
+    const task = loadTaskFile(taskFile)[0]!;
+    const render = (messages: Array<{ role: string; content: string }>): string => messages.map((m) => `<|${m.role}|> ${m.content}\n`).join('') + '<|assistant|> ';
+    const prompts = (await prepareTask(task, { limit: 2, applyChatTemplate: render })).prompts as MultipleChoicePrompt[];
+    assert.ok(prompts[0]!.context.startsWith('<|system|> Classify the sentiment.'));
+    for (const [i, prompt] of prompts.entries()) {
+      for (const [j, continuation] of prompt.continuations.entries()) {
+        // The template ends in a space: lm-evaluation-harness moves a context's trailing spaces to the continuation.
+        const trimmed = prompt.context.trimEnd();
+        assert.notEqual(trimmed, prompt.context);
+        const context = tokenizer.encode(trimmed) as number[];
+        const whole = tokenizer.encode(prompt.context + continuation) as number[];
+        const { logits } = await logitsOf(session, config2, whole);
+        let expected = 0;
+        for (let t = context.length; t < whole.length; t++) {
+          const row = Array.from(logits.subarray((t - 1) * config2.vocab_size, t * config2.vocab_size));
+          const max = Math.max(...row);
+          expected += row[whole[t]!]! - max - Math.log(row.reduce((s, x) => s + Math.exp(x - max), 0));
+        }
+        assert.ok(Math.abs(result.choiceLogLikelihoods![i]![j]! - expected) <= 1e-6, `item ${i} choice ${j}: ${result.choiceLogLikelihoods![i]![j]} vs ${expected}`);
+      }
+    }
+    await session.release();
+  });
 });

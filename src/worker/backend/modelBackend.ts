@@ -48,4 +48,6 @@ export interface TextTokenizer {
   encode(text: string, addSpecialTokens: boolean): number[];
   decode(tokens: readonly number[]): string;
   readonly eosTokenIds: readonly number[];
+  /** The model's chat template with add_generation_prompt, when its tokenizer has one. */
+  applyChatTemplate?(messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>): string;
 }

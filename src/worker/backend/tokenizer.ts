@@ -15,9 +15,12 @@ export async function loadTokenizer(modelFolder: string, eosFromConfig: number |
   transformersEnv.localModelPath = dirname(modelFolder) + '/';
   const tokenizer = await AutoTokenizer.from_pretrained(basename(modelFolder), { local_files_only: true });
   const eosTokenIds = [eosFromConfig ?? (tokenizer as unknown as { eos_token_id?: number }).eos_token_id].flat().filter((id): id is number => typeof id === 'number');
+  const chat = tokenizer as unknown as { chat_template?: unknown; apply_chat_template(messages: unknown[], options: object): unknown };
   return {
     encode: (text, addSpecialTokens) => tokenizer.encode(text, { add_special_tokens: addSpecialTokens }) as number[],
     decode: (tokens) => tokenizer.decode(tokens as number[], { skip_special_tokens: true }),
     eosTokenIds,
+    // Task files with use_chat_template render through it (tokenizer_config.json's chat_template).
+    ...(chat.chat_template ? { applyChatTemplate: (messages: Array<{ role: string; content: string }>) => String(chat.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true })) } : {}),
   };
 }
