@@ -13,6 +13,7 @@ import { copyModel, runCli, runWorker, TEST_THREADS, testRequest, withTempDir } 
 import { FIXTURE_ROOT, TINY_LLAMA } from '../helpers/fixtures';
 import { logitsOf } from '../helpers/forward';
 import { validateRunFolder } from '../helpers/validateReport';
+import { requestFromSpec } from '../../src/host/logic/runRequest';
 import { METRICS, metricsOf, taskMetricDefinitions } from '../../src/shared/panel/metricsCatalog';
 
 env.allowRemoteModels = false;
@@ -155,7 +156,10 @@ test('resume: a variant task unit pairs with the baseline result read back from 
     return e.type !== 'run-finished' && !(e.type === 'unit-completed' && e.result?.variantId === 'q4');
   });
   writeFileSync(events, kept.join('\n') + '\n');
-  const resumed = await runWorker(request, out, { resume: true });
+  // Resumed the way the extension's Resume does: the request rebuilt from run.json's spec.
+  const recorded = requestFromSpec(readRun(first.outcome.runFolder!).card.spec);
+  assert.deepEqual([recorded.taskFiles, recorded.taskLimit], [request.taskFiles, LIMIT]);
+  const resumed = await runWorker(recorded, out, { resume: true });
   assert.equal(resumed.outcome.done?.status, 'completed');
   assert.equal(resumed.outcome.runFolder, first.outcome.runFolder);
   const created = resumed.messages.find((m) => m.type === 'run-created');

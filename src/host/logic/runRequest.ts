@@ -63,6 +63,8 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
     measures: spec.measures,
     corpusFile: spec.corpus?.path,
     promptsFile: spec.prompts?.path,
+    ...(spec.taskFiles ? { taskFiles: spec.taskFiles.map((f) => f.path) } : {}),
+    ...(spec.taskLimit !== undefined ? { taskLimit: spec.taskLimit } : {}),
     contextLength: spec.windows.contextLength,
     stride: spec.windows.stride,
     maxNewTokens: spec.generation.maxNewTokens,
