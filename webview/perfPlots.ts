@@ -55,6 +55,7 @@ export function latencySeries(report: RunReport, choice: PerfChoice): Array<{ na
       if (choice.axis === 'concurrency' && varies('batchSize')) rest.push(`batch ${c.batchSize}`);
       const name = [v.id, ...rest].join(' · ');
       const d = metric.pick(c);
+      if (!d) continue; // no TPOT in a prefill-only cell
       const entry = series.get(name) ?? { name, points: [] };
       entry.points.push([x, d.mean, (d.ci95[1] - d.ci95[0]) / 2]);
       series.set(name, entry);

@@ -39,7 +39,7 @@ export function toCsv(data: RunData): string {
     v.perplexity?.tokenPerplexity.value, v.perplexity?.tokenPerplexity.se,
     v.deltaPerplexity?.value, v.deltaPerplexity?.se,
     v.kld?.kld.mean, v.kld?.kld.se, v.kld?.sameTop.value, v.kld?.rmsDeltaP.value,
-    v.performance?.ttftMs.mean, v.performance?.tpotMs.mean, v.performance?.outputTokensPerSecond.mean, v.performance?.peakRssBytes,
+    v.performance?.ttftMs.mean, v.performance?.tpotMs?.mean, v.performance?.outputTokensPerSecond.mean, v.performance?.peakRssBytes,
   ]);
   return csvText([header, ...rows]);
 }

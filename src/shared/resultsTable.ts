@@ -14,7 +14,7 @@ export function resultRows(report: RunReport): string[][] {
     v.isBaseline ? '—' : formatPercent(v.kld?.sameTop.value, 1),
     v.isBaseline ? '—' : formatPercent(v.kld?.rmsDeltaP.value, 2),
     formatMs(v.performance?.ttftMs.mean),
-    formatMs(v.performance?.tpotMs.mean),
+    formatMs(v.performance?.tpotMs?.mean),
     formatNumber(v.performance?.outputTokensPerSecond.mean, 3),
     formatBytes(v.performance?.peakRssBytes),
   ]);

@@ -349,7 +349,7 @@ describe('exports and the metrics catalog on a real run', () => {
       assert.equal(get('ppl').value(v), v.perplexity!.tokenPerplexity.value);
       assert.equal(get('ppl').se(v), v.perplexity!.tokenPerplexity.se);
       // Latencies: the mean of n requests, ± its standard error std/√n (the ± the table promises).
-      for (const [id, summary] of [['tpot', perf.tpotMs], ['ttft', perf.ttftMs], ['throughput', perf.outputTokensPerSecond]] as const) {
+      for (const [id, summary] of [['tpot', perf.tpotMs!], ['ttft', perf.ttftMs], ['throughput', perf.outputTokensPerSecond]] as const) {
         assert.equal(get(id).value(v), summary.mean);
         assert.ok(Math.abs(get(id).se(v)! - summary.std / Math.sqrt(summary.n)) <= 1e-9 * summary.std, `${v.id} ${id} se ${get(id).se(v)} vs std/√n ${summary.std / Math.sqrt(summary.n)}`);
       }

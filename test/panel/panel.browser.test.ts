@@ -93,7 +93,7 @@ describe('results panel on a real run of the fixture model', () => {
     assert.equal(await cell('q4', 'sameTop').locator('.value').textContent(), formatNumber(q4.kld!.sameTop.value * 100, 4));
     assert.equal(await cell('q4', 'size').locator('.value').textContent(), formatNumber(sizeMiB(q4), 4));
     // Latency ± is the standard error of the mean, std/√n.
-    const tpot = q4.performance!.tpotMs;
+    const tpot = q4.performance!.tpotMs!;
     assert.equal(await cell('q4', 'tpot').locator('.value').textContent(), formatNumber(tpot.mean, 4));
     assert.equal(await cell('q4', 'tpot').locator('.se').textContent(), ` ± ${formatNumber(tpot.std / Math.sqrt(tpot.n), 2)}`);
     // Every variant's KLD and PPL cells.

@@ -54,7 +54,7 @@ test('the performance section plots TPOT against batch size per variant, the roo
   for (const t of traces) assert.deepEqual(t.x, [1, 2], t.name);
   const q4 = data.report!.variants.find((v) => v.id === 'q4')!.performance!.cells!;
   const q4conc1 = traces.find((t) => t.name === 'q4 · conc 1')!;
-  assert.deepEqual(q4conc1.y, q4.filter((c) => c.concurrency === 1).map((c) => c.tpotMs.mean), 'the plotted TPOT is the report\'s');
+  assert.deepEqual(q4conc1.y, q4.filter((c) => c.concurrency === 1).map((c) => c.tpotMs!.mean), 'the plotted TPOT is the report\'s');
   const bars = await page.evaluate(() => {
     const el = (globalThis as unknown as { document: { getElementById(id: string): { data: Array<{ name: string; x: string[]; y: number[] }> } } }).document.getElementById('perf-roofline-plot');
     return el.data.map((t) => ({ name: t.name, x: t.x, y: t.y }));

@@ -11,7 +11,9 @@ import { validateRunFolder } from '../helpers/validateReport';
 
 const OUTPUT = 4;
 
-function assertStats(label: string, d: PerformanceCell['tpotMs'], n: number): void {
+function assertStats(label: string, summary: PerformanceCell['tpotMs'], n: number): void {
+  assert.ok(summary, `${label}: present`);
+  const d = summary;
   assert.equal(d.n, n, `${label}: n`);
   for (const key of ['mean', 'median', 'std', 'p90', 'p99', 'cv'] as const) assert.ok(Number.isFinite(d[key]), `${label}.${key} = ${d[key]}`);
   assert.ok(d.ci95[0] <= d.mean && d.mean <= d.ci95[1], `${label}: CI around the mean`);
@@ -46,7 +48,7 @@ test('a sweep over batch sizes and concurrency: every cell in report.json with i
       assertStats(`${label} prefill`, c.prefillMs, 2 * c.concurrency);
       assertStats(`${label} tok/s`, c.outputTokensPerSecond, 2);
       assertStats(`${label} req/s`, c.requestsPerSecond, 2);
-      assert.equal(c.itlMs.n, 2 * c.concurrency * (OUTPUT - 1));
+      assert.equal(c.itlMs!.n, 2 * c.concurrency * (OUTPUT - 1));
       assert.equal(c.tpotMsByRound.length, 2);
       assert.deepEqual([c.outputLength.min, c.outputLength.max, c.outputLength.drift], [OUTPUT, OUTPUT, false], label);
       // GQA fixture: 3 layers, 2 kv heads of 16, float32 cache.

@@ -129,15 +129,7 @@ test('schemaVersion: a newer major is rejected naming the file; an older minor o
   assert.throws(() => readRun(copy), (e: unknown) => isInputError(e) && e.file === cardFile && e.message.includes('2.0.0'));
 });
 
-test(
-  'a prefill-only performance run (--perf-output 1) validates too',
-  {
-    todo:
-      'single-token requests have no TPOT or ITL: summarizeDistribution([]) yields NaN, which JSON.stringify writes as null ' +
-      'where the schema says number (tpotMs/itlMs mean…cv, speedup.tpot). See docs/report-schema.md, "Missing numbers".',
-  },
-  () => {
-    const folder = evalFixture(['--measure', 'performance', '--variants', 'fp32,q4', '--perf-prompt', '16', '--perf-output', '1', '--warmups', '0', '--repetitions', '2']);
-    assert.deepEqual(validateRunFolder(folder), []);
-  },
-);
+test('a prefill-only performance run (--perf-output 1) validates too', () => {
+  const folder = evalFixture(['--measure', 'performance', '--variants', 'fp32,q4', '--perf-prompt', '16', '--perf-output', '1', '--warmups', '0', '--repetitions', '2']);
+  assert.deepEqual(validateRunFolder(folder), []);
+});

@@ -30,24 +30,24 @@ test('latencyFigures: TTFT, E2E and TPOT per request by the vLLM definitions', (
   assert.equal(f.e2eMs.max, 170);
 
   // Only the two requests with more than one token have a TPOT.
-  assert.equal(f.tpotMs.n, 2);
-  assertClose(f.tpotMs.min, 20, 1e-12, 'TPOT of request 3');
-  assertClose(f.tpotMs.max, 70 / 3, 1e-12, 'TPOT of request 1');
-  assertClose(f.tpotMs.mean, (70 / 3 + 20) / 2, 1e-12, 'TPOT mean');
+  assert.equal(f.tpotMs!.n, 2);
+  assertClose(f.tpotMs!.min, 20, 1e-12, 'TPOT of request 3');
+  assertClose(f.tpotMs!.max, 70 / 3, 1e-12, 'TPOT of request 1');
+  assertClose(f.tpotMs!.mean, (70 / 3 + 20) / 2, 1e-12, 'TPOT mean');
 });
 
 test('latencyFigures: ITL pools every inter-token gap across requests', () => {
   const f = latencyFigures(REQUESTS);
   // gaps 20 30 20 (request 1) and 20 (request 3): sorted 20 20 20 30
-  assert.equal(f.itlMs.n, 4);
-  assertClose(f.itlMs.mean, 22.5, 1e-12, 'ITL mean');
-  assert.equal(f.itlMs.median, 20);
+  assert.equal(f.itlMs!.n, 4);
+  assertClose(f.itlMs!.mean, 22.5, 1e-12, 'ITL mean');
+  assert.equal(f.itlMs!.median, 20);
   // p90 at 0.9·3 = 2.7 → 20 + 0.7·10
-  assertClose(f.itlMs.p90, 27, 1e-12, 'ITL p90');
+  assertClose(f.itlMs!.p90, 27, 1e-12, 'ITL p90');
   // sample std: deviations −2.5 −2.5 −2.5 7.5 → Σ = 75, /3 = 25 → 5
-  assertClose(f.itlMs.std, 5, 1e-12, 'ITL std');
+  assertClose(f.itlMs!.std, 5, 1e-12, 'ITL std');
   // ITL is not TPOT: TPOT averages per request, ITL weights every gap equally.
-  assert.notEqual(f.itlMs.mean, f.tpotMs.mean);
+  assert.notEqual(f.itlMs!.mean, f.tpotMs!.mean);
 });
 
 test('latencyFigures: output tokens per second per request = N / E2E', () => {
@@ -58,15 +58,11 @@ test('latencyFigures: output tokens per second per request = N / E2E', () => {
   assertClose(f.outputTokensPerSecond.mean, (4 / 0.17 + 20 + 20) / 3, 1e-9, 'mean');
 });
 
-test('latencyFigures: single-token requests give an empty TPOT and ITL summary', () => {
-  const f = latencyFigures([
-    { startedAtMs: 0, tokenTimesMs: [12] },
-    { startedAtMs: 100, tokenTimesMs: [110] },
-  ]);
+
+test('latencyFigures: requests of one token (prefill only) have no TPOT or ITL: null, not NaN', () => {
+  const f = latencyFigures([{ startedAtMs: 0, tokenTimesMs: [12] }, { startedAtMs: 100, tokenTimesMs: [110] }]);
   assert.equal(f.ttftMs.n, 2);
   assertClose(f.ttftMs.mean, 11, 1e-12, 'TTFT mean');
-  assert.equal(f.tpotMs.n, 0);
-  assert.equal(f.itlMs.n, 0);
-  // An empty summary has no mean: NaN (written to JSON as null — see docs/report-schema.md).
-  assert.ok(Number.isNaN(f.tpotMs.mean));
+  assert.equal(f.tpotMs, null);
+  assert.equal(f.itlMs, null);
 });

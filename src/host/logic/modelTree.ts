@@ -65,7 +65,7 @@ export function runHeadline(report: RunReport | null): string {
   if (!report) return '';
   const others = report.variants.filter((v) => !v.isBaseline);
   const klds = others.map((v) => v.kld?.kld.mean).filter((x): x is number => x !== undefined);
-  const speedups = others.map((v) => v.speedup?.tpot).filter((x): x is number => x !== undefined && Number.isFinite(x));
+  const speedups = others.map((v) => v.speedup?.tpot).filter((x): x is number => typeof x === "number" && Number.isFinite(x));
   const parts: string[] = [];
   if (klds.length) parts.push(`KLD ≤ ${formatNumber(Math.max(...klds), 3)}`);
   if (speedups.length) parts.push(`TPOT up to ${formatNumber(Math.max(...speedups), 3)}×`);

@@ -31,7 +31,7 @@ const meanSe = (d: DistributionSummary | undefined): number | undefined => (d &&
 export const METRICS: readonly MetricDefinition[] = [
   { id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 },
   { id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined },
-  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs.mean, se: (v) => meanSe(v.performance?.tpotMs) },
+  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs?.mean, se: (v) => meanSe(v.performance?.tpotMs ?? undefined) },
   { id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => meanSe(v.performance?.ttftMs) },
   { id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => meanSe(v.performance?.outputTokensPerSecond) },
   { id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se },

@@ -25,9 +25,11 @@ export function welch(a: DistributionSummary, b: DistributionSummary): { t: numb
 }
 
 /** A variant's cell against the baseline's same cell. Ratios are variant ÷ baseline (below 1: faster). */
-export function compareCells(variant: { tpotMs: DistributionSummary; ttftMs: DistributionSummary }, baseline: { tpotMs: DistributionSummary; ttftMs: DistributionSummary }): CellComparison {
-  const w = welch(variant.tpotMs, baseline.tpotMs);
-  return { tpotRatio: variant.tpotMs.mean / baseline.tpotMs.mean, ttftRatio: variant.ttftMs.mean / baseline.ttftMs.mean, resolved: w.resolved, welchT: w.t, df: w.df };
+export function compareCells(variant: { tpotMs: DistributionSummary | null; ttftMs: DistributionSummary }, baseline: { tpotMs: DistributionSummary | null; ttftMs: DistributionSummary }): CellComparison {
+  // Prefill-only cells (one output token) have no TPOT: they are compared on TTFT, and tpotRatio is 0.
+  const both = variant.tpotMs && baseline.tpotMs ? { v: variant.tpotMs, b: baseline.tpotMs } : null;
+  const w = both ? welch(both.v, both.b) : welch(variant.ttftMs, baseline.ttftMs);
+  return { tpotRatio: both ? both.v.mean / both.b.mean : 0, ttftRatio: variant.ttftMs.mean / baseline.ttftMs.mean, resolved: w.resolved, welchT: w.t, df: w.df };
 }
 
 export function isNoisy(summary: DistributionSummary): boolean {

@@ -110,9 +110,9 @@ function regime(r: RooflineFigures): string {
  */
 export function explainRoofline(variantId: string, perf: PerformanceUnitResult, baselineId: string, basePerf: PerformanceUnitResult | undefined, resolved: boolean | undefined): string | undefined {
   const r = perf.roofline;
-  if (!r) return undefined;
+  if (!r || !perf.tpotMs) return undefined;
   const ceilings = `${pct(r.bandwidthFraction)} of the measured copy bandwidth and ${pct(r.flopsFraction)} of the measured MatMul FLOP/s`;
-  if (variantId === baselineId || !basePerf?.roofline) return `${variantId} reaches ${ceilings}: ${regime(r)}${cacheNote(perf)}.`;
+  if (variantId === baselineId || !basePerf?.roofline || !basePerf.tpotMs) return `${variantId} reaches ${ceilings}: ${regime(r)}${cacheNote(perf)}.`;
   const base = basePerf.roofline;
   const bytesRatio = (base.weightBytesPerStep + base.kvBytesPerStep) / (r.weightBytesPerStep + r.kvBytesPerStep);
   const speed = basePerf.tpotMs.mean / perf.tpotMs.mean;

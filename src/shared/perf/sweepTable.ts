@@ -16,7 +16,7 @@ export function sweepRows(report: RunReport): string[][] {
   const rows: string[][] = [];
   for (const v of report.variants) {
     for (const c of v.performance?.cells ?? []) {
-      const half = (c.tpotMs.ci95[1] - c.tpotMs.ci95[0]) / 2;
+      const half = c.tpotMs ? (c.tpotMs.ci95[1] - c.tpotMs.ci95[0]) / 2 : NaN;
       rows.push([
         v.isBaseline ? `${v.id} (baseline)` : v.id,
         String(c.inputTokens),
@@ -26,13 +26,13 @@ export function sweepRows(report: RunReport): string[][] {
         String(c.iterations),
         formatMs(c.prefillMs.mean),
         formatMs(c.ttftMs.mean),
-        `${formatMs(c.tpotMs.mean)} ± ${formatNumber(half, 2)}`,
-        Number.isFinite(c.tpotMs.cv) ? `${(c.tpotMs.cv * 100).toFixed(1)}%` : '—',
+        c.tpotMs ? `${formatMs(c.tpotMs.mean)} ± ${formatNumber(half, 2)}` : '—',
+        c.tpotMs && Number.isFinite(c.tpotMs.cv) ? `${(c.tpotMs.cv * 100).toFixed(1)}%` : '—',
         formatNumber(c.outputTokensPerSecond.mean, 3),
         formatNumber(c.requestsPerSecond.mean, 3),
         formatBytes(c.peakRssBytes),
         formatBytes(c.kvCacheBytes),
-        c.vsBaseline ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}` : '—',
+        c.vsBaseline && c.tpotMs && Number.isFinite(c.vsBaseline.tpotRatio) ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}` : '—',
         cellFlags(c),
       ]);
     }

@@ -32,7 +32,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
     };
     if (performance && basePerf) {
       summary.speedup = {
-        tpot: basePerf.tpotMs.mean / performance.tpotMs.mean,
+        tpot: basePerf.tpotMs && performance.tpotMs ? basePerf.tpotMs.mean / performance.tpotMs.mean : null,
         ttft: basePerf.ttftMs.mean / performance.ttftMs.mean,
         throughput: performance.outputTokensPerSecond.mean / basePerf.outputTokensPerSecond.mean,
       };

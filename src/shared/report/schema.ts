@@ -157,8 +157,9 @@ export interface PerformanceUnitResult extends UnitKey {
   promptTokens: number;
   outputTokens: number;
   ttftMs: DistributionSummary;
-  tpotMs: DistributionSummary;
-  itlMs: DistributionSummary;
+  /** Null when no request produced two tokens (a prefill-only workload): TPOT and ITL are undefined then. */
+  tpotMs: DistributionSummary | null;
+  itlMs: DistributionSummary | null;
   e2eMs: DistributionSummary;
   outputTokensPerSecond: DistributionSummary;
   /** Threads the sessions ran with. */
@@ -189,8 +190,9 @@ export interface PerformanceCell {
   /** Prefill: a request with max_new_tokens = 1 (optimum-benchmark), timed on its own. */
   prefillMs: DistributionSummary;
   ttftMs: DistributionSummary;
-  tpotMs: DistributionSummary;
-  itlMs: DistributionSummary;
+  /** Null when every request had one output token (prefill only). */
+  tpotMs: DistributionSummary | null;
+  itlMs: DistributionSummary | null;
   e2eMs: DistributionSummary;
   /** Per iteration: Σ output tokens (all rows, all requests) / wall duration. */
   outputTokensPerSecond: DistributionSummary;
@@ -424,8 +426,8 @@ export interface VariantSummary {
   kld?: KldReport;
   generation?: GenerationUnitResult;
   performance?: PerformanceUnitResult;
-  /** variant ÷ baseline for the headline speed figures. */
-  speedup?: { tpot: number; ttft: number; throughput: number };
+  /** baseline ÷ variant for the headline speed figures; null where a ratio is undefined (no TPOT in a prefill-only run). */
+  speedup?: { tpot: number | null; ttft: number; throughput: number };
   /** One sentence setting bytes and FLOPs per token against the measured speed. */
   rooflineExplanation?: string;
   /** Task metrics (`--tasks`), with the paired comparison and goal verdicts for non-baseline variants. */

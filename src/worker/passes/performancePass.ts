@@ -29,8 +29,8 @@ export function latencyFigures(requests: readonly TimedRequest[]): LatencyFigure
   }
   return {
     ttftMs: summarizeDistribution(ttft),
-    tpotMs: summarizeDistribution(tpot),
-    itlMs: summarizeDistribution(itl),
+    tpotMs: tpot.length ? summarizeDistribution(tpot) : null,
+    itlMs: itl.length ? summarizeDistribution(itl) : null,
     e2eMs: summarizeDistribution(e2e),
     outputTokensPerSecond: summarizeDistribution(throughput),
   };
@@ -116,12 +116,13 @@ export function summarizeCell(workload: PerformanceWorkload, rounds: readonly Ce
     e2eMs: latency.e2eMs,
     outputTokensPerSecond: summarizeDistribution(load.outputTokensPerSecond),
     requestsPerSecond: summarizeDistribution(load.requestsPerSecond),
-    tpotMsByRound: rounds.map((m) => latencyFigures(m.iterations.flatMap((it) => it.requests)).tpotMs.mean),
+    tpotMsByRound: latency.tpotMs ? rounds.map((m) => latencyFigures(m.iterations.flatMap((it) => it.requests)).tpotMs?.mean ?? 0) : [],
     peakRssBytes: Math.max(...rounds.map((m) => m.peakRssBytes)),
     kvCacheBytes,
     gpuMemory: gpu.reduce((best, g) => ((g.deviceUsedBytes ?? -1) > (best.deviceUsedBytes ?? -1) ? g : best), gpu[0]!),
     outputLength: outputLengthCheck(requests, workload.outputTokens),
-    noisy: isNoisy(latency.tpotMs),
+    // Prefill-only cells have no TPOT; their noise is judged on TTFT.
+    noisy: isNoisy(latency.tpotMs ?? latency.ttftMs),
   };
 }
 

@@ -114,7 +114,7 @@ export class PerformanceProtocol {
     for (const [i, w] of workloads.entries()) {
       const kv = geometry ? kvCacheBytes(geometry, w.inputTokens + w.outputTokens, w.batchSize * w.concurrency, kvElementBytes) : NaN;
       const cell = summarizeCell(w, rounds.map((r) => r.cells[i]!), kv);
-      if (geometry && variant.signature && Number.isFinite(cell.tpotMs.mean)) {
+      if (geometry && variant.signature && cell.tpotMs && Number.isFinite(cell.tpotMs.mean)) {
         cell.roofline = rooflineFigures({ signature: variant.signature, geometry, kvElementBytes, workload: w, tpotMs: cell.tpotMs.mean, machine });
       }
       cells.push(cell);
@@ -158,8 +158,9 @@ export class PerformanceProtocol {
       for (const f of result.providerFallbacks ?? []) warn(`${id}: execution provider ${f.provider} unavailable (${f.reason}); the performance probes ran on ${result.executionProvider}`, id);
       const noisy = result.cells.filter((c) => c.noisy);
       if (noisy.length) {
-        const worst = noisy.reduce((a, b) => (b.tpotMs.cv > a.tpotMs.cv ? b : a));
-        warn(`${id}: TPOT varied by more than ${NOISE_CV_THRESHOLD * 100}% (CV) in ${noisy.length} of ${result.cells.length} cells, up to ${(worst.tpotMs.cv * 100).toFixed(0)}% at ${workloadLabel(worst)}: the machine was noisy, so speed differences of that size are not resolved; close other programs or raise --min-iterations/--min-seconds.`, id);
+        const cv = (c: PerformanceCell): number => (c.tpotMs ?? c.ttftMs).cv;
+        const worst = noisy.reduce((a, b) => (cv(b) > cv(a) ? b : a));
+        warn(`${id}: ${worst.tpotMs ? 'TPOT' : 'TTFT'} varied by more than ${NOISE_CV_THRESHOLD * 100}% (CV) in ${noisy.length} of ${result.cells.length} cells, up to ${(cv(worst) * 100).toFixed(0)}% at ${workloadLabel(worst)}: the machine was noisy, so speed differences of that size are not resolved; close other programs or raise --min-iterations/--min-seconds.`, id);
       }
       const drift = result.cells.filter((c) => c.outputLength.drift);
       for (const c of drift) warn(`${id}: output length drifted at ${workloadLabel(c)}: asked for ${c.outputLength.expected} tokens, got ${c.outputLength.min}–${c.outputLength.max}; its timings are not comparable.`, id);
@@ -170,7 +171,7 @@ export class PerformanceProtocol {
         const other = baseCells[i];
         if (!other) continue;
         cell.vsBaseline = compareCells(cell, other);
-        if (!cell.vsBaseline.resolved) unresolved.push(`${workloadLabel(cell)} (TPOT ×${cell.vsBaseline.tpotRatio.toFixed(2)})`);
+        if (!cell.vsBaseline.resolved) unresolved.push(`${workloadLabel(cell)} (${Number.isFinite(cell.vsBaseline.tpotRatio) ? `TPOT ×${cell.vsBaseline.tpotRatio.toFixed(2)}` : `TTFT ×${cell.vsBaseline.ttftRatio.toFixed(2)}`})`);
         const eos = cell.outputLength;
         if (eos.eosBeforeEnd > other.outputLength.eosBeforeEnd) earlyStops.push(`${workloadLabel(cell)}: ${(eos.eosBeforeEnd * 100).toFixed(0)}% of rows, median after ${eos.medianEosIndex} tokens, against ${(other.outputLength.eosBeforeEnd * 100).toFixed(0)}%`);
       }
