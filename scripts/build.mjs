@@ -23,6 +23,7 @@ const common = {
 const entries = {
   extension: 'src/host/extension.ts',
   worker: 'src/worker/main.ts',
+  'scoring-thread': 'src/worker/scoring/scoringThread.ts',
   cli: 'src/cli/main.ts',
   'make-fixtures': 'src/modelmaker/main.ts',
 };

@@ -2,11 +2,13 @@ import { InputError } from '../../shared/errors';
 import { LockstepAccumulator, summarizeLockstep } from '../../shared/stats/fidelity';
 import { GrowableFloat64 } from '../../shared/stats/growableArray';
 import { summarizePerplexity } from '../../shared/stats/perplexity';
-import { compareTokenDistributions, negativeLogLikelihood } from '../../shared/stats/tokenComparison';
+import { negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import { EvalWindow, planWindows, WindowScheme } from '../../shared/windows';
 import type { LockstepUnitResult, PerplexityUnitResult } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import { forEachScoredToken, forEachWindow } from './windowForwards';
+import { LockstepScorer } from '../scoring/lockstepScorer';
+import type { ScoredBatch } from '../scoring/scoreBatch';
 
 /** The corpus as the model sees it: one token stream, its windows, and the text they score. */
 export interface TokenizedCorpus {
@@ -55,8 +57,8 @@ export interface PassProgress {
 export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
   const nll = new GrowableFloat64();
   const V = backend.vocabSize;
-  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, async (window, [logits], index) => {
-    await forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
+  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, (window, [logits], index) => {
+    forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
     progress(index + 1, corpus.windows.length);
   }, shouldStop);
   if (!finished) return null;
@@ -78,10 +80,34 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
   }
   const V = base.vocabSize;
   const acc = new LockstepAccumulator();
-  const finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, async (window, [baseLogits, variantLogits], index) => {
-    await forEachScoredToken(window, corpus.tokens, (row, target) => acc.add(compareTokenDistributions(baseLogits!, variantLogits!, row * V, V, target)));
-    progress(index + 1, corpus.windows.length);
-  }, shouldStop);
+  // Windows are scored on a worker thread while the next window's forward passes run; at most a
+  // few windows' logits are in flight, and results are folded in window order.
+  const scorer = LockstepScorer.start();
+  const inFlight: Array<Promise<ScoredBatch>> = [];
+  const fold = (batch: ScoredBatch): void => {
+    for (let i = 0; i < batch.kld.length; i++) {
+      acc.add({ kld: batch.kld[i]!, reverseKld: batch.reverseKld[i]!, deltaP: batch.deltaP[i]!, nllBase: batch.nllBase[i]!, nllVariant: batch.nllVariant[i]!, sameTop: batch.sameTop[i] === 1 });
+    }
+  };
+  let finished: boolean;
+  try {
+    finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, async (window, [baseLogits, variantLogits], index) => {
+      const count = window.end - window.scoreFrom;
+      const rows = new Int32Array(count);
+      const targets = new Int32Array(count);
+      for (let i = window.scoreFrom; i < window.end; i++) {
+        rows[i - window.scoreFrom] = i - 1 - window.start;
+        targets[i - window.scoreFrom] = corpus.tokens[i]!;
+      }
+      // Copies: the thread takes ownership of the buffers, which onnxruntime's outputs may not allow.
+      inFlight.push(scorer.score({ base: baseLogits!.slice(), variant: variantLogits!.slice(), vocab: V, rows, targets }));
+      if (inFlight.length > 2) fold(await inFlight.shift()!);
+      progress(index + 1, corpus.windows.length);
+    }, shouldStop);
+    for (const pending of inFlight.splice(0)) fold(await pending);
+  } finally {
+    await scorer.close();
+  }
   if (!finished) return null;
   return {
     kind: 'lockstep',
