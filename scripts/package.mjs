@@ -23,7 +23,7 @@ const ignoreFile = join(root, 'dist-vsix', `.vscodeignore-${target}`);
 writeFileSync(ignoreFile, ignore);
 const out = join(root, 'dist-vsix', `quantlens-${target}.vsix`);
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
-execFileSync(vsce, ['package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '-o', out], { cwd: root, stdio: 'inherit' });
+execFileSync(vsce, ['package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'inherit' });
 const listing = execFileSync(vsce, ['ls', '--ignoreFile', ignoreFile], { cwd: root, encoding: 'utf8' }).trim().split('\n');
 const bytes = statSync(out).size;
 const forbidden = listing.filter((f) => /onnxruntime-web|^src\/|^test\/|fixtures|\.map$|\.d\.ts$/.test(f));
