@@ -47,6 +47,8 @@ for (const [name, entry] of Object.entries(entries)) {
     entryPoints: { [name]: entry },
     outdir: 'dist',
     banner: name === 'cli' ? { js: '#!/usr/bin/env node' } : undefined,
+    // The extension host parses this bundle at activation: minified, it loads in a fraction of the time.
+    minify: name === 'extension',
   }));
 }
 

@@ -7,7 +7,7 @@ import { normalizeAnnotationsFile } from '../../shared/annotations/order';
 import { serializeAnnotationsFile } from '../../shared/annotations/serialize';
 import { AnnotationsFile, emptyAnnotationsFile } from '../../shared/annotations/types';
 import { lineAndColumn, scanJson } from './jsonLocations';
-import { validateAnnotationsFile } from './validateAnnotations';
+import type * as Validation from './validateAnnotations';
 
 /** Where the annotations live, relative to a workspace root. */
 export const ANNOTATIONS_FILE = join('.quantlens', 'annotations.json');
@@ -242,7 +242,7 @@ export function parseAnnotationsText(file: string, text: string): AnnotationsLoa
     const problem = `Not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${scanned?.message ?? (error as Error).message}`;
     return { state: 'broken', error: new InputError(file, problem.endsWith('.') ? problem : `${problem}.`, REMEDY_BROKEN, where?.line) };
   }
-  const checked = validateAnnotationsFile(value);
+  const checked = loadValidator().validateAnnotationsFile(value);
   if (!checked.ok) {
     const line = lineOfPath(body, checked.path);
     return { state: 'broken', error: new InputError(file, checked.problem, REMEDY_BROKEN, line) };
@@ -313,4 +313,15 @@ function randomSuffix(): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The zod schema is loaded on the first read of an annotations file, not when the extension
+ * activates: zod is most of the host bundle's start-up cost.
+ */
+let validator: typeof Validation | undefined;
+function loadValidator(): typeof Validation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  validator ??= require('./validateAnnotations') as typeof Validation;
+  return validator;
 }
