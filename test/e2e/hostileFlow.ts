@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { listRunFolders, readRun } from '../../src/node/runReader';
-import { channelLog, env, waitFor, Workbench } from './workbench';
+import { channelLog, env, sequentialSteps, waitFor, Workbench } from './workbench';
 import { writeHostileRun } from './hostileRun';
 
 /**
@@ -18,21 +18,9 @@ const MODEL = 'quantlens-tiny-llama';
 
 describe('QuantLens in VS Code: hostile input and faults', () => {
   let wb: Workbench;
-  let failed = false;
   const dialogs: string[] = [];
 
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        await wb?.shot(`hostile-fail-${name.replace(/\W+/g, '_').slice(0, 40)}`);
-        throw error;
-      }
-    });
-  }
+  const step = sequentialSteps(() => wb, 'hostile-fail-');
 
   before(async () => {
     assert.ok(env.url && env.workspace, 'E2E_URL and E2E_WORKSPACE must be set (run via npm run test:e2e)');

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import { formatNumber } from '../../src/shared/format';
 import { listRunFolders, readRun } from '../../src/node/runReader';
-import { channelLog, env, norm, waitFor, Workbench } from './workbench';
+import { channelLog, env, norm, sequentialSteps, waitFor, Workbench } from './workbench';
 
 /**
  * QuantLens in a real VS Code (code-server), as a new user meets it: right-click the model folder,
@@ -16,22 +16,9 @@ const runsRoot = (): string => env.workspace;
 
 describe('QuantLens in VS Code', () => {
   let wb: Workbench;
-  let failed = false;
   let firstRun = '';
 
-  /** Sequential steps: after the first failure the rest are skipped instead of timing out each. */
-  function step(name: string, fn: () => Promise<void>): void {
-    it(name, async (t) => {
-      if (failed) return t.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (error) {
-        failed = true;
-        await wb?.shot(`fail-${name.replace(/\W+/g, '_').slice(0, 40)}`);
-        throw error;
-      }
-    });
-  }
+  const step = sequentialSteps(() => wb, 'fail-');
 
   before(async () => {
     assert.ok(env.url && env.workspace, 'E2E_URL and E2E_WORKSPACE must be set (run via npm run test:e2e)');

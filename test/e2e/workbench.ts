@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { it } from 'node:test';
 import { Browser, chromium, FrameLocator, Locator, Page } from 'playwright-core';
 
 /**
@@ -180,4 +181,24 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * Sequential E2E steps: after the first failure the rest are skipped instead of each timing out,
+ * and the failing step leaves a screenshot named after it.
+ */
+export function sequentialSteps(workbench: () => Workbench | undefined, shotPrefix: string): (name: string, fn: () => Promise<void>) => void {
+  let failed = false;
+  return (name, fn) => {
+    it(name, async (t) => {
+      if (failed) return t.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (error) {
+        failed = true;
+        await workbench()?.shot(`${shotPrefix}${name.replace(/\W+/g, '_').slice(0, 40)}`);
+        throw error;
+      }
+    });
+  };
 }
