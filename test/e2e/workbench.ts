@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { Browser, chromium, FrameLocator, Locator, Page } from 'playwright-core';
+import { recordedChromium } from '../helpers/testTools';
 
 /**
  * Driving a real VS Code workbench (code-server) with playwright-core and Debian's Chromium:
@@ -12,7 +13,8 @@ export const env = {
   workspace: process.env.E2E_WORKSPACE ?? '',
   artifacts: process.env.E2E_ARTIFACTS ?? 'test-output/e2e',
   userData: process.env.E2E_USER_DATA_DIR ?? '',
-  chromium: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  /** The Chromium scripts/test-tools.sh checked and recorded (E2E_HOME names its record). */
+  chromium: recordedChromium(),
 };
 
 export const norm = (s: string): string => s.replace(/\u00a0/g, ' ');

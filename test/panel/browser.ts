@@ -2,10 +2,8 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { RunData } from '../../src/shared/panelProtocol';
+import { recordedChromium } from '../helpers/testTools';
 import { CHROMIUM_ARGS, showRun } from './harness';
-
-/** Debian's chromium; playwright's own browsers are never downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
 
 /**
  * playwright-core is loaded from node_modules at run time: bundled by esbuild it looks for its own
@@ -16,7 +14,7 @@ export function playwright(): typeof import('playwright-core') {
 }
 
 export function launchChromium(): Promise<Browser> {
-  return playwright().chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return playwright().chromium.launch({ executablePath: recordedChromium(), headless: true, args: CHROMIUM_ARGS });
 }
 
 export interface PanelPage {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,9 +10,8 @@ import type { RunData } from '../../src/shared/panelProtocol';
 import { DEMO_CORPUS, runCli } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { CHROMIUM_ARGS, showRun, writeHarness } from '../panel/harness';
+import { recordedChromium } from '../helpers/testTools';
 
-/** Debian's chromium (playwright's own browsers are never downloaded); the test is skipped without it. */
-const CHROMIUM = '/usr/bin/chromium';
 
 let folder = '';
 let data: RunData;
@@ -21,7 +20,6 @@ let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) return;
   folder = mkdtempSync(join(tmpdir(), 'ql-perf-panel-'));
   const cli = await runCli(['eval', TINY_LLAMA, '--measure', 'performance', '--variants', 'q4', '--corpus', DEMO_CORPUS, '--perf-inputs', '16', '--perf-outputs', '4', '--batch', '1,2', '--concurrency', '1,2', '--warmups', '0', '--min-iterations', '2', '--out', folder], undefined, 120_000);
   assert.equal(cli.code, 0, cli.stderr);
@@ -29,7 +27,7 @@ before(async () => {
   data = loadRunData(join(runs, readdirSync(runs)[0]!));
   // playwright-core must be loaded from node_modules (bundled, it looks for its package.json beside the bundle).
   const { chromium } = createRequire(resolve('package.json'))('playwright-core') as typeof import('playwright-core');
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: recordedChromium(), headless: true, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e.message)));
   await page.goto(`file://${writeHarness(join(folder, 'harness'))}`);
@@ -43,7 +41,7 @@ after(async () => {
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
 
-test('the performance section plots TPOT against batch size per variant, the roofline fractions, their sentences and every cell', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, async () => {
+test('the performance section plots TPOT against batch size per variant, the roofline fractions, their sentences and every cell', async () => {
   assert.deepEqual(pageErrors, []);
   // Series: fp32 and q4, each at concurrency 1 and 2, over batch sizes 1 and 2.
   const traces = await page.evaluate(() => {
