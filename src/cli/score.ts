@@ -11,6 +11,7 @@
  * and a seeded bootstrap 95% interval. A bad line is reported as FILE:LINE and exits 2.
  */
 import { readFileSync } from 'node:fs';
+import { JsonSyntaxError, jsonSyntaxInputError, parseJson } from '../node/jsonFile';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../shared/errors';
@@ -81,9 +82,10 @@ function scoreFile(file: string, metric: AnyMetric): ScoredLine[] {
     if (raw.trim() === '') return;
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = parseJson(raw);
     } catch (error) {
-      throw new InputError(file, `line ${line} is not valid JSON (${(error as Error).message}).`, remedy, line);
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      throw jsonSyntaxInputError(file, error, `Fix the JSON syntax there. ${remedy}`, line);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InputError(file, `line ${line} is not a JSON object.`, remedy, line);
