@@ -35,6 +35,16 @@ test('a tokenizer.json or tokenizer_config.json that transformers.js cannot pars
       name: 'InputError',
       message: `${tokenizerConfig}:3:3: is not valid JSON: Expected ',' or '}' after a property value but found "\\"". Fix the JSON syntax there (or copy the tokenizer files from the model export again).`,
     });
+
+    // tokenizer.json (tens of MB in real models) is checked first, and only after the failure.
+    const tokenizer = join(model, 'tokenizer.json');
+    writeFileSync(tokenizer, readFileSync(tokenizer, 'utf8').replace(/\}\s*$/, ',]'));
+    const lines = readFileSync(tokenizer, 'utf8').split('\n');
+    const where = `${tokenizer}:${lines.length}:${lines.at(-1)!.length}: `;
+    await assert.rejects(loadTokenizer(model, undefined), (error: unknown) => {
+      assert.ok(error instanceof Error && error.message.startsWith(`${where}is not valid JSON: Expected a double-quoted property name but found "]". `), String(error));
+      return true;
+    });
   });
 });
 
