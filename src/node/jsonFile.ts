@@ -82,11 +82,19 @@ export function readJsonFile(file: string, remedy: string): unknown {
   } catch (error) {
     return throwReadError(file, error);
   }
+  return parseJsonOf(file, text, remedy);
+}
+
+/**
+ * `parseJson` for the text of `file` (or, with `jsonLine`, for that one line of a JSON Lines
+ * file): a syntax error is the InputError of `jsonSyntaxInputError`.
+ */
+export function parseJsonOf(file: string, text: string, remedy: string, jsonLine?: number): unknown {
   try {
     return parseJson(text);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    throw jsonSyntaxInputError(file, error, remedy);
+    throw jsonSyntaxInputError(file, error, remedy, jsonLine);
   }
 }
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../shared/errors';
+import { InputError, isInputError } from '../shared/errors';
 import type { InputProblem, ModelConfigSummary } from '../shared/modelTypes';
 import { isFileSystemError, problemOf, readErrorAsInputError } from './fileReadErrors';
-import { JsonSyntaxError, jsonSyntaxInputError, parseJson, readJsonFile } from './jsonFile';
+import { parseJsonOf, readJsonFile } from './jsonFile';
 
 /** Keys without which QuantLens cannot size the model's vocabulary, layers or heads. */
 const REQUIRED_KEYS = ['model_type', 'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const;
@@ -31,10 +31,10 @@ export async function readModelConfig(folder: string): Promise<ModelConfigReadin
   }
   let parsed: unknown;
   try {
-    parsed = parseJson(text);
+    parsed = parseJsonOf(file, text, CONFIG_REMEDY);
   } catch (error) {
-    if (!(error instanceof JsonSyntaxError)) throw error;
-    return { config: {}, problems: [problemOf(jsonSyntaxInputError(file, error, CONFIG_REMEDY))] };
+    if (!isInputError(error)) throw error;
+    return { config: {}, problems: [problemOf(error)] };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {

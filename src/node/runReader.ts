@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../shared/errors';
+import { InputError, isInputError } from '../shared/errors';
 import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnitResult } from '../shared/report/schema';
 import { unitKeyString } from '../shared/report/schema';
 import { checkSchemaVersion } from '../shared/report/version';
-import { JsonSyntaxError, jsonSyntaxInputError, parseJson, readJsonFile } from './jsonFile';
+import { parseJsonOf, readJsonFile } from './jsonFile';
 
 export const RUNS_SUBFOLDER = join('.quantlens', 'runs');
 
@@ -43,10 +43,10 @@ export function readJsonLines<T>(file: string): { values: T[]; damagedLines: num
   readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
     if (!line.trim()) return;
     try {
-      values.push(parseJson(line) as T);
+      values.push(parseJsonOf(file, line, DAMAGED_RUN, index + 1) as T);
     } catch (error) {
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      damaged.push({ line: index + 1, message: jsonSyntaxInputError(file, error, DAMAGED_RUN, index + 1).message });
+      if (!isInputError(error)) throw error;
+      damaged.push({ line: index + 1, message: error.message });
     }
   });
   return { values, damagedLines: damaged.map((d) => d.line), damaged };
