@@ -11,6 +11,8 @@
  *   multi-MB dataset files pay one map entry per object, nothing per path).
  * - `parseJsonWithPaths`: also the line of every value by its path (small hand-edited files whose
  *   structure errors name a field).
+ * `readJsonFile` and `parseJsonOf` (a file's text, or one line of a JSON Lines file) turn the
+ * syntax error into the InputError `file:line:column: is not valid JSON: … <what to do>`.
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../shared/errors';
