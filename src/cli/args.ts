@@ -40,6 +40,7 @@ eval options:
   --out DIR               where .quantlens/runs goes (default: beside the model folder)
   --resume                finish the newest unfinished run of the same spec
   --json                  print report.json to stdout instead of the table
+  --strict                refuse a corpus or prompt file that is not valid UTF-8 (exit 2) instead of warning
 Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input, 3 a task goal failed (--fail-on-gate).`;
 
 const PROVIDERS: ExecutionProviderChoice[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
@@ -88,6 +89,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
+      strict: { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder');
@@ -130,6 +132,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     executionProvider: provider,
     threads: { intraOp: positiveInt('threads', values.threads, defaults.cores), interOp: positiveInt('inter-op-threads', values['inter-op-threads'], 1) },
     seed: 0,
+    ...(values.strict ? { strict: true } : {}),
   };
   return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { formatBytes, formatPercent } from '../shared/format';
-import { errorMessage, isInputError } from '../shared/errors';
+import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
 import { summarizeSignature } from '../shared/signatureSummary';
@@ -66,7 +66,7 @@ async function discover(folder: string): Promise<number> {
       v.file.slice(model.path.length + 1),
       v.error ? `ERROR ${v.error.problem}` : summarizeSignature(v.signature),
     ])));
-    for (const p of model.problems) console.log(`problem: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem} ${p.remedy}`);
+    for (const p of model.problems) console.log(`problem: ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`);
   }
   return EXIT.ok;
 }

@@ -11,6 +11,7 @@
  * and a seeded bootstrap 95% interval. A bad line is reported as FILE:LINE and exits 2.
  */
 import { readFileSync } from 'node:fs';
+import { parseJsonOf } from '../node/jsonFile';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../shared/errors';
@@ -79,12 +80,7 @@ function scoreFile(file: string, metric: AnyMetric): ScoredLine[] {
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new InputError(file, `line ${line} is not valid JSON (${(error as Error).message}).`, remedy, line);
-    }
+    const value = parseJsonOf(file, raw, `Fix the JSON syntax there. ${remedy}`, line);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new InputError(file, `line ${line} is not a JSON object.`, remedy, line);
     }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage, isInputError } from '../shared/errors';
+import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { ModelFolder } from '../shared/modelTypes';
 import { inspectModelFolder } from '../node/discovery';
 import { readRun } from '../node/runReader';
@@ -116,7 +116,7 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
   const model = await inspectModelFolder(folderPath);
   if (!model.baselineId) {
     const problem = model.problems[0];
-    throw new Error(problem ? `${problem.file}${problem.line ? `:${problem.line}` : ''}: ${problem.problem} ${problem.remedy}` : `${folderPath} has no baseline variant.`);
+    throw new Error(problem ? `${fileLocation(problem.file, problem.line, problem.column)}: ${problem.problem} ${problem.remedy}` : `${folderPath} has no baseline variant.`);
   }
   const choices = await askRunChoices(ctx, model);
   if (!choices) return;

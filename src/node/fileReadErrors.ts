@@ -40,6 +40,7 @@ export function problemOf(error: InputError): InputProblem {
   return {
     file: error.file,
     ...(error.line !== undefined ? { line: error.line } : {}),
+    ...(error.column !== undefined ? { column: error.column } : {}),
     problem: error.problem,
     remedy: error.remedy,
   };

@@ -1,11 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InputError, isInputError } from '../shared/errors';
 import type { InputProblem, ModelConfigSummary } from '../shared/modelTypes';
 import { isFileSystemError, problemOf, readErrorAsInputError } from './fileReadErrors';
+import { parseJsonOf, readJsonFile } from './jsonFile';
 
 /** Keys without which QuantLens cannot size the model's vocabulary, layers or heads. */
 const REQUIRED_KEYS = ['model_type', 'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const;
 const SIZE_KEYS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads'] as const;
+
+const CONFIG_REMEDY = "Fix the JSON syntax there (or copy config.json from the model's source again, or re-export the model).";
 
 export interface ModelConfigReading {
   config: ModelConfigSummary;
@@ -25,22 +29,12 @@ export async function readModelConfig(folder: string): Promise<ModelConfigReadin
       : problemOf(readErrorAsInputError(file, error));
     return { config: {}, problems: [problem] };
   }
-  // Editors on Windows may save a byte order mark, which JSON.parse rejects.
-  const json = text.replace(/^\uFEFF/, '');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(json);
+    parsed = parseJsonOf(file, text, CONFIG_REMEDY);
   } catch (error) {
-    const message = (error as Error).message;
-    return {
-      config: {},
-      problems: [{
-        file,
-        line: jsonErrorLine(json, message),
-        problem: `is not valid JSON (${message}).`,
-        remedy: 'Fix the JSON at that line, or download config.json again.',
-      }],
-    };
+    if (!isInputError(error)) throw error;
+    return { config: {}, problems: [problemOf(error)] };
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return {
@@ -84,13 +78,14 @@ function summarise(file: string, raw: Record<string, unknown>): ModelConfigReadi
 }
 
 /**
- * The 1-based line of a JSON.parse failure. V8 states a character position (Node 20) or a line
- * (newer V8); "Unexpected end of JSON input" states neither and means the last line.
+ * config.json for the worker, which needs more keys than the summary (eos_token_id,
+ * max_position_embeddings); a syntax error is an InputError at file:line:column.
  */
-export function jsonErrorLine(text: string, message: string): number {
-  const line = /\bline (\d+)/.exec(message);
-  if (line) return Number(line[1]);
-  const position = /\bposition (\d+)/.exec(message);
-  const end = position ? Number(position[1]) : text.trimEnd().length;
-  return text.slice(0, end).split('\n').length;
+export function readModelConfigJson(folder: string): Record<string, unknown> {
+  const file = join(folder, 'config.json');
+  const value = readJsonFile(file, CONFIG_REMEDY);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InputError(file, 'is not a JSON object.', "Replace it with the model's config.json.");
+  }
+  return value as Record<string, unknown>;
 }

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../shared/errors';
+import { InputError, isInputError } from '../shared/errors';
 import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnitResult } from '../shared/report/schema';
 import { unitKeyString } from '../shared/report/schema';
 import { checkSchemaVersion } from '../shared/report/version';
+import { parseJsonOf, readJsonFile } from './jsonFile';
 
 export const RUNS_SUBFOLDER = join('.quantlens', 'runs');
 
@@ -18,43 +19,45 @@ export interface RunOnDisk {
   report: RunReport | null;
   /** A line that could not be parsed (a crash mid-write leaves at most the last one). */
   damagedLines: number[];
+  /** The same lines, each with its file:line:column message. */
+  damaged: DamagedLine[];
 }
 
-function readJsonFile<T>(file: string): T {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(file, `Cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check that the run folder is complete and readable.');
-  }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new InputError(file, `Not valid JSON: ${(error as Error).message}.`, 'The run folder is damaged; re-run the evaluation.');
-  }
+const DAMAGED_RUN = 'The run folder is damaged; re-run the evaluation.';
+
+/** A line of a .jsonl file that does not parse, placed as file:line:column. */
+export interface DamagedLine {
+  line: number;
+  /** `file:line:column: line N is not valid JSON: … The run folder is damaged; …` */
+  message: string;
 }
 
-export function readJsonLines<T>(file: string): { values: T[]; damagedLines: number[] } {
-  if (!existsSync(file)) return { values: [], damagedLines: [] };
+/**
+ * Each line one JSON value; a line that does not parse is kept aside, not thrown (a crash mid-write
+ * leaves at most the last one torn, and the rest of the run is still worth reading).
+ */
+export function readJsonLines<T>(file: string): { values: T[]; damagedLines: number[]; damaged: DamagedLine[] } {
+  if (!existsSync(file)) return { values: [], damagedLines: [], damaged: [] };
   const values: T[] = [];
-  const damagedLines: number[] = [];
+  const damaged: DamagedLine[] = [];
   readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
     if (!line.trim()) return;
     try {
-      values.push(JSON.parse(line) as T);
-    } catch {
-      damagedLines.push(index + 1);
+      values.push(parseJsonOf(file, line, DAMAGED_RUN, index + 1) as T);
+    } catch (error) {
+      if (!isInputError(error)) throw error;
+      damaged.push({ line: index + 1, message: error.message });
     }
   });
-  return { values, damagedLines };
+  return { values, damagedLines: damaged.map((d) => d.line), damaged };
 }
 
 export function readRun(folder: string): RunOnDisk {
   const cardFile = join(folder, 'run.json');
-  const card = readJsonFile<RunCard>(cardFile);
+  const card = readJsonFile(cardFile, DAMAGED_RUN) as RunCard;
   const versionProblem = checkSchemaVersion(card.schemaVersion, cardFile);
   if (versionProblem) throw new InputError(cardFile, versionProblem, 'Open it with the QuantLens version that wrote it, or re-run the evaluation.');
-  const { values: events, damagedLines } = readJsonLines<RunEvent>(join(folder, 'events.jsonl'));
+  const { values: events, damagedLines, damaged } = readJsonLines<RunEvent>(join(folder, 'events.jsonl'));
   const results = new Map<string, UnitResult>();
   let status: RunStatus = 'running';
   for (const event of events) {
@@ -63,8 +66,8 @@ export function readRun(folder: string): RunOnDisk {
     if (event.type === 'run-started') status = 'running';
   }
   const reportFile = join(folder, 'report.json');
-  const report = existsSync(reportFile) ? readJsonFile<RunReport>(reportFile) : null;
-  return { folder, card, events, results: [...results.values()], status, report, damagedLines };
+  const report = existsSync(reportFile) ? readJsonFile(reportFile, DAMAGED_RUN) as RunReport : null;
+  return { folder, card, events, results: [...results.values()], status, report, damagedLines, damaged };
 }
 
 export function readSamples(folder: string): SampleRecord[] {

@@ -14,9 +14,17 @@ export class InputError extends Error {
     readonly remedy: string,
     /** 1-based line (or row) where the fault is, when it has one. */
     readonly line?: number,
+    /** 1-based column on that line, for syntax errors (editors jump to file:line:column). */
+    readonly column?: number,
   ) {
-    super(`${file}${line !== undefined ? `:${line}` : ''}: ${problem} ${remedy}`.trim());
+    super(`${fileLocation(file, line, column)}: ${problem} ${remedy}`.trim());
   }
+}
+
+/** `file`, `file:line` or `file:line:column`, as compilers print them and editors open them. */
+export function fileLocation(file: string, line?: number, column?: number): string {
+  if (line === undefined) return file;
+  return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
 }
 
 export function isInputError(value: unknown): value is InputError {

@@ -22,6 +22,8 @@ export interface InputProblem {
   file: string;
   /** 1-based line, where the fault has one. */
   line?: number;
+  /** 1-based column on that line, for syntax errors. */
+  column?: number;
   problem: string;
   remedy: string;
 }

@@ -32,6 +32,8 @@ export interface RunRequest {
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
   seed: number;
+  /** Refuse input files that are not valid UTF-8 (a bad-input error) instead of warning and going on. */
+  strict?: boolean;
 }
 
 /** Parent → worker: evaluate this request, writing the run under `<outputFolder>/.quantlens/runs/`. */

@@ -66,6 +66,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
     runFolder.appendEvent({ type: 'warning', at: now(), message, variantId });
     io.send({ type: 'warning', message, variantId });
   };
+  for (const message of prepared.warnings) warn(message);
   const models = new LoadedModels(prepared, io, warn);
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformanceProtocol({

@@ -10,6 +10,8 @@ import { resolveSweep, sweepCells } from '../shared/perf/sweep';
 import { describeWindows } from '../shared/windows';
 import { inspectModelFolder } from '../node/discovery';
 import { throwReadError } from '../node/fileReadErrors';
+import { readModelConfigJson } from '../node/modelConfig';
+import { findInvalidUtf8 } from '../node/utf8Check';
 import type { TextTokenizer } from './backend/modelBackend';
 import { loadTokenizer } from './backend/tokenizer';
 import { TokenizedCorpus, tokenizeCorpus } from './passes/corpusPasses';
@@ -35,9 +37,15 @@ export interface PreparedRun {
   maxPositions: number;
   methods: string[];
   executionProviders: ExecutionProviderReport;
+  /** What the user's files got wrong without stopping the run (the engine records them as run warnings). */
+  warnings: string[];
 }
 
-function readInputFile(path: string): { text: string; ref: InputFileRef } {
+/**
+ * A corpus or prompt file: its text, its identity for the run card, and, when it is not valid
+ * UTF-8, the InputError that says where (a warning, or with `strict` thrown).
+ */
+function readInputFile(path: string, strict: boolean): { text: string; ref: InputFileRef; notUtf8: InputError | null } {
   const file = resolve(path);
   let bytes: Buffer;
   try {
@@ -45,7 +53,12 @@ function readInputFile(path: string): { text: string; ref: InputFileRef } {
   } catch (error) {
     throwReadError(file, error);
   }
-  return { text: bytes.toString('utf8'), ref: { path: file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: statSync(file).size } };
+  const fault = findInvalidUtf8(bytes);
+  const notUtf8 = fault
+    ? new InputError(file, `not valid UTF-8 at byte ${fault.offset} (${fault.shown}); decoded with replacement characters, so its scores mean little.`, 'Save it as UTF-8 text (--strict refuses such files).')
+    : null;
+  if (notUtf8 && strict) throw notUtf8;
+  return { text: bytes.toString('utf8'), ref: { path: file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: statSync(file).size }, notUtf8 };
 }
 
 export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
@@ -68,16 +81,17 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const wanted = request.variants ?? folder.variants.map((v) => v.id);
   const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id));
 
-  const config = JSON.parse(readFileSync(resolve(folder.path, 'config.json'), 'utf8')) as { eos_token_id?: number | number[]; max_position_embeddings?: number };
+  const config = readModelConfigJson(folder.path) as { eos_token_id?: number | number[]; max_position_embeddings?: number };
   const tokenizer = await loadTokenizer(folder.path, config.eos_token_id);
   const windows = { kind: 'sliding' as const, contextLength: request.contextLength, stride: request.stride };
 
   const needsCorpus = request.measures.includes('fidelity') || request.measures.includes('performance');
-  const corpusInput = request.corpusFile ? readInputFile(request.corpusFile) : null;
+  const strict = request.strict ?? false;
+  const corpusInput = request.corpusFile ? readInputFile(request.corpusFile, strict) : null;
   if (needsCorpus && !corpusInput) throw new InputError(folder.path, 'No corpus file was given for perplexity and KL divergence.', 'Pass --corpus <text file> (the demo ships examples/demo/corpus.txt).');
   const corpus = corpusInput && request.measures.includes('fidelity') ? tokenizeCorpus(corpusInput.ref.path, corpusInput.text, tokenizer, windows) : null;
 
-  const promptsInput = request.measures.includes('generation') ? (request.promptsFile ? readInputFile(request.promptsFile) : null) : null;
+  const promptsInput = request.measures.includes('generation') ? (request.promptsFile ? readInputFile(request.promptsFile, strict) : null) : null;
   if (request.measures.includes('generation') && !promptsInput) throw new InputError(folder.path, 'No prompt file was given for the generations.', 'Pass --prompts <file with one prompt per line>.');
   const prompts = promptsInput ? parsePromptFile(promptsInput.ref.path, promptsInput.text) : null;
   if (prompts) {
@@ -127,7 +141,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   }
   const executionProviders = await detectExecutionProviders(request.executionProvider);
   const maxPositions = typeof config.max_position_embeddings === 'number' && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
-  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, methods, executionProviders };
+  const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
+  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, methods, executionProviders, warnings };
 }
 
 /** The corpus as performance prompts are cut from it: the tokens the tokenizer puts first (BOS) and the text's tokens. */

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { buildSync } from 'esbuild';
 import { ANNOTATIONS_FILE, AnnotationStore, modelFolderKey, parseAnnotationsText } from '../../src/node/annotations/annotationStore';
-import { scanJson } from '../../src/node/annotations/jsonLocations';
+import { JsonSyntaxError, parseJsonWithPaths } from '../../src/node/jsonFile';
 import { createAnnotation } from '../../src/shared/annotations/sampleAnnotations';
 import type { Annotation, AnnotationsFile } from '../../src/shared/annotations/types';
 import { isInputError } from '../../src/shared/errors';
@@ -103,9 +103,10 @@ test('bad file: a syntax error on line 7 is reported with file and line; apply r
   assert.ok(isInputError(loaded.error));
   assert.equal(loaded.error.file, store.path);
   assert.equal(loaded.error.line, 7);
-  assert.match(loaded.error.problem, /^Not valid JSON at line 7, column 7: Expected ',' or '\}' after a property value but found "\\"". ?$/);
-  assert.match(loaded.error.remedy, /kept as it is.*new annotations wait until you fix it or move it aside/);
-  assert.ok(loaded.error.message.startsWith(`${store.path}:7: `));
+  assert.equal(loaded.error.column, 7);
+  assert.match(loaded.error.problem, /^is not valid JSON: Expected ',' or '\}' after a property value but found "\\"". ?$/);
+  assert.match(loaded.error.remedy, /^Fix the JSON syntax there\. .*kept as it is.*new annotations wait until you fix it or move it aside/);
+  assert.ok(loaded.error.message.startsWith(`${store.path}:7:7: is not valid JSON: `), loaded.error.message);
 
   await assert.rejects(store.apply({ type: 'add', annotation: annotation('new') }), (error: unknown) => isInputError(error) && error.line === 7);
   assert.equal(readFileSync(store.path, 'utf8'), bad, 'never overwritten');
@@ -292,16 +293,16 @@ test('modelFolderKey: relative to the workspace root with / separators', () => {
   assert.equal(modelFolderKey('/ws', '/elsewhere/model'), '/elsewhere/model', 'outside the workspace: absolute');
 });
 
-test('scanJson: the line of each value by path, and of the first syntax error', () => {
+test('parseJsonWithPaths: the line of each value by path, and of the first syntax error', () => {
   const text = '{\n  "a": [\n    1,\n    {"b": true}\n  ],\n  "c": "x"\n}';
-  const scan = scanJson(text);
-  assert.equal(scan.error, null);
-  assert.equal(scan.lineOf(['a']), 2);
-  assert.equal(scan.lineOf(['a', 1, 'b']), 4);
-  assert.equal(scan.lineOf(['c']), 6);
-  assert.equal(scan.lineOf(['zzz']), undefined);
+  const scan = parseJsonWithPaths(text);
+  assert.deepEqual(scan.value, JSON.parse(text));
+  assert.equal(scan.lineOfPath(['a']), 2);
+  assert.equal(scan.lineOfPath(['a', 1, 'b']), 4);
+  assert.equal(scan.lineOfPath(['c']), 6);
+  assert.equal(scan.lineOfPath(['zzz']), undefined);
   for (const [bad, line] of [['{"a": 01}', 1], ['{\n"a": tru}', 2], ['{\n\n"a": "\\x"}', 3], ['[1,\n2,\n]', 3], ['{} x', 1], ['"\\u12G4"', 1]] as const) {
-    assert.equal(scanJson(bad).error?.line, line, bad);
+    assert.throws(() => parseJsonWithPaths(bad), (e: unknown) => e instanceof JsonSyntaxError && e.line === line, bad);
     assert.throws(() => JSON.parse(bad), SyntaxError, `JSON.parse agrees ${bad} is invalid`);
   }
 });

@@ -39,7 +39,7 @@ test('JSONL: records with their line numbers; blank lines, CRLF and a BOM are fi
 
 test('JSONL: a broken line or a non-object line is an InputError with file and line', async () => {
   await withFiles({ 'bad.jsonl': '{"q": 1}\n{"q": 2,}\n', 'arr.jsonl': '{"q": 1}\n\n[1, 2]\n' }, async (dir) => {
-    await expectInputError(() => readJsonl(join(dir, 'bad.jsonl')), join(dir, 'bad.jsonl'), 2, /bad\.jsonl:2: line 2 is not valid JSON/);
+    await expectInputError(() => readJsonl(join(dir, 'bad.jsonl')), join(dir, 'bad.jsonl'), 2, /bad\.jsonl:2:9: line 2 is not valid JSON: Expected a double-quoted property name but found "\}"\. Fix the JSON syntax there/);
     await expectInputError(() => readJsonl(join(dir, 'arr.jsonl')), join(dir, 'arr.jsonl'), 3, /line 3 is an array, not a JSON object/);
   });
 });
@@ -70,7 +70,7 @@ test('JSON: syntax errors and non-record content name file and line', async () =
       'none.json': '{"a": 1, "b": 2}',
     },
     async (dir) => {
-      await expectInputError(() => readJson(join(dir, 'syntax.json')), join(dir, 'syntax.json'), 4, /expected "," or "}" in an object.*line 4, column 3/);
+      await expectInputError(() => readJson(join(dir, 'syntax.json')), join(dir, 'syntax.json'), 4, /syntax\.json:4:3: is not valid JSON: Expected ',' or '\}' after a property value but found "\{"\. Fix the JSON syntax there/);
       await expectInputError(() => readJson(join(dir, 'scalar.json')), join(dir, 'scalar.json'), 1, /record 2 is a number/);
       await expectInputError(() => readJson(join(dir, 'none.json')), join(dir, 'none.json'), 1, /holds no list of records/);
     },

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { jsonErrorLine, readModelConfig } from '../../src/node/modelConfig';
+import { v8ErrorPosition } from '../../src/node/jsonFile';
+import { readModelConfig } from '../../src/node/modelConfig';
 import { TINY_CONFIG, tempDir, writeModelFolder } from './support/modelFolders';
 
 test('a complete config.json is summarised under its own key names', async (t) => {
@@ -22,7 +23,9 @@ test('config.json that is not JSON is reported with the line of the fault', asyn
   assert.equal(problems.length, 1);
   assert.equal(problems[0].file, join(folder, 'config.json'));
   assert.equal(problems[0].line, 4);
-  assert.match(problems[0].problem, /is not valid JSON/);
+  assert.equal(problems[0].column, 1);
+  assert.match(problems[0].problem, /is not valid JSON: Expected a double-quoted property name but found "\}"\./);
+  assert.match(problems[0].remedy, /^Fix the JSON syntax there \(or copy config\.json from the model's source again, or re-export the model\)\.$/);
 });
 
 test('missing required keys are listed by name, and wrong values say what was expected', async (t) => {
@@ -42,9 +45,9 @@ test('a missing config.json, or one that is a JSON array, is a problem, not a th
   assert.match(array.problems[0].problem, /is not a JSON object/);
 });
 
-test('jsonErrorLine reads V8\'s position, line, or end-of-input messages', () => {
+test('v8ErrorPosition reads V8\'s position, line, or end-of-input messages', () => {
   const text = '{\n"a": 1,\n"b": }\n';
-  assert.equal(jsonErrorLine(text, 'Unexpected token } in JSON at position 15'), 3);
-  assert.equal(jsonErrorLine(text, 'Unexpected token (line 2 column 3)'), 2);
-  assert.equal(jsonErrorLine('{\n"a":\n', 'Unexpected end of JSON input'), 2);
+  assert.equal(v8ErrorPosition(text, 'Unexpected token } in JSON at position 15').line, 3);
+  assert.deepEqual(v8ErrorPosition(text, 'Unexpected token (line 2 column 3)'), { offset: 4, line: 2, column: 3 });
+  assert.equal(v8ErrorPosition('{\n"a":\n', 'Unexpected end of JSON input').line, 2);
 });

@@ -65,7 +65,7 @@ test('quantlens score --metric pass@k --k 5 reads {"n", "c"} lines', () => {
   });
 });
 
-test('bad input exits 2 with FILE:LINE; usage errors exit 2 with the usage text', () => {
+test('bad input exits 2 with FILE:LINE (FILE:LINE:COLUMN for JSON syntax); usage errors exit 2 with the usage text', () => {
   withInput(['{"prediction": "x", "references": ["x"]}', '{"prediction": "y"}'], (file) => {
     const r = run(['score', '--metric', 'rougeL', '--input', file]);
     assert.equal(r.status, 2);
@@ -74,7 +74,7 @@ test('bad input exits 2 with FILE:LINE; usage errors exit 2 with the usage text'
   withInput(['{"prediction": "x", "references": ["x"]}', 'not json'], (file) => {
     const r = run(['score', '--metric', 'exact_match', '--input', file]);
     assert.equal(r.status, 2);
-    assert.ok(r.stderr.includes(`${file}:2: line 2 is not valid JSON`), r.stderr);
+    assert.ok(r.stderr.includes(`${file}:2:1: line 2 is not valid JSON: Expected a value but found "n". Fix the JSON syntax there.`), r.stderr);
   });
   withInput(['{"n": 3, "c": 1}'], (file) => {
     const r = run(['score', '--metric', 'pass@10', '--input', file]);

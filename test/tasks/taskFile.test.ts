@@ -111,7 +111,7 @@ test('semantic errors: unknown metrics, metrics that do not fit the type, goals 
   assert.deepEqual(issues.map((i) => [i.line, i.path]), [[10, 'tasks[0].fewshot.k'], [11, 'tasks[0].metrics[1]']]);
 });
 
-test('YAML and JSON syntax errors name their line; JSON task files report field paths by line', () => {
+test('YAML and JSON syntax errors name their line and column; JSON task files report field paths by line', () => {
   const yamlIssue = issuesOf('tasks:\n  - name: x\n    type: [unclosed\n')[0]!;
   assert.equal(yamlIssue.line, 4);
   assert.match(yamlIssue.message, /^not valid YAML/);
@@ -119,6 +119,13 @@ test('YAML and JSON syntax errors name their line; JSON task files report field 
   const jsonIssue = issuesOf('{\n  "name": "x",\n  "type": "generation",,\n}', jsonFile)[0]!;
   assert.equal(jsonIssue.line, 3);
   assert.match(jsonIssue.message, /^not valid JSON/);
+  assert.equal(jsonIssue.column, 24);
+  assert.equal(yamlIssue.column, 1);
+  // The JSON held to JSON (the YAML parser alone takes a trailing comma), placed at file:line:column.
+  assert.throws(() => parseTaskFile(jsonFile, '{\n  "name": "x",\n  "type": "generation",\n}'), {
+    message: `${jsonFile}:4:1: not valid JSON: Expected a double-quoted property name but found "}". Fix the task file there (see examples/tasks/ for one of each kind).`,
+  });
+  assert.throws(() => parseTaskFile(FILE, 'tasks:\n  - name: x\n    type: [unclosed\n'), { message: /^\/work\/tasks\/demo\.quantlens\.yaml:4:1: not valid YAML: / });
   assert.equal(
     only('{\n  "name": "x",\n  "type": "generation",\n  "dataset": {\n    "path": "d.jsonl",\n    "split": 3\n  }\n}', jsonFile),
     '6: dataset.split: Invalid input: expected string, received number',

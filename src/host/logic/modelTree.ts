@@ -1,3 +1,4 @@
+import { fileLocation } from '../../shared/errors';
 import { formatBytes, formatNumber, formatPercent } from '../../shared/format';
 import type { ModelFolder, ModelVariant } from '../../shared/modelTypes';
 import type { RunReport, RunStatus } from '../../shared/report/schema';
@@ -29,7 +30,7 @@ export function modelNode(model: ModelFolder, runs: RunListing[], untrusted: boo
     id: `model:${model.path}`,
     label: model.name,
     description: `${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}${problems}`,
-    tooltip: [model.path, ...model.problems.map((p) => `⚠ ${p.file}${p.line ? `:${p.line}` : ''}: ${p.problem} ${p.remedy}`), untrusted ? 'Evaluation is disabled in an untrusted workspace.' : ''].filter(Boolean).join('\n'),
+    tooltip: [model.path, ...model.problems.map((p) => `⚠ ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`), untrusted ? 'Evaluation is disabled in an untrusted workspace.' : ''].filter(Boolean).join('\n'),
     contextValue: 'quantlens.model',
     model,
     runs,

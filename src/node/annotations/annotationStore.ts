@@ -6,7 +6,7 @@ import { applyOperations, AnnotationOperation, ApplyResult } from '../../shared/
 import { normalizeAnnotationsFile } from '../../shared/annotations/order';
 import { serializeAnnotationsFile } from '../../shared/annotations/serialize';
 import { AnnotationsFile, emptyAnnotationsFile } from '../../shared/annotations/types';
-import { lineAndColumn, scanJson } from './jsonLocations';
+import { JsonPath, JsonSyntaxError, jsonSyntaxInputError, ParsedJsonWithPaths, parseJsonWithPaths } from '../jsonFile';
 import type * as Validation from './validateAnnotations';
 
 /** Where the annotations live, relative to a workspace root. */
@@ -232,19 +232,17 @@ export class AnnotationStore {
 
 /** Parses and validates the text of an annotations file; `file` names it in errors. */
 export function parseAnnotationsText(file: string, text: string): AnnotationsLoad {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let value: unknown;
+  let parsed: ParsedJsonWithPaths;
   try {
-    value = JSON.parse(body);
+    // Small and hand-edited: the per-path lines are worth their cost, for structure errors below.
+    parsed = parseJsonWithPaths(text);
   } catch (error) {
-    const scanned = scanJson(body).error;
-    const where = scanned ?? positionFromMessage(body, (error as Error).message);
-    const problem = `Not valid JSON${where ? ` at line ${where.line}, column ${where.column}` : ''}: ${scanned?.message ?? (error as Error).message}`;
-    return { state: 'broken', error: new InputError(file, problem.endsWith('.') ? problem : `${problem}.`, REMEDY_BROKEN, where?.line) };
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { state: 'broken', error: jsonSyntaxInputError(file, error, `Fix the JSON syntax there. ${REMEDY_BROKEN}`) };
   }
-  const checked = loadValidator().validateAnnotationsFile(value);
+  const checked = loadValidator().validateAnnotationsFile(parsed.value);
   if (!checked.ok) {
-    const line = lineOfPath(body, checked.path);
+    const line = lineOfPath(parsed, checked.path);
     return { state: 'broken', error: new InputError(file, checked.problem, REMEDY_BROKEN, line) };
   }
   return { state: 'ok', file: normalizeAnnotationsFile(checked.file) };
@@ -259,21 +257,12 @@ export function modelFolderKey(root: string, modelFolder: string): string {
 }
 
 /** The line of the deepest part of `path` that the text has (a missing field: its object's line). */
-function lineOfPath(text: string, path: ReadonlyArray<string | number>): number | undefined {
-  const scan = scanJson(text);
+function lineOfPath(parsed: ParsedJsonWithPaths, path: JsonPath): number | undefined {
   for (let n = path.length; n >= 0; n--) {
-    const line = scan.lineOf(path.slice(0, n));
+    const line = parsed.lineOfPath(path.slice(0, n));
     if (line !== undefined) return line;
   }
   return undefined;
-}
-
-function positionFromMessage(text: string, message: string): { line: number; column: number } | undefined {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const at = /position (\d+)/.exec(message);
-  if (!at) return undefined;
-  return lineAndColumn(text, Number(at[1]));
 }
 
 function processExists(pid: number): boolean {

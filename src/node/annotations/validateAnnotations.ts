@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ANNOTATIONS_SCHEMA_VERSION } from '../../shared/annotations/types';
 import type { AnnotationsFile } from '../../shared/annotations/types';
-import type { JsonPath } from './jsonLocations';
+import type { JsonPath } from '../jsonFile';
 
 /*
  * The structure of .quantlens/annotations.json. Objects are loose: a field this version does not

@@ -9,7 +9,7 @@ import { compressors } from 'hyparquet-compressors';
 import { InputError } from '../../shared/errors';
 import { throwReadError } from '../fileReadErrors';
 import { CsvSyntaxError, parseCsv } from './csv';
-import { JsonSyntaxError, parseJsonWithLines } from './jsonWithLines';
+import { JsonSyntaxError, jsonSyntaxInputError, parseJsonOf, parseJsonWithLines } from '../jsonFile';
 import { DatasetFormat, DatasetRecord, formatOfFile, isPlainObject } from './records';
 
 async function readText(file: string): Promise<string> {
@@ -28,13 +28,7 @@ export async function readJsonl(file: string): Promise<DatasetRecord[]> {
   for (let i = 0; i < lines.length; i++) {
     const raw = (i === 0 ? lines[i]!.replace(/^\ufeff/, '') : lines[i]!).replace(/\r$/, '');
     if (raw.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = parseJsonWithLines(raw).value;
-    } catch (error) {
-      const detail = error instanceof JsonSyntaxError ? `${error.message} at column ${error.column}` : String(error);
-      throw new InputError(file, `line ${i + 1} is not valid JSON: ${detail}.`, 'Each line of a .jsonl file must be one complete JSON object.', i + 1);
-    }
+    const value = parseJsonOf(file, raw, 'Fix the JSON syntax there: each line of a .jsonl file must be one complete JSON object.', i + 1);
     if (!isPlainObject(value)) {
       throw new InputError(file, `line ${i + 1} is ${describeJson(value)}, not a JSON object.`, 'Each line of a .jsonl file must be one JSON object, e.g. {"question": "…", "answer": 0}.', i + 1);
     }
@@ -90,7 +84,7 @@ export async function readJson(file: string): Promise<DatasetRecord[]> {
     parsed = parseJsonWithLines(text);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    throw new InputError(file, `is not valid JSON: ${error.message} (line ${error.line}, column ${error.column}).`, 'Fix the JSON at that place, or save the data as JSON Lines (one object per line).', error.line);
+    throw jsonSyntaxInputError(file, error, 'Fix the JSON syntax there, or save the data as JSON Lines (one object per line).');
   }
   const { value, lineOf } = parsed;
   let array: unknown[] | undefined;

@@ -1,8 +1,9 @@
 /**
- * Reading a task file: YAML (or JSON, which the YAML parser reads too) with line information, zod
- * validation, then the checks zod cannot make (known metrics that fit the task type, goals on listed
- * metrics, adapters that fit the type, templates that compile, unique names). Every problem names
- * the file, the line and the field path, e.g. `tasks[0].fewshot.k`.
+ * Reading a task file: YAML (or JSON, held to JSON, then read by the YAML parser too) with line
+ * information, zod validation, then the checks zod cannot make (known metrics that fit the task
+ * type, goals on listed metrics, adapters that fit the type, templates that compile, unique names).
+ * Every problem names the file, the line and the field path, e.g. `tasks[0].fewshot.k`; syntax
+ * errors also the column.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
 import { DatasetSpec } from '../datasets/load';
 import { throwReadError } from '../fileReadErrors';
+import { JsonSyntaxError, parseJson } from '../jsonFile';
 import { TaskInput, taskListSchema, taskSchema } from './schema';
 
 export interface TaskMetric {
@@ -54,6 +56,8 @@ export interface TaskDefinition {
 export interface TaskFileIssue {
   file: string;
   line: number;
+  /** 1-based, for syntax errors. */
+  column?: number;
   /** e.g. "tasks[0].fewshot.k" ("" for the whole file). */
   path: string;
   message: string;
@@ -72,6 +76,7 @@ export class TaskFileError extends InputError {
       `${first.path ? `${first.path}: ` : ''}${first.message}${more.length ? ` (also ${more.join('; ')})` : ''}.`,
       'Fix the task file there (see examples/tasks/ for one of each kind).',
       first.line,
+      first.column,
     );
   }
 }
@@ -145,6 +150,16 @@ class Locator {
 
 /** Parses and validates task file text; `file` is used for paths and messages. */
 export function parseTaskFile(file: string, text: string): TaskDefinition[] {
+  // A .json task file is held to JSON, which the YAML parser below would stretch (it takes
+  // trailing commas and comments); the YAML parse then gives the field lines.
+  if (/\.json$/i.test(file)) {
+    try {
+      parseJson(text);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      throw new TaskFileError(file, [{ file, line: error.line, column: error.column, path: '', message: `not valid JSON: ${error.message}` }]);
+    }
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length) {
@@ -153,8 +168,9 @@ export function parseTaskFile(file: string, text: string): TaskDefinition[] {
       doc.errors.map((e) => ({
         file,
         line: lines.linePos(e.pos[0]).line,
+        column: lines.linePos(e.pos[0]).col,
         path: '',
-        message: `not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`,
+        message: `not valid YAML: ${e.message.split('\n')[0]}`,
       })),
     );
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { AutoTokenizer, env as transformersEnv } from '@huggingface/transformers';
 import { InputError } from '../../shared/errors';
+import { readJsonFile } from '../../node/jsonFile';
 import type { TextTokenizer } from './modelBackend';
 
 /** The model folder's tokenizer, loaded by transformers.js from local files only. */
@@ -13,7 +14,13 @@ export async function loadTokenizer(modelFolder: string, eosFromConfig: number |
   transformersEnv.allowRemoteModels = false;
   transformersEnv.allowLocalModels = true;
   transformersEnv.localModelPath = dirname(modelFolder) + '/';
-  const tokenizer = await AutoTokenizer.from_pretrained(basename(modelFolder), { local_files_only: true });
+  let tokenizer: Awaited<ReturnType<typeof AutoTokenizer.from_pretrained>>;
+  try {
+    tokenizer = await AutoTokenizer.from_pretrained(basename(modelFolder), { local_files_only: true });
+  } catch (error) {
+    if (error instanceof SyntaxError) placeTokenizerSyntaxError(modelFolder);
+    throw error;
+  }
   const eosTokenIds = [eosFromConfig ?? (tokenizer as unknown as { eos_token_id?: number }).eos_token_id].flat().filter((id): id is number => typeof id === 'number');
   const chat = tokenizer as unknown as { chat_template?: unknown; apply_chat_template(messages: unknown[], options: object): unknown };
   return {
@@ -23,4 +30,19 @@ export async function loadTokenizer(modelFolder: string, eosFromConfig: number |
     // Task files with use_chat_template render through it (tokenizer_config.json's chat_template).
     ...(chat.chat_template ? { applyChatTemplate: (messages: Array<{ role: string; content: string }>) => String(chat.apply_chat_template(messages, { tokenize: false, add_generation_prompt: true })) } : {}),
   };
+}
+
+/** The JSON files transformers.js reads for a tokenizer. */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+
+/**
+ * transformers.js parses the tokenizer files with JSON.parse and says neither which file nor
+ * where. Only after it failed (tokenizer.json can be tens of MB: no second parse on the happy
+ * path), our reader finds the file and throws its error at file:line:column.
+ */
+function placeTokenizerSyntaxError(modelFolder: string): void {
+  for (const name of TOKENIZER_FILES) {
+    const file = join(modelFolder, name);
+    if (existsSync(file)) readJsonFile(file, 'Fix the JSON syntax there (or copy the tokenizer files from the model export again).');
+  }
 }

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { MachineProbe, PerformanceCell, PerformanceUnitResult, RunSpec } from '../../shared/report/schema';
 import { errorMessage } from '../../shared/errors';
@@ -7,6 +5,7 @@ import { geometryFromConfig, kvCacheBytes, ModelGeometry } from '../../shared/pe
 import { compareCells, NOISE_CV_THRESHOLD } from '../../shared/perf/noise';
 import { rooflineFigures } from '../../shared/perf/roofline';
 import { effectiveRounds, interleavedSchedule, PerformanceWorkload, resolveSweep, shareOf, sweepCells, workloadLabel } from '../../shared/perf/sweep';
+import { readModelConfigJson } from '../../node/modelConfig';
 import { probeMachine } from '../perf/machineProbe';
 import { exactLengthPrompts, PromptSource } from '../runSetup';
 import { ProbeOutcome, runProbeProcess, summarizeCell } from './performancePass';
@@ -183,7 +182,7 @@ export class PerformanceProtocol {
 
 function readGeometry(modelFolder: string): ModelGeometry | null {
   try {
-    return geometryFromConfig(JSON.parse(readFileSync(join(modelFolder, 'config.json'), 'utf8')) as Record<string, unknown>);
+    return geometryFromConfig(readModelConfigJson(modelFolder));
   } catch {
     return null;
   }
