@@ -6,6 +6,8 @@ import { isFileSystemError, problemOf, readErrorAsInputError } from './fileReadE
 /** Keys without which QuantLens cannot size the model's vocabulary, layers or heads. */
 const REQUIRED_KEYS = ['model_type', 'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const;
 const SIZE_KEYS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads'] as const;
+/** Sizes a run uses when config.json has them (the run reads them from here, not from config.json again); null is absent. */
+const OPTIONAL_SIZE_KEYS = ['head_dim', 'max_position_embeddings'] as const;
 
 export interface ModelConfigReading {
   config: ModelConfigSummary;
@@ -56,11 +58,16 @@ function summarise(file: string, raw: Record<string, unknown>): ModelConfigReadi
   const unusable: string[] = [];
   if (typeof raw.model_type === 'string' && raw.model_type !== '') config.model_type = raw.model_type;
   else if (raw.model_type !== undefined) unusable.push(`model_type (${JSON.stringify(raw.model_type)}, expected a name)`);
-  for (const key of SIZE_KEYS) {
+  for (const key of [...SIZE_KEYS, ...OPTIONAL_SIZE_KEYS]) {
     const value = raw[key];
+    const absent = value === undefined || (value === null && (OPTIONAL_SIZE_KEYS as readonly string[]).includes(key));
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) config[key] = value;
-    else if (value !== undefined) unusable.push(`${key} (${JSON.stringify(value)}, expected a positive integer)`);
+    else if (!absent) unusable.push(`${key} (${JSON.stringify(value)}, expected a positive integer)`);
   }
+  if (typeof raw.tie_word_embeddings === 'boolean') config.tie_word_embeddings = raw.tie_word_embeddings;
+  const eos = raw.eos_token_id;
+  if (isTokenId(eos) || (Array.isArray(eos) && eos.length > 0 && eos.every(isTokenId))) config.eos_token_id = eos as number | number[];
+  else if (eos !== undefined && eos !== null) unusable.push(`eos_token_id (${JSON.stringify(eos)}, expected a token id or a list of them)`);
   if (raw.num_key_value_heads === undefined && config.num_attention_heads !== undefined) {
     config.num_key_value_heads = config.num_attention_heads;
   }
@@ -81,6 +88,10 @@ function summarise(file: string, raw: Record<string, unknown>): ModelConfigReadi
     });
   }
   return { config, problems };
+}
+
+function isTokenId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
 /**
