@@ -14,7 +14,9 @@ import { annotationSummaryRows, emptyAnnotationsFile, summarizeAnnotations } fro
 import { WorkerClient } from '../node/workerClient';
 import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
 import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
-import { EvalArgs, parseEvalArgs, USAGE, UsageError } from './args';
+import { parseArgs } from 'node:util';
+import { EvalArgs, parseEvalArgs } from './args';
+import { commandUsage, isCliCommand, parseCommandLine, USAGE, UsageError } from './usage';
 import { printEnvironment, printSweep } from './performanceOutput';
 import { ProgressView } from './progressView';
 import { runScore } from './score';
@@ -30,33 +32,51 @@ const EXIT = { ok: 0, failed: 1, badInput: 2, gateFailed: 3 } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === undefined) {
+    console.error(USAGE);
+    return EXIT.badInput;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    // `quantlens help eval` is `quantlens eval --help`.
+    console.log(isCliCommand(rest[0]) ? commandUsage(rest[0]) : USAGE);
+    return EXIT.ok;
+  }
+  if (!isCliCommand(command)) throw new UsageError(`unknown command "${command}"`);
+  if (asksForHelp(rest)) {
+    console.log(commandUsage(command));
+    return EXIT.ok;
+  }
   switch (command) {
     case 'eval':
       return evaluate(parseEvalArgs(rest, DEFAULTS));
     case 'discover':
-      return discover(rest[0] ?? '.');
+      return discover(rest);
     case 'score':
       return runScore(rest);
     case 'demo':
       return demo(rest);
     case 'env':
       return printEnvironment(rest);
-    case undefined:
-    case '--help':
-    case 'help':
-      console.log(USAGE);
-      return command === undefined ? EXIT.badInput : EXIT.ok;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-async function discover(folder: string): Promise<number> {
-  const models = await discoverModels(resolve(folder));
+/** --help anywhere before a `--` terminator, as every command takes it. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
+async function discover(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandLine('discover', () => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }));
+  if (positionals.length > 1) throw new UsageError('discover takes one folder', 'discover');
+  const folder = resolve(positionals[0] ?? '.');
+  const models = await discoverModels(folder);
+  if (values.json) process.stdout.write(`${JSON.stringify({ folder, models }, null, 2)}\n`);
   if (models.length === 0) {
-    console.error(`${resolve(folder)}: no model folders found (a model folder has config.json or tokenizer.json and .onnx files).`);
+    console.error(`${folder}: no model folders found (a model folder has config.json or tokenizer.json and .onnx files).`);
     return EXIT.badInput;
   }
+  if (values.json) return EXIT.ok;
   for (const model of models) {
     console.log(`\n${model.name}  ${model.path}`);
     console.log(renderTable(['variant', 'dtype', 'size', 'file', 'quantization'], model.variants.map((v) => [
@@ -79,7 +99,7 @@ async function demo(rest: string[]): Promise<number> {
     console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants)…`);
     makeFixtureModel(spec, parent);
   }
-  return evaluate(parseEvalArgs([folder, '--context', '128', '--stride', '64', '--max-new-tokens', '32', ...rest], DEFAULTS));
+  return evaluate(parseEvalArgs([folder, '--context', '128', '--stride', '64', '--max-new-tokens', '32', ...rest], DEFAULTS, 'demo'));
 }
 
 async function evaluate(args: EvalArgs): Promise<number> {
@@ -151,7 +171,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
+      // One line per problem: the resolver reports every bad setting at once.
+      console.error(`${error.message.split('\n').map((line) => `error: ${line}`).join('\n')}\n\n${error.command ? commandUsage(error.command) : USAGE}`);
     } else if (isInputError(error)) {
       console.error(`error: ${error.message}`);
     } else {

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { formatBytes } from '../shared/format';
 import type { EnvironmentInfo, ExecutionProviderReport, MachineProbe, RunReport } from '../shared/report/schema';
 import { renderTable } from '../shared/resultsTable';
 import { rooflineLines, SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
+import { parseCommandLine } from './usage';
 
 interface EnvironmentDescription {
   environment: EnvironmentInfo;
@@ -17,7 +19,8 @@ interface EnvironmentDescription {
  * the only process that loads onnxruntime-node); this prints it.
  */
 export function printEnvironment(args: string[]): number {
-  const child = spawnSync(process.execPath, [join(__dirname, 'worker.js'), '--env', ...(args.includes('--probe') ? ['--probe'] : [])], {
+  const { values } = parseCommandLine('env', () => parseArgs({ args, options: { probe: { type: 'boolean' }, json: { type: 'boolean' } } }));
+  const child = spawnSync(process.execPath, [join(__dirname, 'worker.js'), '--env', ...(values.probe ? ['--probe'] : [])], {
     encoding: 'utf8',
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     maxBuffer: 16 * 1024 * 1024,
@@ -27,7 +30,7 @@ export function printEnvironment(args: string[]): number {
     return 1;
   }
   const description = JSON.parse(child.stdout) as EnvironmentDescription;
-  if (args.includes('--json')) {
+  if (values.json) {
     process.stdout.write(JSON.stringify(description, null, 2) + '\n');
     return 0;
   }

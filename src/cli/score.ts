@@ -18,14 +18,14 @@ import { InputError } from '../shared/errors';
 import { renderTable } from '../shared/resultsTable';
 import { AnyMetric, ItemScore, MetricInput, MetricInputError, getMetric, summarizeMetric } from '../shared/metrics/index';
 import { throwReadError } from '../node/fileReadErrors';
-import { UsageError } from './args';
+import { parseCommandLine, UsageError } from './usage';
 
 const EXIT_OK = 0;
 
 function nonNegativeInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got "${value}"`, 'score');
   return n;
 }
 
@@ -101,7 +101,7 @@ function format(value: number, range: readonly [number, number]): string {
 }
 
 export async function runScore(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandLine('score', () => parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -113,19 +113,19 @@ export async function runScore(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       resamples: { type: 'string' },
     },
-  });
-  if (positionals.length) throw new UsageError(`score takes no positional arguments (got ${positionals.join(' ')})`);
-  if (!values.metric) throw new UsageError('score needs --metric NAME');
-  if (!values.input) throw new UsageError('score needs --input FILE.jsonl');
+  }));
+  if (positionals.length) throw new UsageError(`score takes no positional arguments (got ${positionals.join(' ')})`, 'score');
+  if (!values.metric) throw new UsageError('score needs --metric NAME', 'score');
+  if (!values.input) throw new UsageError('score needs --input FILE.jsonl', 'score');
   const k = nonNegativeInt('k', values.k);
   let metric: AnyMetric;
   try {
     metric = getMetric(values.metric, { ...(k !== undefined ? { k } : {}), ...(values.stem ? { stem: true } : {}) });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message, 'score');
   }
   if (metric.name.startsWith('pass@') && k === undefined && !/^pass@\d+$/i.test(values.metric)) {
-    throw new UsageError('pass@k needs --k K (or name it pass@10)');
+    throw new UsageError('pass@k needs --k K (or name it pass@10)', 'score');
   }
   const file = resolve(values.input);
   const scored = scoreFile(file, metric);

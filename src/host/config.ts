@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExecutionProviderChoice } from '../shared/report/schema';
-import type { EvaluationSettings } from './logic/runRequest';
+import { contributedRunSettings, RawRunSettings } from '../shared/runSettings';
 
 /**
  * One typed view of the `quantlens.*` settings (rust-analyzer's Config idea). Read at the start of
@@ -11,28 +10,13 @@ export class Config {
     return vscode.workspace.getConfiguration('quantlens');
   }
 
-  evaluation(): EvaluationSettings {
+  /**
+   * The run settings as the user has them, unchecked: VS Code answers with package.json's default
+   * for an unset key, and `resolveRunSettings` (shared with the CLI) defaults, checks and combines them.
+   */
+  evaluation(): RawRunSettings {
     const s = this.section;
-    return {
-      executionProvider: s.get<ExecutionProviderChoice>('executionProvider', 'auto'),
-      threads: s.get<number>('threads', 0),
-      contextLength: s.get<number>('contextLength', 512),
-      stride: s.get<number>('stride', 0),
-      maxNewTokens: s.get<number>('maxNewTokens', 64),
-      warmups: s.get<number>('warmups', 2),
-      repetitions: s.get<number>('repetitions', 5),
-      performancePromptTokens: s.get<number>('performance.promptTokens', 64),
-      performanceOutputTokens: s.get<number>('performance.outputTokens', 32),
-      performanceSweep: {
-        inputLengths: s.get<number[]>('performance.inputLengths', []),
-        outputLengths: s.get<number[]>('performance.outputLengths', []),
-        batchSizes: s.get<number[]>('performance.batchSizes', [1]),
-        concurrency: s.get<number[]>('performance.concurrency', [1]),
-        minIterations: s.get<number>('performance.minIterations', 0),
-        minSeconds: s.get<number>('performance.minSeconds', 0),
-        rounds: s.get<number>('performance.rounds', 2),
-      },
-    };
+    return Object.fromEntries(contributedRunSettings().map(({ key, setting }) => [key, s.get<unknown>(setting)]));
   }
 
   /** Where `.quantlens/runs` goes; empty means beside the model folder. */

@@ -1,13 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, isInputError } from '../shared/errors';
+import { isInputError } from '../shared/errors';
 import type { InputProblem, ModelConfigSummary } from '../shared/modelTypes';
 import { isFileSystemError, problemOf, readErrorAsInputError } from './fileReadErrors';
-import { parseJsonOf, readJsonFile } from './jsonFile';
+import { parseJsonOf } from './jsonFile';
 
 /** Keys without which QuantLens cannot size the model's vocabulary, layers or heads. */
 const REQUIRED_KEYS = ['model_type', 'vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads'] as const;
 const SIZE_KEYS = ['vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'num_key_value_heads'] as const;
+/** Sizes a run uses when config.json has them (the run reads them from here, not from config.json again); null is absent. */
+const OPTIONAL_SIZE_KEYS = ['head_dim', 'max_position_embeddings'] as const;
 
 const CONFIG_REMEDY = "Fix the JSON syntax there (or copy config.json from the model's source again, or re-export the model).";
 
@@ -50,11 +52,16 @@ function summarise(file: string, raw: Record<string, unknown>): ModelConfigReadi
   const unusable: string[] = [];
   if (typeof raw.model_type === 'string' && raw.model_type !== '') config.model_type = raw.model_type;
   else if (raw.model_type !== undefined) unusable.push(`model_type (${JSON.stringify(raw.model_type)}, expected a name)`);
-  for (const key of SIZE_KEYS) {
+  for (const key of [...SIZE_KEYS, ...OPTIONAL_SIZE_KEYS]) {
     const value = raw[key];
+    const absent = value === undefined || (value === null && (OPTIONAL_SIZE_KEYS as readonly string[]).includes(key));
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) config[key] = value;
-    else if (value !== undefined) unusable.push(`${key} (${JSON.stringify(value)}, expected a positive integer)`);
+    else if (!absent) unusable.push(`${key} (${JSON.stringify(value)}, expected a positive integer)`);
   }
+  if (typeof raw.tie_word_embeddings === 'boolean') config.tie_word_embeddings = raw.tie_word_embeddings;
+  const eos = raw.eos_token_id;
+  if (isTokenId(eos) || (Array.isArray(eos) && eos.length > 0 && eos.every(isTokenId))) config.eos_token_id = eos as number | number[];
+  else if (eos !== undefined && eos !== null) unusable.push(`eos_token_id (${JSON.stringify(eos)}, expected a token id or a list of them)`);
   if (raw.num_key_value_heads === undefined && config.num_attention_heads !== undefined) {
     config.num_key_value_heads = config.num_attention_heads;
   }
@@ -77,15 +84,6 @@ function summarise(file: string, raw: Record<string, unknown>): ModelConfigReadi
   return { config, problems };
 }
 
-/**
- * config.json for the worker, which needs more keys than the summary (eos_token_id,
- * max_position_embeddings); a syntax error is an InputError at file:line:column.
- */
-export function readModelConfigJson(folder: string): Record<string, unknown> {
-  const file = join(folder, 'config.json');
-  const value = readJsonFile(file, CONFIG_REMEDY);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(file, 'is not a JSON object.', "Replace it with the model's config.json.");
-  }
-  return value as Record<string, unknown>;
+function isTokenId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }

@@ -57,6 +57,14 @@ export interface ModelConfigSummary {
   num_attention_heads?: number;
   /** Falls back to num_attention_heads when config.json omits it, as transformers does. */
   num_key_value_heads?: number;
+  /** Absent: hidden_size / num_attention_heads, as transformers does. */
+  head_dim?: number;
+  /** The longest sequence the model has positions for. */
+  max_position_embeddings?: number;
+  /** lm_head shares the embedding table. */
+  tie_word_embeddings?: boolean;
+  /** Absent: the tokenizer's own EOS. */
+  eos_token_id?: number | number[];
 }
 
 /** A folder holding one model in one or more quantized variants. */

@@ -72,6 +72,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   const performance = new PerformanceProtocol({
     workerScript: io.workerScript,
     modelFolder: prepared.folder.path,
+    geometry: prepared.geometry,
     spec: prepared.spec,
     variants: units.filter((u) => u.kind === 'performance' && !completed.has(unitKeyString(u))).map((u) => variantById(prepared, u.variantId)),
     source: prepared.performanceSource,
@@ -199,7 +200,7 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
     case 'generation': {
       const base = await models.get(prepared.baseline.id);
       const variant = unit.variantId === prepared.baseline.id ? base : await models.get(unit.variantId);
-      const outcome = await runGenerationPass(variant, base, prepared.tokenizer, prepared.prompts!, { maxNewTokens: prepared.spec.generation.maxNewTokens, contextLength: prepared.spec.windows.contextLength }, progress, stop);
+      const outcome = await runGenerationPass(variant, base, prepared.tokenizer, prepared.prompts!, { maxNewTokens: prepared.spec.generation.maxNewTokens }, progress, stop);
       // Automatic failure flags (repetition, gibberish, early stop…) against the baseline's sample of each prompt.
       return outcome && { result: outcome.result, samples: baselineSamples.flag(outcome.samples) };
     }

@@ -6,11 +6,11 @@ import type { ModelFolder, ModelVariant } from '../shared/modelTypes';
 import type { RunRequest } from '../shared/protocol';
 import type { ExecutionProviderReport, InputFileRef, PerformanceSweep, RunSpec } from '../shared/report/schema';
 import { detectExecutionProviders } from './backend/executionProvider';
+import { geometryFromConfig, ModelGeometry } from '../shared/perf/kvCache';
 import { resolveSweep, sweepCells } from '../shared/perf/sweep';
 import { describeWindows } from '../shared/windows';
 import { inspectModelFolder } from '../node/discovery';
 import { throwReadError } from '../node/fileReadErrors';
-import { readModelConfigJson } from '../node/modelConfig';
 import { findInvalidUtf8 } from '../node/utf8Check';
 import type { TextTokenizer } from './backend/modelBackend';
 import { loadTokenizer } from './backend/tokenizer';
@@ -18,6 +18,7 @@ import { TokenizedCorpus, tokenizeCorpus } from './passes/corpusPasses';
 import { parsePromptFile, PromptSet } from './passes/generationPass';
 import type { PreparedTask } from '../node/tasks';
 import { prepareTasks } from './taskSetup';
+import { checkPromptsFit, sequenceLimit } from './promptLimit';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -35,6 +36,8 @@ export interface PreparedRun {
   tasks: PreparedTask[];
   /** The model's max_position_embeddings (task inputs longer than this lose their oldest tokens). */
   maxPositions: number;
+  /** The decoder's sizes for the memory and roofline figures; null when config.json lacks one. */
+  geometry: ModelGeometry | null;
   methods: string[];
   executionProviders: ExecutionProviderReport;
   /** What the user's files got wrong without stopping the run (the engine records them as run warnings). */
@@ -81,7 +84,11 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const wanted = request.variants ?? folder.variants.map((v) => v.id);
   const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id));
 
-  const config = readModelConfigJson(folder.path) as { eos_token_id?: number | number[]; max_position_embeddings?: number };
+  // config.json was read once, by discovery, into folder.config; unreadable, it has problems and no values.
+  const configFile = resolve(folder.path, 'config.json');
+  const configProblem = folder.problems.find((p) => p.file === configFile);
+  if (configProblem && Object.keys(folder.config).length === 0) throw new InputError(configProblem.file, configProblem.problem, configProblem.remedy, configProblem.line, configProblem.column);
+  const config = folder.config;
   const tokenizer = await loadTokenizer(folder.path, config.eos_token_id);
   const windows = { kind: 'sliding' as const, contextLength: request.contextLength, stride: request.stride };
 
@@ -94,21 +101,14 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const promptsInput = request.measures.includes('generation') ? (request.promptsFile ? readInputFile(request.promptsFile, strict) : null) : null;
   if (request.measures.includes('generation') && !promptsInput) throw new InputError(folder.path, 'No prompt file was given for the generations.', 'Pass --prompts <file with one prompt per line>.');
   const prompts = promptsInput ? parsePromptFile(promptsInput.ref.path, promptsInput.text) : null;
-  if (prompts) {
-    for (const [index, prompt] of prompts.prompts.entries()) {
-      const length = tokenizer.encode(prompt.text, true).length;
-      if (length + request.maxNewTokens > request.contextLength) {
-        throw new InputError(prompts.file, `Prompt ${index + 1} is ${length} tokens; with ${request.maxNewTokens} new tokens it is longer than the context of ${request.contextLength}.`, 'Shorten the prompt, lower max new tokens, or raise the context length.', prompt.line);
-      }
-    }
-  }
+  if (prompts) checkPromptsFit(prompts, tokenizer, request.maxNewTokens, sequenceLimit(request.contextLength, config.max_position_embeddings, configFile));
 
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
 
   const sweep = resolveSweep(request.performance);
   const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);
-  if (request.measures.includes('performance') && typeof config.max_position_embeddings === 'number' && longest > config.max_position_embeddings) {
-    throw new InputError(resolve(folder.path, 'config.json'), `The longest performance workload is ${longest} tokens (input + output), more than this model's max_position_embeddings of ${config.max_position_embeddings}.`, 'Use shorter input or output lengths.');
+  if (request.measures.includes('performance') && config.max_position_embeddings !== undefined && longest > config.max_position_embeddings) {
+    throw new InputError(configFile, `The longest performance workload is ${longest} tokens (input + output), more than this model's max_position_embeddings of ${config.max_position_embeddings}.`, 'Use shorter input or output lengths.');
   }
   const rowsInFlight = Math.max(...sweep.batchSizes) * Math.max(...sweep.concurrency);
   const performanceSource = corpusInput && request.measures.includes('performance') ? promptSource(tokenizer, corpusInput.text, Math.max(...sweep.inputLengths) * rowsInFlight) : null;
@@ -140,9 +140,10 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     );
   }
   const executionProviders = await detectExecutionProviders(request.executionProvider);
-  const maxPositions = typeof config.max_position_embeddings === 'number' && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
+  const maxPositions = config.max_position_embeddings !== undefined && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
+  const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
-  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, methods, executionProviders, warnings };
+  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings };
 }
 
 /** The corpus as performance prompts are cut from it: the tokens the tokenizer puts first (BOS) and the text's tokens. */

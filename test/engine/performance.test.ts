@@ -46,6 +46,9 @@ test('performance: each variant measured in a fresh process with finite latency,
     assertTimings(`${v.id} ITL`, perf.itlMs!, REPETITIONS * (OUTPUT_TOKENS - 1));
     assertTimings(`${v.id} tok/s`, perf.outputTokensPerSecond, REPETITIONS);
     assert.ok(perf.e2eMs.min >= perf.ttftMs.min, `${v.id}: E2E ≥ TTFT`);
+    // The geometry comes from the config.json summary discovery read (NaN without it).
+    for (const cell of perf.cells ?? []) assert.ok(cell.kvCacheBytes > 0 && Number.isFinite(cell.kvCacheBytes), `${v.id} KV cache bytes ${cell.kvCacheBytes}`);
+    assert.ok((perf.cells ?? []).length > 0, `${v.id} has performance cells`);
   }
   const q8 = report.variants.find((v) => v.id === 'q8')!;
   assert.ok(q8.speedup && Object.values(q8.speedup).every((x) => typeof x === "number" && Number.isFinite(x) && x > 0), JSON.stringify(q8.speedup));

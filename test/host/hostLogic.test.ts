@@ -7,9 +7,10 @@ import { childrenOf, modelNode, runHeadline } from '../../src/host/logic/modelTr
 import { evaluationGate } from '../../src/host/logic/trust';
 import type { ModelFolder } from '../../src/shared/modelTypes';
 import type { RunReport, RunSpec } from '../../src/shared/report/schema';
+import type { RawRunSettings } from '../../src/shared/runSettings';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
-const settings = { executionProvider: 'cpu' as const, threads: 0, contextLength: 256, stride: 0, maxNewTokens: 16, warmups: 1, repetitions: 3, performancePromptTokens: 32, performanceOutputTokens: 8 };
+const settings: RawRunSettings = { executionProvider: 'cpu', threads: 0, contextLength: 256, stride: 0, maxNewTokens: 16, warmups: 1, repetitions: 3, promptTokens: 32, outputTokens: 8 };
 
 test('every command id is contributed with the QuantLens category, and vice versa', () => {
   const contributed = manifest.contributes.commands.map((c: { command: string; category: string }) => {

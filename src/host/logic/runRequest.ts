@@ -1,20 +1,7 @@
+import { InputError } from '../../shared/errors';
 import type { RunRequest } from '../../shared/protocol';
-import type { ExecutionProviderChoice, Measure, PerformanceSweep, RunSpec } from '../../shared/report/schema';
-
-/** The `quantlens.*` settings that shape a run (read by Config in the host). */
-export interface EvaluationSettings {
-  executionProvider: ExecutionProviderChoice;
-  threads: number;
-  contextLength: number;
-  stride: number;
-  maxNewTokens: number;
-  warmups: number;
-  repetitions: number;
-  performancePromptTokens: number;
-  performanceOutputTokens: number;
-  /** quantlens.performance.inputLengths … rounds; empty lists and zeros mean "the single default cell". */
-  performanceSweep?: Partial<PerformanceSweep>;
-}
+import type { Measure, RunSpec } from '../../shared/report/schema';
+import { RawRunSettings, resolveRunSettings } from '../../shared/runSettings';
 
 /** What the user picked in the run setup quick picks (remembered per model folder). */
 export interface RunChoices {
@@ -30,7 +17,16 @@ export function measuresOf(choice: RunChoices['measure']): Measure[] {
   return ['fidelity', 'generation', 'performance'];
 }
 
-export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: EvaluationSettings, cores: number): RunRequest {
+/**
+ * The request for the Evaluate command: the user's picks and the `quantlens.*` settings, resolved
+ * by the same rules as the CLI's flags.
+ * @throws InputError naming every setting that is out of range.
+ */
+export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: RawRunSettings, cores: number): RunRequest {
+  const resolved = resolveRunSettings(settings, 'settings', cores);
+  if (!resolved.ok) {
+    throw new InputError('settings.json', `${resolved.problems.map((p) => p.message).join('; ')}.`, 'Change it in Settings (search "quantlens"), or reset it to use the default.');
+  }
   return {
     modelFolder,
     variants: [...new Set([baselineId, ...choices.variants])],
@@ -38,18 +34,7 @@ export function buildRunRequest(modelFolder: string, baselineId: string, choices
     measures: measuresOf(choices.measure),
     corpusFile: choices.corpusFile,
     promptsFile: choices.promptsFile,
-    contextLength: settings.contextLength,
-    stride: settings.stride > 0 ? settings.stride : Math.floor(settings.contextLength / 2),
-    maxNewTokens: settings.maxNewTokens,
-    performance: {
-      promptTokens: settings.performancePromptTokens,
-      outputTokens: settings.performanceOutputTokens,
-      warmups: settings.warmups,
-      repetitions: settings.repetitions,
-      ...(settings.performanceSweep ? { sweep: settings.performanceSweep } : {}),
-    },
-    executionProvider: settings.executionProvider,
-    threads: { intraOp: settings.threads > 0 ? settings.threads : cores, interOp: 1 },
+    ...resolved.settings,
     seed: 0,
   };
 }

@@ -1,8 +1,9 @@
 import type { RunRequest } from '../protocol';
 import type { PerformanceSweep } from '../report/schema';
+import { RUN_SETTINGS } from '../runSettings';
 
 /** Rounds of fresh probe processes when the user does not say: enough to interleave, cheap enough for the demo. */
-export const DEFAULT_ROUNDS = 2;
+export const DEFAULT_ROUNDS = RUN_SETTINGS.rounds.default;
 
 /** One cell of the sweep: what a request looks like and how many are in flight. */
 export interface PerformanceWorkload {

@@ -34,7 +34,7 @@ export async function runGenerationPass(
   base: ModelBackend | null,
   tokenizer: TextTokenizer,
   promptSet: PromptSet,
-  options: { maxNewTokens: number; contextLength: number },
+  options: { maxNewTokens: number },
   progress: PassProgress,
   shouldStop: () => boolean,
 ): Promise<{ result: GenerationUnitResult; samples: SampleRecord[] } | null> {
@@ -47,10 +47,8 @@ export async function runGenerationPass(
   let kldSum = 0;
   let kldCount = 0;
   for (const [index, prompt] of promptSet.prompts.entries()) {
+    // Every prompt fits the context: prepareRun checked them all before any model loaded (checkPromptsFit).
     const promptIds = tokenizer.encode(prompt.text, true);
-    if (promptIds.length + options.maxNewTokens > options.contextLength) {
-      throw new InputError(promptSet.file, `Prompt ${index + 1} is ${promptIds.length} tokens; with ${options.maxNewTokens} new tokens it exceeds the context of ${options.contextLength}.`, 'Shorten the prompt or lower max new tokens.', prompt.line);
-    }
     const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
     if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
     const scored = base && base !== variant

@@ -1,11 +1,10 @@
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { MachineProbe, PerformanceCell, PerformanceUnitResult, RunSpec } from '../../shared/report/schema';
 import { errorMessage } from '../../shared/errors';
-import { geometryFromConfig, kvCacheBytes, ModelGeometry } from '../../shared/perf/kvCache';
+import { kvCacheBytes, ModelGeometry } from '../../shared/perf/kvCache';
 import { compareCells, NOISE_CV_THRESHOLD } from '../../shared/perf/noise';
 import { rooflineFigures } from '../../shared/perf/roofline';
 import { effectiveRounds, interleavedSchedule, PerformanceWorkload, resolveSweep, shareOf, sweepCells, workloadLabel } from '../../shared/perf/sweep';
-import { readModelConfigJson } from '../../node/modelConfig';
 import { probeMachine } from '../perf/machineProbe';
 import { exactLengthPrompts, PromptSource } from '../runSetup';
 import { ProbeOutcome, runProbeProcess, summarizeCell } from './performancePass';
@@ -14,6 +13,8 @@ import type { ProbeCell } from './performanceProbe';
 export interface PerformanceProtocolInput {
   workerScript: string;
   modelFolder: string;
+  /** From the config.json summary discovery read (null when it lacks a size): KV cache bytes and roofline. */
+  geometry: ModelGeometry | null;
   spec: RunSpec;
   /** The variants still to measure, baseline first, in the order the rounds visit them. */
   variants: ModelVariant[];
@@ -96,7 +97,7 @@ export class PerformanceProtocol {
     } catch (error) {
       this.input.warn(`The machine probe (copy bandwidth, MatMul FLOP/s) failed: ${errorMessage(error)}; no roofline fractions.`);
     }
-    const geometry = readGeometry(this.input.modelFolder);
+    const geometry = this.input.geometry;
     for (const [id, list] of measured) {
       const variant = variants.find((v) => v.id === id)!;
       outcomes.set(id, this.summarize(variant, list, workloads, geometry, machine));
@@ -177,13 +178,5 @@ export class PerformanceProtocol {
       if (earlyStops.length) warn(`${id}: under natural decoding more of its rows would stop at EOS than ${spec.baselineId}'s (${earlyStops.join('; ')}), so timings with natural lengths would flatter it; these fixed-length timings are not affected.`, id);
       if (unresolved.length) warn(`${id} vs ${spec.baselineId}: the TPOT difference is not resolved at 95% (Welch's t) in ${unresolved.length} of ${result.cells.length} cells: ${unresolved.join('; ')}.`, id);
     }
-  }
-}
-
-function readGeometry(modelFolder: string): ModelGeometry | null {
-  try {
-    return geometryFromConfig(readModelConfigJson(modelFolder));
-  } catch {
-    return null;
   }
 }

@@ -1,0 +1,86 @@
+import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
+
+export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score';
+
+/** Bad command-line input: exit 2 with the message and the usage of `command` (the whole usage without one). */
+export class UsageError extends Error {
+  constructor(message: string, readonly command?: CliCommand) {
+    super(message);
+  }
+}
+
+export const EXIT_CODES_LINE = 'Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input, 3 a task goal failed (--fail-on-gate).';
+
+const EVAL_OPTIONS = `eval options:
+  --variants a,b,c        variant ids to evaluate (default: all)      --baseline ID    baseline variant
+  --corpus FILE           text for perplexity/KLD (default: the bundled demo corpus)
+  --prompts FILE          one prompt per line (default: the bundled demo prompts)
+  --measure LIST          fidelity,generation,performance (default: all three; none with --tasks)
+  --tasks a.yaml,b.json   task files (*.quantlens.yaml/.json; examples/tasks/): benchmarks scored on every
+                          variant, paired with the baseline, goals checked
+  --task-limit N          at most N items per task
+  --fail-on-gate          exit 3 when any task goal fails (for CI)
+  --context N --stride N  perplexity windows (default ${S.contextLength.default} / half the context; context at least ${S.contextLength.minimum})
+  --max-new-tokens N      generation length (default ${S.maxNewTokens.default})
+  --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (${S.promptTokens.default}/${S.outputTokens.default}/${S.warmups.default}/${S.repetitions.default})
+  --perf-inputs 32,128    sweep: exact input lengths (default: --perf-prompt)
+  --perf-outputs 16,64    sweep: exact output lengths, EOS ignored (default: --perf-output)
+  --batch 1,4             sweep: batch sizes (default 1)
+  --concurrency 1,2       sweep: requests in flight at once in one process (default 1)
+  --min-iterations N      timed iterations per cell, at least (default: --repetitions)
+  --min-seconds T         timed seconds per cell, at least (default 0)
+  --rounds N              rounds of fresh probe processes, variants interleaved (default ${S.rounds.default})
+  --provider P            ${EXECUTION_PROVIDERS.join('|')} (default ${S.executionProvider.default})
+  --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default ${S.interOpThreads.default})
+  --out DIR               where .quantlens/runs goes (default: beside the model folder)
+  --resume                finish the newest unfinished run of the same spec
+  --json                  print report.json to stdout instead of the table
+  --strict                refuse a corpus or prompt file that is not valid UTF-8 (exit 2) instead of warning`;
+
+const SCORE_DETAILS = `                                             score outputs made elsewhere: one JSON object a line, e.g.
+                                             {"prediction": "…", "references": ["…"]} ({"n": N, "c": C} for pass@k);
+                                             metrics: bleu chrf chrf++ rouge1 rouge2 rougeL rougeLsum meteor
+                                             exact_match f1 pass@k acc acc_norm acc_bytes ece word_perplexity …`;
+
+/** One line per command: the synopsis and what it does. */
+const SYNOPSIS: Record<CliCommand, string> = {
+  eval: `  quantlens eval <model-folder> [options]    evaluate every variant against the baseline`,
+  discover: `  quantlens discover <folder> [--json]       list model folders, variants and quantization signatures
+                                             (--json: the discovery result as JSON)`,
+  demo: `  quantlens demo [eval options]              make the demo model if missing and evaluate it
+                                             (--context 128 --stride 64 --max-new-tokens 32 unless given)`,
+  env: `  quantlens env [--probe] [--json]           print the run card's environment: hardware, OS, runtimes,
+                                             execution providers (--probe: copy bandwidth, MatMul FLOP/s)`,
+  score: `  quantlens score --metric NAME --input FILE.jsonl [--json] [--k K] [--stem] [--seed N] [--resamples N]
+${SCORE_DETAILS}`,
+};
+
+const HELP_LINE = 'Every command takes --help (its own usage).';
+
+/** The whole usage: every command, then the eval options. */
+export const USAGE = `Usage:
+${Object.values(SYNOPSIS).join('\n')}
+${HELP_LINE}
+
+${EVAL_OPTIONS}
+${EXIT_CODES_LINE}`;
+
+/** What `quantlens <command> --help` prints: that command alone (eval and demo with the eval options). */
+export function commandUsage(command: CliCommand): string {
+  const options = command === 'eval' || command === 'demo' ? `\n\n${EVAL_OPTIONS}` : '';
+  return `Usage:\n${SYNOPSIS[command]}${options}\n${EXIT_CODES_LINE}`;
+}
+
+export function isCliCommand(value: string | undefined): value is CliCommand {
+  return value !== undefined && Object.hasOwn(SYNOPSIS, value);
+}
+
+/** Runs node's parseArgs so that an unknown option or a missing value is a UsageError of `command` (exit 2), not a crash. */
+export function parseCommandLine<T>(command: CliCommand, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof TypeError && String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError(error.message, command);
+    throw error;
+  }
+}
