@@ -14,6 +14,6 @@ test('a config.json that is not JSON stops the run as bad input naming config.js
     writeFileSync(configFile, '{\n  "model_type": "llama",\n  "vocab_size": 100,\n}\n');
     const cli = await runCli(['eval', model, '--context', '64', '--measure', 'fidelity', '--threads', '2', '--provider', 'cpu', '--out', dir]);
     assert.equal(cli.code, 2, cli.stderr);
-    assert.ok(cli.stderr.includes(`error: ${configFile}:4: is not valid JSON (`), cli.stderr);
+    assert.ok(cli.stderr.includes(`error: ${configFile}:4:1: is not valid JSON: Expected a double-quoted property name`), cli.stderr);
   });
 });
