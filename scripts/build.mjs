@@ -1,6 +1,6 @@
 // Bundles every runtime entry point with esbuild, and compiles tests and benches for node:test.
 // Native and heavy packages stay external: they are loaded from node_modules at run time, and only
-// by the worker (DESIGN.md, "Native packages stay out of bundles").
+// by the worker (docs/architecture.md, "Native packages stay out of bundles").
 import { build } from 'esbuild';
 import { readdirSync, statSync, existsSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# e2e-vscode.sh — (adapted from ../shared/e2e-vscode-recipe.md) end-to-end test of a VS Code extension in a real VS Code workbench
+# e2e-vscode.sh — (docs/e2e.md explains it) end-to-end test of a VS Code extension in a real VS Code workbench
 # (code-server) driven by playwright-core + the system Chromium. Offline-friendly:
 # needs only the npm registry and Debian apt.
 #

@@ -6,7 +6,7 @@ import { recordedChromium } from '../helpers/testTools';
 
 /**
  * Driving a real VS Code workbench (code-server) with playwright-core and Debian's Chromium:
- * the selectors and waits that ../shared/e2e-vscode-recipe.md verified, with bounded retries.
+ * the selectors and waits of docs/e2e.md, "Driving the workbench", with bounded retries.
  */
 export const env = {
   url: process.env.E2E_URL ?? '',

@@ -99,7 +99,7 @@ export function mean(values: readonly number[]): number {
   return values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-/** Percentile by linear interpolation at f·(n − 1) of the ascending values (METRICS.md). */
+/** Percentile by linear interpolation at f·(n − 1) of the ascending values (docs/metrics.md, "Conventions"). */
 export function percentile(values: readonly number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const position = fraction * (sorted.length - 1);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { latencyFigures } from '../../src/worker/passes/performancePass';
 import { assertClose } from './approx';
 
-// Timestamps in ms. vLLM's definitions (vllm/benchmarks/serve.py, METRICS.md):
+// Timestamps in ms. vLLM's definitions (vllm/benchmarks/serve.py; docs/metrics.md, "Latency and throughput"):
 // TTFT = first token − start; E2E = last token − start; TPOT = (E2E − TTFT)/(N − 1) only when N > 1;
 // ITL = every gap between consecutive tokens, pooled across requests.
 const REQUESTS = [

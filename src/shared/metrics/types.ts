@@ -1,5 +1,5 @@
 /**
- * A metric is data (DESIGN.md example 9, after lm-evaluation-harness `api/registry.py`): a name,
+ * A metric is data (docs/architecture.md, "A metric is data"; lm-evaluation-harness `api/registry.py`): a name,
  * the input it scores, a per-item scorer that also returns the item's sufficient statistics, a
  * corpus aggregation over those statistics, its direction, and how its uncertainty is estimated.
  */

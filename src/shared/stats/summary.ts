@@ -1,4 +1,4 @@
-/** Descriptive statistics with the exact conventions METRICS.md names. */
+/** Descriptive statistics with the exact conventions of docs/metrics.md, "Conventions". */
 
 export interface MeanWithError {
   mean: number;

@@ -9,7 +9,7 @@ import type { ProbeMessage, ProbeRequest, TimedIteration, TimedRequest } from '.
 
 type LatencyFigures = Pick<PerformanceUnitResult, 'ttftMs' | 'tpotMs' | 'itlMs' | 'e2eMs' | 'outputTokensPerSecond'>;
 
-/** Latency figures of timed requests, by the vLLM definitions (METRICS.md). Throughput counts every row of a batched request. */
+/** Latency figures of timed requests, by the vLLM definitions (docs/metrics.md, "Latency and throughput"). Throughput counts every row of a batched request. */
 export function latencyFigures(requests: readonly TimedRequest[]): LatencyFigures {
   const ttft: number[] = [];
   const tpot: number[] = [];
