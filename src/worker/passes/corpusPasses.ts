@@ -4,7 +4,7 @@ import { GrowableFloat64 } from '../../shared/stats/growableArray';
 import { summarizePerplexity } from '../../shared/stats/perplexity';
 import { negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import { EvalWindow, planWindows, WindowScheme } from '../../shared/windows';
-import type { LockstepUnitResult, PerplexityUnitResult } from '../../shared/report/schema';
+import type { LockstepUnitResult, PerplexityUnitResult, WindowTotals } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import { forEachScoredToken, forEachWindow } from './windowForwards';
 import { LockstepScorer } from '../scoring/lockstepScorer';
@@ -56,9 +56,14 @@ export interface PassProgress {
 /** Perplexity of one model on the corpus windows. Returns null when cancelled. */
 export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
   const nll = new GrowableFloat64();
+  const windowTotals: WindowTotals = { tokens: [], nll: [] };
   const V = backend.vocabSize;
   const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, (window, [logits], index) => {
+    const before = nll.length;
     forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
+    const scored = nll.values().subarray(before);
+    windowTotals.tokens.push(scored.length);
+    windowTotals.nll.push(sum(scored));
     progress(index + 1, corpus.windows.length);
   }, shouldStop);
   if (!finished) return null;
@@ -67,7 +72,14 @@ export async function runPerplexityPass(backend: ModelBackend, corpus: Tokenized
     variantId: backend.variantId,
     executionProvider: backend.executionProvider,
     perplexity: summarizePerplexity(nll.values(), corpus.scoredWords, corpus.scoredBytes),
+    windowTotals,
   };
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
 }
 
 /**
@@ -80,11 +92,16 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
   }
   const V = base.vocabSize;
   const acc = new LockstepAccumulator();
+  const windowTotals: Required<WindowTotals> = { tokens: [], nll: [], kld: [] };
   // Windows are scored on a worker thread while the next window's forward passes run; at most a
   // few windows' logits are in flight, and results are folded in window order.
   const scorer = LockstepScorer.start();
   const inFlight: Array<Promise<ScoredBatch>> = [];
+  // One batch is one window, folded in window order.
   const fold = (batch: ScoredBatch): void => {
+    windowTotals.tokens.push(batch.kld.length);
+    windowTotals.nll.push(sum(batch.nllVariant));
+    windowTotals.kld.push(sum(batch.kld));
     for (let i = 0; i < batch.kld.length; i++) {
       acc.add({ kld: batch.kld[i]!, reverseKld: batch.reverseKld[i]!, deltaP: batch.deltaP[i]!, nllBase: batch.nllBase[i]!, nllVariant: batch.nllVariant[i]!, sameTop: batch.sameTop[i] === 1 });
     }
@@ -115,5 +132,6 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
     executionProvider: variant.executionProvider,
     kld: summarizeLockstep(acc),
     perplexity: summarizePerplexity(acc.nllVariant.values(), corpus.scoredWords, corpus.scoredBytes),
+    windowTotals,
   };
 }
