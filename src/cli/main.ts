@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { formatBytes, formatPercent } from '../shared/format';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
+import { comparabilityWarnings } from '../shared/report/comparability';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
 import { summarizeSignature } from '../shared/signatureSummary';
 import { anyGateFailed, TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
@@ -20,6 +21,8 @@ import { commandUsage, isCliCommand, parseCommandLine, USAGE, UsageError } from 
 import { printEnvironment, printSweep } from './performanceOutput';
 import { ProgressView } from './progressView';
 import { runScore } from './score';
+import { runCompare } from './compareCommand';
+import { runExport } from './exportCommand';
 
 /** dist/cli.js sits one folder below the package root (repository and VSIX alike). */
 const PACKAGE_ROOT = resolve(__dirname, '..');
@@ -57,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
       return demo(rest);
     case 'env':
       return printEnvironment(rest);
+    case 'compare':
+      return runCompare(rest);
+    case 'export':
+      return runExport(rest);
   }
 }
 
@@ -153,6 +160,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     if (taskRows.length) console.log(`\nTasks (seeded bootstrap CIs; Δ paired on the same items):\n${renderTable(TASK_COLUMNS, taskRows)}`);
     printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
+    for (const w of comparabilityWarnings(report.comparability ?? [])) console.log(`comparability warning: ${w}`);
     console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
   }
   if (done.status === 'completed') {

@@ -1,6 +1,6 @@
 import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
 
-export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score';
+export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export';
 
 /** Bad command-line input: exit 2 with the message and the usage of `command` (the whole usage without one). */
 export class UsageError extends Error {
@@ -53,6 +53,12 @@ const SYNOPSIS: Record<CliCommand, string> = {
                                              execution providers (--probe: copy bandwidth, MatMul FLOP/s)`,
   score: `  quantlens score --metric NAME --input FILE.jsonl [--json] [--k K] [--stem] [--seed N] [--resamples N]
 ${SCORE_DETAILS}`,
+  compare: `  quantlens compare RUN_A RUN_B [--json] [--format md|csv|html|json] [--out FILE]
+                                             per variant and metric, the change from run A to run B with its
+                                             95% CI (paired on the same windows/prompts/items where they match),
+                                             a verdict, what differs in the run cards, comparability warnings`,
+  export: `  quantlens export RUN --format md|csv|html|json [--out FILE]
+                                             what the results panel's Export buttons write (RUN: .quantlens/runs/<id>)`,
 };
 
 const HELP_LINE = 'Every command takes --help (its own usage).';

@@ -1,7 +1,7 @@
 import { annotatedSamplesToCsv, annotatedSamplesToJsonl, annotationSummaryRows, annotationSummaryToCsv, samplesWithAnnotations } from './annotations';
 import { csvText } from './csv';
 import { formatBytes, formatPercent } from './format';
-import type { RunData } from './panelProtocol';
+import type { ExportFormat, RunData } from './panelProtocol';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
 
 /** Markdown summary of a run: header facts and the comparison table. */
@@ -123,3 +123,13 @@ function failureSummaryHtml(data: RunData): string {
   const cells = rows.map((r) => `<tr><td>${escapeHtml(String(r[0]))}</td><td>${escapeHtml(String(r[1]))}</td><td>${escapeHtml(String(r[3]))}</td><td>${r[4]}/${r[5]}</td><td>${formatPercent(Number(r[6]), 1)} (${formatPercent(Number(r[7]), 1)}–${formatPercent(Number(r[8]), 1)})</td></tr>`).join('');
   return `<h2>Failures</h2><table><thead><tr><th>variant</th><th>source</th><th>category</th><th>samples</th><th>rate (95% CI)</th></tr></thead><tbody>${cells}</tbody></table>`;
 }
+
+/** Every export of a run: the panel's Export buttons and `quantlens export` both write these. */
+export const RUN_EXPORTS: Record<ExportFormat, { extension: string; label: string; render: (data: RunData) => string }> = {
+  markdown: { extension: 'md', label: 'Markdown', render: toMarkdown },
+  csv: { extension: 'csv', label: 'CSV', render: toCsv },
+  html: { extension: 'html', label: 'HTML', render: toHtml },
+  json: { extension: 'json', label: 'JSON', render: toJson },
+  'samples-jsonl': { extension: 'jsonl', label: 'Samples (JSONL)', render: toSamplesJsonl },
+  'samples-csv': { extension: 'csv', label: 'Samples (CSV)', render: toSamplesCsv },
+};

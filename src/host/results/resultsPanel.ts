@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { errorMessage } from '../../shared/errors';
-import { toCsv, toHtml, toJson, toMarkdown, toSamplesCsv, toSamplesJsonl } from '../../shared/exports';
-import { ExportFormat, HostToPanel, isPanelToHost, PanelState, PanelToHost } from '../../shared/panelProtocol';
+import { RUN_EXPORTS } from '../../shared/exports';
+import { HostToPanel, isPanelToHost, PanelState, PanelToHost } from '../../shared/panelProtocol';
 import { DisposableStore } from '../disposables';
 import type { OutputDocuments } from './outputDocuments';
 import type { AnnotationService } from '../annotations/annotationService';
@@ -12,15 +12,6 @@ import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
-
-const EXPORTS: Record<ExportFormat, { extension: string; label: string; render: typeof toMarkdown }> = {
-  markdown: { extension: 'md', label: 'Markdown', render: toMarkdown },
-  csv: { extension: 'csv', label: 'CSV', render: toCsv },
-  html: { extension: 'html', label: 'HTML', render: toHtml },
-  json: { extension: 'json', label: 'JSON', render: toJson },
-  'samples-jsonl': { extension: 'jsonl', label: 'Samples (JSONL)', render: toSamplesJsonl },
-  'samples-csv': { extension: 'csv', label: 'Samples (CSV)', render: toSamplesCsv },
-};
 
 /**
  * One results panel per run folder. It posts nothing until the webview says `ready`, re-reads the
@@ -128,7 +119,7 @@ export class ResultsPanel implements vscode.Disposable {
         await vscode.window.showTextDocument(vscode.Uri.file(join(this.runFolder, 'run.json')), { preview: false });
         return;
       case 'export': {
-        const format = EXPORTS[message.format];
+        const format = RUN_EXPORTS[message.format];
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `quantlens-report.${format.extension}`)), filters: { [format.label]: [format.extension] } });
         if (!target) return;
         await writeFile(target.fsPath, format.render(loadRunData(this.runFolder, annotationsSource(this.annotations))));

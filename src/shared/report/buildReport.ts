@@ -1,4 +1,5 @@
 import { explainRoofline } from '../perf/roofline';
+import { checkVariants } from './comparability';
 import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnitResult, VariantSummary } from './schema';
 
 /**
@@ -46,7 +47,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
     }
     return summary;
   });
-  return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings };
+  return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings, comparability: checkVariants(card, results) };
 }
 
 /** A task unit as the report shows it: each metric with its comparison and the goals on it. */

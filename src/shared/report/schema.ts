@@ -4,6 +4,7 @@ import type { KldReport } from '../stats/fidelity';
 import type { PerplexityReport } from '../stats/perplexity';
 import type { WindowScheme } from '../windows';
 import type { SampleFlag } from '../annotations/types';
+import type { ComparabilityCheck } from './comparability';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -125,10 +126,24 @@ export function unitKeyString(key: UnitKey): string {
   return key.task === undefined ? `${key.kind}:${key.variantId}` : `${key.kind}:${key.task}:${key.variantId}`;
 }
 
+/**
+ * Per corpus window, in window order: scored tokens and the sums over them. Two runs on the same
+ * corpus and windows pair window by window (`quantlens compare`), so the noise they share cancels.
+ * Absent in runs made before it existed.
+ */
+export interface WindowTotals {
+  tokens: number[];
+  /** Σ −ln P(token) of the scored tokens. */
+  nll: number[];
+  /** Σ KL(base ‖ variant) of the scored tokens (lockstep units only). */
+  kld?: number[];
+}
+
 export interface PerplexityUnitResult extends UnitKey {
   kind: 'perplexity';
   perplexity: PerplexityReport;
   executionProvider: string;
+  windowTotals?: WindowTotals;
 }
 
 export interface LockstepUnitResult extends UnitKey {
@@ -136,6 +151,8 @@ export interface LockstepUnitResult extends UnitKey {
   kld: KldReport;
   perplexity: PerplexityReport;
   executionProvider: string;
+  /** The variant's NLL and the KLD, per window. */
+  windowTotals?: WindowTotals;
 }
 
 export interface GenerationUnitResult extends UnitKey {
@@ -407,6 +424,12 @@ export interface RunReport {
   variants: VariantSummary[];
   failures: Array<{ unit: string; error: string }>;
   warnings: string[];
+  /**
+   * The comparability checklist across this run's variants (chat template, decoding, sample counts,
+   * context and stride, seeds, execution provider, threads); a check that `differs` is a warning.
+   * Absent in runs made before it existed.
+   */
+  comparability?: ComparabilityCheck[];
 }
 
 export interface ValueWithError {
