@@ -124,10 +124,10 @@ export function checkRuns(cardA: RunCard, resultsA: readonly UnitResult[], cardB
   const b = conditionsOf(cardB, resultsB);
   return (Object.keys(TITLES) as ComparabilityCheckId[]).map((id) => {
     const differences: string[] = [];
-    if (a[id].setting !== b[id].setting) differences.push(`run A ${a[id].setting ?? 'not recorded'}, run B ${b[id].setting ?? 'not recorded'}`);
+    if (a[id].setting !== b[id].setting) differences.push(`run A ${a[id].setting ?? 'not recorded'} vs run B ${b[id].setting ?? 'not recorded'}`);
     for (const [variantId, valueA] of a[id].perVariant) {
       const valueB = b[id].perVariant.get(variantId);
-      if (valueB !== undefined && valueB !== valueA) differences.push(`${variantId}: run A ${valueA}, run B ${valueB}`);
+      if (valueB !== undefined && valueB !== valueA) differences.push(`${variantId}: run A ${valueA} vs run B ${valueB}`);
     }
     if (differences.length) return check(id, 'runs', 'differs', `differs between the runs: ${differences.join('; ')}`);
     if (a[id].setting === null && b[id].setting === null && a[id].perVariant.size === 0) return check(id, 'runs', 'not-recorded', 'recorded in neither run card');
@@ -137,7 +137,7 @@ export function checkRuns(cardA: RunCard, resultsA: readonly UnitResult[], cardB
 
 /** The checks that failed, as warning lines. */
 export function comparabilityWarnings(checks: readonly ComparabilityCheck[]): string[] {
-  return checks.filter((c) => c.status === 'differs').map((c) => `${c.title} ${c.detail}`);
+  return checks.filter((c) => c.status === 'differs').map((c) => `${c.title} — ${c.detail}`);
 }
 
 function check(id: ComparabilityCheckId, scope: ComparabilityCheck['scope'], status: ComparabilityCheck['status'], detail: string): ComparabilityCheck {
