@@ -10,7 +10,7 @@ import type { ComparabilityCheck } from './comparability';
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
  * view. Documented in docs/report-schema.md; bump the major version on any breaking change.
  */
-export const SCHEMA_VERSION = '1.0.0';
+export const SCHEMA_VERSION = '1.1.0';
 
 export type Measure = 'fidelity' | 'generation' | 'performance';
 
