@@ -18,6 +18,7 @@ export function renderHeader(container: HTMLElement, data: RunData): void {
       h('span', { class: `status status-${data.status}`, attrs: { id: 'run-status' } }, data.status),
       h('span', { class: 'spacer' }),
       custom('vscode-button', { attrs: { secondary: '', id: 'open-run-card' }, on: { click: () => post({ type: 'open-run-card' }) } }, 'Run card'),
+      custom('vscode-button', { attrs: { secondary: '', id: 'compare-with' }, on: { click: () => post({ type: 'compare-with' }) } }, 'Compare with…'),
       ...EXPORT_BUTTONS.map(([format, label]) => custom('vscode-button', { attrs: { secondary: '', id: `export-${format}` }, on: { click: () => post({ type: 'export', format }) } }, label)),
     ),
     h('div', { class: 'facts' },

@@ -10,6 +10,7 @@ import { PerfChoice, renderPerformance } from './perfPlots';
 import { renderFailures } from './annotations';
 import { renderSamples, SampleView } from './samples';
 import { renderTable, TableSort } from './table';
+import { renderComparabilityWarnings, renderRunComparison, sectionAfterNotice } from './runComparison';
 import { loadState, post, saveState } from './vscodeApi';
 
 /** The results panel: header, comparison table, trade-off plot, samples. Data arrives by message. */
@@ -23,6 +24,7 @@ let sampleView: SampleView = { variantId: state.selectedVariant ?? '', filter: s
 function render(): void {
   if (!data) return;
   renderHeader(byId('header'), data);
+  renderComparabilityWarnings(sectionAfterNotice('comparability'), data.report);
   const tableSection = byId('table');
   const plotSection = byId('plot');
   if (data.report) {
@@ -83,6 +85,12 @@ window.addEventListener('message', (event: MessageEvent) => {
     data = { ...message.data, annotations: message.data.annotations ?? { modelFolder: '', annotations: [], dismissedFlags: [], taxonomy: [], summary: [] } };
     saveState({ runFolder: data.runFolder });
     render();
+  } else if (message.type === 'show-comparison') {
+    // After the comparability line, so the run's own warnings stay first.
+    sectionAfterNotice('comparability');
+    const section = sectionAfterNotice('run-comparison');
+    document.getElementById('comparability')?.after(section);
+    renderRunComparison(section, message.comparison);
   } else {
     const notice = byId('notice');
     notice.textContent = message.text;

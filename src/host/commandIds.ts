@@ -9,6 +9,7 @@ export const CommandId = {
   deleteRun: 'quantlens.deleteRun',
   refreshModels: 'quantlens.refreshModels',
   openSampleDiff: 'quantlens.openSampleDiff',
+  compareWith: 'quantlens.compareWith',
 } as const;
 
 export const MODELS_VIEW_ID = 'quantlens.models';

@@ -26,6 +26,8 @@ export interface CommandContext {
   log: vscode.LogOutputChannel;
   outputs: OutputDocuments;
   openResults(runFolder: string): Promise<void>;
+  /** Opens the run's results panel and compares it with another run of its model folder (picked there). */
+  compareWith(runFolder: string): Promise<void>;
 }
 
 /** A command argument from the Explorer (Uri), the models view (TreeNode) or another command (path). */
@@ -86,6 +88,10 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       await ctx.view.refresh();
     }),
     safe(CommandId.refreshModels, () => ctx.view.refresh()),
+    safe(CommandId.compareWith, async (arg) => {
+      const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
+      if (runFolder) await ctx.compareWith(runFolder);
+    }),
     safe(CommandId.openSampleDiff, async (arg) => {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
       if (runFolder) await pickAndOpenDiff(ctx, runFolder);

@@ -56,6 +56,7 @@ export function activate(context: vscode.ExtensionContext): void {
     openResults: async (runFolder) => {
       ResultsPanel.show(context.extensionUri, runFolder, outputs, annotations, log);
     },
+    compareWith: (runFolder) => ResultsPanel.show(context.extensionUri, runFolder, outputs, annotations, log).compareWith(),
   })) {
     store.add(d);
   }

@@ -1,7 +1,7 @@
 import { emptyAnnotationsFile, resolveTaxonomy, summarizeAnnotations, type AnnotationsFile, type FailureCategory } from '../shared/annotations';
-import { resolve } from 'node:path';
 import { AnnotationStore, modelFolderKey } from './annotations/annotationStore';
 import { currentReport } from './runInput';
+export { rootOfRunFolder } from './runInput';
 import type { RunData } from '../shared/panelProtocol';
 import { readRun, readSamples } from './runReader';
 
@@ -54,9 +54,4 @@ export function annotationStoreSource(root: string): AnnotationsSource {
       return { modelFolder: modelFolderKey(root, modelFolder), file, taxonomy: resolveTaxonomy(), ...(loaded.state === 'broken' ? { problem: loaded.error.message } : {}) };
     },
   };
-}
-
-/** The folder that holds `.quantlens/runs/<runId>`: annotations and views are keyed from it. */
-export function rootOfRunFolder(runFolder: string): string {
-  return resolve(runFolder, '..', '..', '..');
 }

@@ -1,4 +1,5 @@
 import type { Annotation, DismissedFlag, FailureCategory, FlagKind, TextRange, VariantAnnotationSummary } from './annotations';
+import type { RunComparison } from './compare/types';
 import type { RunCard, RunReport, RunStatus, SampleRecord } from './report/schema';
 
 /**
@@ -43,7 +44,13 @@ export interface NoticeMessage {
   text: string;
 }
 
-export type HostToPanel = ShowRunMessage | NoticeMessage;
+/** Host → webview: this run (as run B) against another run of the same model folder ("Compare with…"). */
+export interface ShowComparisonMessage {
+  type: 'show-comparison';
+  comparison: RunComparison;
+}
+
+export type HostToPanel = ShowRunMessage | NoticeMessage | ShowComparisonMessage;
 
 /** Webview → host: the script has loaded and listens; the host may now post. */
 export interface PanelReadyMessage {
@@ -93,10 +100,15 @@ export interface FlagDecisionMessage {
   flag: FlagKind;
 }
 
-export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage | AnnotateMessage | FlagDecisionMessage;
+/** Webview → host: pick another run of the same model folder and compare this run with it. */
+export interface CompareWithMessage {
+  type: 'compare-with';
+}
 
-const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card', 'annotate', 'accept-flag', 'dismiss-flag']);
-const HOST_TO_PANEL = new Set<HostToPanel['type']>(['show-run', 'notice']);
+export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage | AnnotateMessage | FlagDecisionMessage | CompareWithMessage;
+
+const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card', 'annotate', 'accept-flag', 'dismiss-flag', 'compare-with']);
+const HOST_TO_PANEL = new Set<HostToPanel['type']>(['show-run', 'notice', 'show-comparison']);
 
 export function isPanelToHost(value: unknown): value is PanelToHost {
   return typeof value === 'object' && value !== null && PANEL_TO_HOST.has((value as { type: PanelToHost['type'] }).type);

@@ -1,15 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { createHash } from 'node:crypto';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { RUN_EXPORTS } from '../../src/shared/exports';
 import type { RunComparison } from '../../src/shared/compare/types';
 import { annotationStoreSource, loadRunData, rootOfRunFolder } from '../../src/node/runData';
-import { copyModel, runCli, TEST_THREADS } from '../helpers/engineRun';
-import { TINY_LLAMA } from '../helpers/fixtures';
+import { runCli } from '../helpers/engineRun';
+import { FixtureRuns, sha256 } from './runPair';
 
 /**
  * Three real CLI runs of a copy of the fixture model: A; B after copying the q4 file over the q8
@@ -17,43 +15,21 @@ import { TINY_LLAMA } from '../helpers/fixtures';
  * comparability).
  */
 let dir = '';
-let model = '';
 let runA = '';
 let runB = '';
 let runC = '';
-
-const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
-
-async function evaluate(extra: string[] = []): Promise<string> {
-  const out = join(dir, 'out');
-  const before = new Set(safeList(join(out, '.quantlens', 'runs')));
-  const cli = await runCli(['eval', model, '--measure', 'fidelity,generation,performance', '--context', '64', '--stride', '32', '--max-new-tokens', '12', '--warmups', '1', '--repetitions', '3', '--threads', String(TEST_THREADS), '--provider', 'cpu', '--out', out, ...extra], undefined, 180_000);
-  assert.equal(cli.code, 0, cli.stderr);
-  const fresh = safeList(join(out, '.quantlens', 'runs')).filter((id) => !before.has(id));
-  assert.equal(fresh.length, 1);
-  return join(out, '.quantlens', 'runs', fresh[0]!);
-}
-
-function safeList(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
-
 let q8Sha = '';
 let q4Sha = '';
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ql-compare-'));
-  model = copyModel(TINY_LLAMA, dir, 'model');
-  q8Sha = sha256(join(model, 'onnx', 'model_quantized.onnx'));
-  q4Sha = sha256(join(model, 'onnx', 'model_q4.onnx'));
-  runA = await evaluate();
-  copyFileSync(join(model, 'onnx', 'model_q4.onnx'), join(model, 'onnx', 'model_quantized.onnx'));
-  runB = await evaluate();
-  runC = await evaluate(['--max-new-tokens', '8']);
+  const runs = new FixtureRuns(dir);
+  q8Sha = sha256(runs.q8File);
+  q4Sha = sha256(runs.q4File);
+  runA = await runs.evaluate();
+  runs.requantizeQ8();
+  runB = await runs.evaluate();
+  runC = await runs.evaluate(['--max-new-tokens', '8']);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

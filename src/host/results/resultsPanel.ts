@@ -10,6 +10,8 @@ import type { AnnotationService } from '../annotations/annotationService';
 import { annotateFromPanel, annotationsSource, decideFlag } from '../annotations/panelAnnotations';
 import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
+import { compareRuns } from '../../shared/compare/compareRuns';
+import { readRunInput, siblingRuns } from '../../node/runInput';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
 
@@ -24,6 +26,8 @@ export class ResultsPanel implements vscode.Disposable {
   private ready = false;
   private disposed = false;
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** The run this one is compared with ("Compare with…"): recomputed on every reload, shown after the run. */
+  private comparedWith: string | undefined;
 
   static show(extensionUri: vscode.Uri, runFolder: string, outputs: OutputDocuments, annotations: AnnotationService, log: vscode.LogOutputChannel): ResultsPanel {
     const existing = ResultsPanel.open.get(runFolder);
@@ -80,9 +84,42 @@ export class ResultsPanel implements vscode.Disposable {
     if (this.ready) void this.panel.webview.postMessage(message);
   }
 
+  /**
+   * "Compare with…": picks another run of the same model folder (or takes `otherRunFolder`) and
+   * shows the comparison, that run as A and this one as B, in this panel.
+   */
+  async compareWith(otherRunFolder?: string): Promise<void> {
+    const other = otherRunFolder ?? (await this.pickOtherRun());
+    if (!other) return;
+    this.comparedWith = other;
+    this.panel.reveal();
+    this.postComparison();
+  }
+
+  private async pickOtherRun(): Promise<string | undefined> {
+    const runs = siblingRuns(this.runFolder);
+    if (runs.length === 0) {
+      void vscode.window.showInformationMessage('QuantLens: there is no other run of this model folder to compare with.');
+      return undefined;
+    }
+    const items = runs.map((r) => ({ label: r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), description: r.status, detail: r.folder, folder: r.folder }));
+    return (await vscode.window.showQuickPick(items, { title: `QuantLens: compare ${basename(this.runFolder)} with which run? (it becomes run A)` }))?.folder;
+  }
+
+  private postComparison(): void {
+    if (!this.comparedWith) return;
+    try {
+      this.post({ type: 'show-comparison', comparison: compareRuns(readRunInput(this.comparedWith), readRunInput(this.runFolder)) });
+    } catch (error) {
+      this.log.error(`Results panel: cannot compare with ${this.comparedWith}: ${errorMessage(error)}`);
+      this.post({ type: 'notice', level: 'error', text: `Cannot compare the runs: ${errorMessage(error)}` });
+    }
+  }
+
   private postRun(): void {
     try {
       this.post({ type: 'show-run', data: loadRunData(this.runFolder, annotationsSource(this.annotations)) });
+      this.postComparison();
     } catch (error) {
       this.log.error(`Results panel: cannot read ${this.runFolder}: ${errorMessage(error)}`);
       this.post({ type: 'notice', level: 'error', text: `Cannot read the run: ${errorMessage(error)}` });
@@ -114,6 +151,9 @@ export class ResultsPanel implements vscode.Disposable {
       case 'accept-flag':
       case 'dismiss-flag':
         await decideFlag(this.annotations, this.outputs, this.runFolder, message);
+        return;
+      case 'compare-with':
+        await this.compareWith();
         return;
       case 'open-run-card':
         await vscode.window.showTextDocument(vscode.Uri.file(join(this.runFolder, 'run.json')), { preview: false });
