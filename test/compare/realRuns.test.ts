@@ -133,5 +133,5 @@ test('export writes byte for byte what the panel export functions write for the 
   assert.equal(readFileSync(out, 'utf8'), RUN_EXPORTS.markdown.render(data));
   const image = await runCli(['export', runA, '--format', 'svg']);
   assert.equal(image.code, 2);
-  assert.match(image.stderr, /^--format must be one of md, markdown, csv, html, json, samples-jsonl, samples-csv \(the plot images need a browser: save them from the results panel\), got "svg"/);
+  assert.match(image.stderr, /^error: --format must be one of md, markdown, csv, html, json, samples-jsonl, samples-csv \(the plot images need a browser: save them from the results panel\), got "svg"/);
 });
