@@ -7,6 +7,8 @@ import { changedInputs, InputChange } from './unitInputs';
 export interface StaleUnit {
   key: string;
   changes: InputChange[] | null;
+  /** A performance unit whose own inputs are unchanged, timed again with this stale one. */
+  measuredWith?: string;
 }
 
 export interface ResumeCheck {
@@ -29,6 +31,17 @@ export function checkFinishedUnits(events: readonly RunEvent[], current: (unit: 
     const changes = inputs ? changedInputs(inputs, current(result)) : null;
     if (changes && changes.length === 0) reused.set(key, result);
     else stale.push({ key, changes });
+  }
+  // The performance units are timed in one phase, the variants interleaved round by round, and
+  // each variant's cells are compared with the baseline's from that phase: timing one again alone
+  // would compare timings from two sessions. So they are reused all together or not at all.
+  const stalePerformance = stale.find((u) => u.key.startsWith('performance:'));
+  if (stalePerformance) {
+    for (const [key, result] of reused) {
+      if (result.kind !== 'performance') continue;
+      reused.delete(key);
+      stale.push({ key, changes: [], measuredWith: stalePerformance.key });
+    }
   }
   return { reused, stale };
 }
@@ -67,7 +80,8 @@ export function staleCauses(stale: readonly StaleUnit[], modelFolder: string): S
     causes.set(cause, entry);
   };
   for (const unit of stale) {
-    if (unit.changes === null) add('no input hashes were recorded (computed by a QuantLens before report schema 1.1)', unit.key);
+    if (unit.measuredWith) add(`the performance units are timed together (variants interleaved) and ${unit.measuredWith} is timed again`, unit.key);
+    else if (unit.changes === null) add('no input hashes were recorded (computed by a QuantLens before report schema 1.1)', unit.key);
     else for (const change of unit.changes) add(describeChange(change, modelFolder), unit.key, change.kind === 'file' ? change.name : undefined);
   }
   return [...causes.values()];

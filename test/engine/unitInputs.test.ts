@@ -101,3 +101,21 @@ test('staleCauses: library versions, added and removed files, and files outside 
     '/elsewhere/corpus.txt is no longer an input since the run started (sha256 01234567…)',
   ]);
 });
+
+test('checkFinishedUnits: performance units are reused all together or not at all (they are timed in one interleaved phase)', () => {
+  const perf = (variantId: string): UnitResult => ({ kind: 'performance', variantId }) as unknown as UnitResult;
+  const now = (unit: UnitKey): UnitInputs => ({ files: { '/m/q8.onnx': unit.variantId === 'q8' ? 'new' : 'same' }, libraries: {} });
+  const old: UnitInputs = { files: { '/m/q8.onnx': 'old' }, libraries: {} };
+  const events: RunEvent[] = [
+    completed(result('lockstep', 'q4'), now({ kind: 'lockstep', variantId: 'q4' })),
+    completed(perf('fp32'), now({ kind: 'performance', variantId: 'fp32' })),
+    completed(perf('q8'), old),
+    completed(perf('q4'), now({ kind: 'performance', variantId: 'q4' })),
+  ];
+  const check = checkFinishedUnits(events, now);
+  assert.deepEqual([...check.reused.keys()], ['lockstep:q4']);
+  assert.deepEqual(staleCauses(check.stale, '/m'), [
+    { cause: 'q8.onnx changed since the run started (sha256 old… → new…)', file: '/m/q8.onnx', units: ['performance:q8'] },
+    { cause: 'the performance units are timed together (variants interleaved) and performance:q8 is timed again', units: ['performance:fp32', 'performance:q4'] },
+  ]);
+});
