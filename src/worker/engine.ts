@@ -9,7 +9,7 @@ import { OnnxDecoderBackend } from './backend/onnxBackend';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
 import { runTaskPass } from './passes/taskPass';
-import { PerformanceProtocol } from './passes/performanceProtocol';
+import { PerformanceProgress, PerformanceProtocol } from './passes/performanceProtocol';
 import { ProgressClock } from './progressClock';
 import { OpenedRun, openRunFolder } from './openRun';
 import { PreparedRun, prepareRun } from './runSetup';
@@ -96,9 +96,10 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         break;
       }
       runFolder.appendEvent({ type: 'unit-started', at: now(), unit: unitKeyOf(unit) });
-      const progress = (done: number, total: number): void => {
+      // `measuring`: the performance phase runs inside one unit but measures every variant in turn.
+      const progress = (done: number, total: number, measuring?: string): void => {
         const { overall, etaSeconds } = clock.snapshot((unit.weight * done) / Math.max(total, 1));
-        io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
+        io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: measuring ?? unit.variantId, done, total, overall, etaSeconds });
       };
       try {
         const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples, performance, results);
@@ -150,7 +151,7 @@ function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: str
 
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {
