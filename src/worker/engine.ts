@@ -68,6 +68,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   };
   for (const message of prepared.warnings) warn(message);
   for (const { cause, units } of opened.recomputed) warn(`${cause}: recomputing ${units.join(', ')}`);
+  for (const v of prepared.variants) for (const w of v.warnings ?? []) warn(`${v.id}: ${w.file} ${w.problem} ${w.remedy}`, v.id);
   const models = new LoadedModels(prepared, io, warn);
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformanceProtocol({
