@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inspectModelFolder } from '../../src/node/discovery';
 import { graphPrecision } from '../../src/shared/graphPrecision';
 import { readQuantSignature } from '../../src/node/onnxStream';
-import { runCli } from '../helpers/engineRun';
+import { readRun } from '../../src/node/runReader';
+import type { RunReport } from '../../src/shared/report/schema';
+import { copyModel, runCli, runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { tempDir, writeModelFolder } from './support/modelFolders';
 import { fp16Model, matMulNBitsModel, qdqPerChannelModel } from './support/onnxModels';
@@ -46,4 +48,17 @@ test('a file named _int8, _q4 or _fp16 whose graph is fp32 gets a warning from i
   const cli = await runCli(['discover', folder]);
   assert.equal(cli.code, 0, cli.stderr);
   assert.ok(cli.stdout.includes(`warning: ${file('model_int8.onnx')}: is named int8, but its graph holds no quantized operator`), cli.stdout);
+});
+
+test('a run of a mislabelled variant carries the warning in its messages and its report', async () => {
+  await withTempDir('ql-mislabelled-', async (dir) => {
+    const model = copyModel(TINY_LLAMA, dir, 'tiny');
+    const int8 = join(model, 'onnx', 'model_int8.onnx');
+    copyFileSync(join(model, 'onnx', 'model.onnx'), int8);
+    const run = await runWorker(testRequest(model, { variants: ['int8'] }), join(dir, 'out'));
+    assert.equal(run.outcome.done?.status, 'completed');
+    const expected = `int8: ${int8} is named int8, but its graph holds no quantized operator (MatMulNBits, DequantizeLinear, MatMulInteger…); 100% of its weight bytes are float32: its signature says it is not quantized. ${REMEDY}`;
+    assert.ok(run.messages.some((m) => m.type === 'warning' && m.message === expected && m.variantId === 'int8'));
+    assert.ok((readRun(run.outcome.runFolder!).report as RunReport).warnings.includes(expected));
+  });
 });
