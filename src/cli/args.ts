@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { RunRequest } from '../shared/protocol';
+import type { ResumeMode, RunRequest } from '../shared/protocol';
 import type { Measure } from '../shared/report/schema';
 import { RawRunSettings, resolveRunSettings, RUN_SETTINGS, RunSettingKey } from '../shared/runSettings';
 import { parseCommandLine, UsageError } from './usage';
@@ -9,22 +9,36 @@ const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
 export interface EvalArgs {
   request: RunRequest;
   outputFolder: string | undefined;
-  resume: boolean;
+  resume: false | ResumeMode;
   json: boolean;
   /** Exit 3 when a task goal fails. */
   failOnGate: boolean;
 }
 
+/** `--resume` or `--resume=strict` (parseArgs has no optional values), and the arguments without it. */
+function takeResume(argv: readonly string[], command: 'eval' | 'demo'): { resume: false | ResumeMode; rest: string[] } {
+  let resume: false | ResumeMode = false;
+  const rest = argv.filter((arg) => {
+    if (arg === '--resume') resume = resume || 'recompute-changed';
+    else if (arg === '--resume=strict') resume = 'strict';
+    else if (arg.startsWith('--resume=')) throw new UsageError(`--resume takes no value or =strict, got "${arg}"`, command);
+    else return true;
+    return false;
+  });
+  return { resume, rest };
+}
+
 /** `quantlens eval` (and `demo`, which passes its flags on): every problem is a UsageError of `command`. */
 export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompts: string; cores: number }, command: 'eval' | 'demo' = 'eval'): EvalArgs {
+  const { resume, rest } = takeResume(argv, command);
   const { values, positionals } = parseCommandLine(command, () => parseArgs({
-    args: argv,
+    args: rest,
     allowPositionals: true,
     options: {
       variants: { type: 'string' }, baseline: { type: 'string' }, corpus: { type: 'string' }, prompts: { type: 'string' },
       measure: { type: 'string' }, context: { type: 'string' }, stride: { type: 'string' }, 'max-new-tokens': { type: 'string' },
       'perf-prompt': { type: 'string' }, 'perf-output': { type: 'string' }, warmups: { type: 'string' }, repetitions: { type: 'string' },
-      provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, json: { type: 'boolean' },
+      provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
@@ -52,7 +66,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     seed: 0,
     ...(values.strict ? { strict: true } : {}),
   };
-  return { request, outputFolder: values.out, resume: values.resume ?? false, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
+  return { request, outputFolder: values.out, resume, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
 }
 
 /** The run settings' flags as typed (each setting's flag is in RUN_SETTINGS); the resolver checks them. */

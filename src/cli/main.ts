@@ -94,6 +94,7 @@ async function discover(args: string[]): Promise<number> {
       v.error ? `ERROR ${v.error.problem}` : summarizeSignature(v.signature),
     ])));
     for (const p of model.problems) console.log(`problem: ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`);
+    for (const w of model.variants.flatMap((v) => v.warnings ?? [])) console.log(`warning: ${w.file}: ${w.problem} ${w.remedy}`);
   }
   return EXIT.ok;
 }

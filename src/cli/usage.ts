@@ -33,7 +33,9 @@ const EVAL_OPTIONS = `eval options:
   --provider P            ${EXECUTION_PROVIDERS.join('|')} (default ${S.executionProvider.default})
   --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default ${S.interOpThreads.default})
   --out DIR               where .quantlens/runs goes (default: beside the model folder)
-  --resume                finish the newest unfinished run of the same spec
+  --resume                finish the newest unfinished run of the same spec, recomputing the finished
+                          units whose input files changed since (it says which file changed)
+  --resume=strict         the same, but refuse (exit 2) when any input of a finished unit changed
   --json                  print report.json to stdout instead of the table
   --strict                refuse a corpus or prompt file that is not valid UTF-8 (exit 2) instead of warning`;
 

@@ -4,6 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { ModelFolder } from '../shared/modelTypes';
+import type { ResumeMode } from '../shared/protocol';
 import { inspectModelFolder } from '../node/discovery';
 import { readRun } from '../node/runReader';
 import { CommandId } from './commandIds';
@@ -76,7 +77,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     }),
     safe(CommandId.resume, async (arg) => {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, (status) => status !== 'completed'));
-      if (runFolder) await startFromRun(ctx, runFolder, true);
+      if (runFolder) await startFromRun(ctx, runFolder, ctx.config.resumeMode());
     }),
     safe(CommandId.deleteRun, async (arg) => {
       const runFolder = pathOf(arg);
@@ -190,7 +191,7 @@ async function pickRun(ctx: CommandContext, accept: (status: string) => boolean)
   return (await vscode.window.showQuickPick(items, { title: 'QuantLens: which run?' }))?.folder;
 }
 
-async function startFromRun(ctx: CommandContext, runFolder: string, resume: boolean): Promise<void> {
+async function startFromRun(ctx: CommandContext, runFolder: string, resume: false | ResumeMode): Promise<void> {
   if (!requireTrust(ctx)) return;
   const run = readRun(runFolder);
   const request = requestFromSpec(run.card.spec);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { contributedRunSettings, RawRunSettings } from '../shared/runSettings';
+import type { ResumeMode } from '../shared/protocol';
 
 /**
  * One typed view of the `quantlens.*` settings (rust-analyzer's Config idea). Read at the start of
@@ -17,6 +18,11 @@ export class Config {
   evaluation(): RawRunSettings {
     const s = this.section;
     return Object.fromEntries(contributedRunSettings().map(({ key, setting }) => [key, s.get<unknown>(setting)]));
+  }
+
+  /** How Resume treats finished units whose input files changed: recompute them, or refuse (CLI: --resume=strict). */
+  resumeMode(): ResumeMode {
+    return this.section.get<boolean>('resume.strict', false) ? 'strict' : 'recompute-changed';
   }
 
   /** Where `.quantlens/runs` goes; empty means beside the model folder. */

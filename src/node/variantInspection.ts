@@ -5,6 +5,7 @@ import type { InputProblem, ModelVariant, QuantSignature } from '../shared/model
 import { isFileSystemError, problemOf } from './fileReadErrors';
 import { readQuantSignature } from './onnxStream';
 import { dtypeOfOnnxFile, isExternalDataFileOf } from './variantNaming';
+import { nameVersusGraph } from './variantNameCheck';
 
 /**
  * Describes one .onnx file: dtype from its name, signature from its graph, size with its external
@@ -38,13 +39,16 @@ export async function inspectVariant(file: string, siblings: readonly string[]):
     }
   }
   const sizes = await Promise.all([file, ...externalDataFiles].map(regularFileSize));
+  const dtype = dtypeOfOnnxFile(fileName);
+  const mismatch = signature && nameVersusGraph(file, dtype, signature);
   return {
-    dtype: dtypeOfOnnxFile(fileName),
+    dtype,
     file,
     externalDataFiles: [...externalDataFiles].sort(),
     sizeBytes: sizes.reduce<number>((total, size) => total + (size ?? 0), 0),
     ...(signature ? { signature } : {}),
     ...(error ? { error } : {}),
+    ...(mismatch ? { warnings: [mismatch] } : {}),
   };
 }
 

@@ -43,6 +43,8 @@ export interface ModelVariant {
   signature?: QuantSignature;
   /** Why this variant cannot be evaluated (unreadable, not ONNX, external data missing). */
   error?: InputProblem;
+  /** What a reader should know that does not stop its evaluation (its name says a dtype its graph is not). */
+  warnings?: InputProblem[];
 }
 
 /**

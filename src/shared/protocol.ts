@@ -41,9 +41,15 @@ export interface StartRunMessage {
   type: 'start-run';
   request: RunRequest;
   outputFolder: string;
-  /** Continue the newest unfinished run of the same spec instead of starting a new one. */
-  resume: boolean;
+  /** Continue the newest unfinished run of the same spec instead of starting a new one (false: a new run). */
+  resume: false | ResumeMode;
 }
+
+/**
+ * How a resume treats a finished unit whose input files changed since it was computed:
+ * 'recompute-changed' says which file changed and computes the unit again; 'strict' refuses the run.
+ */
+export type ResumeMode = 'recompute-changed' | 'strict';
 
 /** Parent → worker: stop after the current step; completed units stay on disk. */
 export interface CancelMessage {

@@ -1,23 +1,20 @@
-import { join } from 'node:path';
 import { errorMessage, isInputError } from '../shared/errors';
 import type { DoneMessage, ProgressMessage, StartRunMessage, WorkerToParent } from '../shared/protocol';
 import { buildReport } from '../shared/report/buildReport';
-import { RunCard, RunStatus, SCHEMA_VERSION, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
+import { RunStatus, UnitInputs, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
 import type { ModelVariant } from '../shared/modelTypes';
-import { listRunFolders, readRun, RUNS_SUBFOLDER } from '../node/runReader';
 import { BaselineSamples } from '../node/annotations/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
 import { OnnxDecoderBackend } from './backend/onnxBackend';
-import { collectEnvironment } from './environment';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
 import { runTaskPass } from './passes/taskPass';
-import { PerformanceProtocol } from './passes/performanceProtocol';
+import { PerformanceProgress, PerformanceProtocol } from './passes/performanceProtocol';
 import { ProgressClock } from './progressClock';
-import { RunFolder } from './report/runFolder';
-import { fileSha256 } from './fileHash';
+import { OpenedRun, openRunFolder } from './openRun';
 import { PreparedRun, prepareRun } from './runSetup';
 import { planUnits, PlannedUnit } from './unitPlan';
+import { inputSourcesOf, unitInputs } from './unitInputs';
 
 export interface EngineIO {
   send(message: WorkerToParent): void;
@@ -35,13 +32,16 @@ const now = (): string => new Date().toISOString();
  */
 export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promise<DoneMessage> {
   let prepared: PreparedRun;
-  let opened: ReturnType<typeof openRunFolder>;
+  let opened: OpenedRun;
+  let inputsOf: (unit: UnitKey) => UnitInputs;
   try {
     io.send({ type: 'log', level: 'info', message: `Inspecting ${start.request.modelFolder}` });
     prepared = await prepareRun(start.request);
+    const sources = inputSourcesOf(prepared);
+    inputsOf = (unit) => unitInputs(unit, sources);
     // Inside the try: a run folder that cannot be written (or a file that cannot be hashed) must
     // end the run with a message, not escape as an unhandled rejection that leaves the worker hanging.
-    opened = openRunFolder(start, prepared);
+    opened = openRunFolder(start, prepared, inputsOf);
   } catch (error) {
     sendError(io, error, true);
     return { type: 'done', status: 'failed', runFolder: null, reportPath: null };
@@ -67,6 +67,8 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
     io.send({ type: 'warning', message, variantId });
   };
   for (const message of prepared.warnings) warn(message);
+  for (const { cause, units } of opened.recomputed) warn(`${cause}: recomputing ${units.join(', ')}`);
+  for (const v of prepared.variants) for (const w of v.warnings ?? []) warn(`${v.id}: ${w.file} ${w.problem} ${w.remedy}`, v.id);
   const models = new LoadedModels(prepared, io, warn);
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformanceProtocol({
@@ -95,9 +97,10 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         break;
       }
       runFolder.appendEvent({ type: 'unit-started', at: now(), unit: unitKeyOf(unit) });
-      const progress = (done: number, total: number): void => {
+      // `measuring`: the performance phase runs inside one unit but measures every variant in turn.
+      const progress = (done: number, total: number, measuring?: string): void => {
         const { overall, etaSeconds } = clock.snapshot((unit.weight * done) / Math.max(total, 1));
-        io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: unit.variantId, done, total, overall, etaSeconds });
+        io.send({ type: 'progress', stage: unit.kind as ProgressMessage['stage'], variantId: measuring ?? unit.variantId, done, total, overall, etaSeconds });
       };
       try {
         const outcome = await runUnit(unit, prepared, models, io, progress, baselineSamples, performance, results);
@@ -106,7 +109,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
           break;
         }
         if (outcome.samples) runFolder.appendSamples(outcome.samples);
-        runFolder.appendEvent({ type: 'unit-completed', at: now(), result: outcome.result });
+        runFolder.appendEvent({ type: 'unit-completed', at: now(), result: outcome.result, inputs: inputsOf(unit) });
         results.set(key, outcome.result);
         io.send({ type: 'unit-result', result: outcome.result });
       } catch (error) {
@@ -147,45 +150,9 @@ function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: str
   }
 }
 
-/** A new run folder, or with `resume` the newest unfinished run of the same spec. */
-function openRunFolder(start: StartRunMessage, prepared: PreparedRun): { folder: RunFolder; card: RunCard; completed: Map<string, UnitResult>; resumed: boolean } {
-  if (start.resume) {
-    for (const path of listRunFolders(start.outputFolder)) {
-      const run = readRun(path);
-      if (run.card.specHash !== prepared.specHash || run.status === 'completed') continue;
-      const folder = new RunFolder(path);
-      const completed = new Map(run.results.map((r) => [unitKeyString(r), r]));
-      folder.keepSamplesOf(new Set(run.results.filter((r) => r.kind === 'generation').map((r) => r.variantId)));
-      return { folder, card: run.card, completed, resumed: true };
-    }
-  }
-  const createdAt = now();
-  const runId = `${createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${prepared.folder.name}-${prepared.specHash.slice(0, 8)}`;
-  const card: RunCard = {
-    schemaVersion: SCHEMA_VERSION,
-    runId,
-    specHash: prepared.specHash,
-    createdAt,
-    spec: prepared.spec,
-    environment: collectEnvironment(),
-    variants: prepared.variants.map((v) => ({
-      id: v.id,
-      dtype: v.dtype,
-      // A variant discovery found unreadable is in the run only to fail with its reason; its file
-      // may not even be a file (a folder named *.onnx), so it is not hashed.
-      files: v.error ? [] : [v.file, ...v.externalDataFiles].map((path) => ({ path, ...fileSha256(path) })),
-      sizeBytes: v.sizeBytes,
-      signature: v.signature,
-    })),
-    methods: prepared.methods,
-    executionProviders: prepared.executionProviders,
-  };
-  return { folder: RunFolder.create(join(start.outputFolder, RUNS_SUBFOLDER, runId), card), card, completed: new Map(), resumed: false };
-}
-
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: (done: number, total: number) => void, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {

@@ -4,7 +4,7 @@ import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { env as transformersEnv } from '@huggingface/transformers';
-import type { EnvironmentInfo, ExecutionProviderReport, MachineProbe } from '../shared/report/schema';
+import type { EnvironmentInfo, ExecutionProviderReport, LibraryVersions, MachineProbe } from '../shared/report/schema';
 import { detectExecutionProviders } from './backend/executionProvider';
 import { probeMachine } from './perf/machineProbe';
 
@@ -42,6 +42,14 @@ function quantlensVersion(): string {
   }
 }
 
+/** The versions of the libraries that compute every number, as loaded in this process. */
+export function libraryVersions(): LibraryVersions {
+  return {
+    onnxruntimeNode: (ort.env as unknown as { versions?: { node?: string } }).versions?.node ?? 'unknown',
+    transformersJs: transformersEnv.version,
+  };
+}
+
 export function collectEnvironment(): EnvironmentInfo {
   const cpuList = cpus();
   return {
@@ -53,8 +61,7 @@ export function collectEnvironment(): EnvironmentInfo {
     totalMemoryBytes: totalmem(),
     gpu: detectGpu(),
     node: process.version,
-    onnxruntimeNode: (ort.env as unknown as { versions?: { node?: string } }).versions?.node ?? 'unknown',
-    transformersJs: transformersEnv.version,
+    ...libraryVersions(),
     quantlens: quantlensVersion(),
     ...detectNvidia(),
     loadAverage: loadavg(),

@@ -19,6 +19,8 @@ import { parsePromptFile, PromptSet } from './passes/generationPass';
 import type { PreparedTask } from '../node/tasks';
 import { prepareTasks } from './taskSetup';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
+import { hashModelFiles } from './modelFileHashes';
+import { libraryVersions } from './environment';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -127,6 +129,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     executionProvider: request.executionProvider,
     threads: request.threads,
     seed: request.seed,
+    modelFiles: hashModelFiles(folder.path, variants),
+    libraries: libraryVersions(),
   };
   const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
   const methods = [

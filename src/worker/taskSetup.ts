@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { InputFileRef } from '../shared/report/schema';
 import { ApplyChatTemplate, loadTaskFile, prepareTask, PreparedTask } from '../node/tasks';
-import { fileSha256 } from './fileHash';
+import { fileRef } from './fileHash';
 
 export interface PreparedTasks {
   tasks: PreparedTask[];
@@ -10,8 +10,6 @@ export interface PreparedTasks {
   files: InputFileRef[];
   datasets: InputFileRef[];
 }
-
-const ref = (path: string): InputFileRef => ({ path, ...fileSha256(path) });
 
 /**
  * Loads every task file, checks that task names are unique across them (a name keys the task's
@@ -32,5 +30,5 @@ export async function prepareTasks(taskFiles: readonly string[], limit: number |
       tasks.push(prepared);
     }
   }
-  return { tasks, files: files.map(ref), datasets: [...datasetFiles].sort().map(ref) };
+  return { tasks, files: files.map(fileRef), datasets: [...datasetFiles].sort().map(fileRef) };
 }

@@ -26,6 +26,9 @@ test('performance: each variant measured in a fresh process with finite latency,
     });
     const run = await runWorker(request, out);
     assert.equal(run.outcome.done?.status, 'completed', JSON.stringify(run.messages.filter((m) => m.type === 'error')));
+    // The phase runs inside the baseline's unit; each probe step's progress names the variant it measures.
+    const probeSteps = run.messages.flatMap((m) => (m.type === 'progress' && m.stage === 'performance' && m.done < m.total - 1 ? [m.variantId] : []));
+    assert.deepEqual(probeSteps, ['fp32', 'q8', 'fp32', 'q8'], 'two rounds, the variants interleaved');
     return readRun(run.outcome.runFolder!).report as RunReport;
   });
   assert.deepEqual(report.variants.map((v) => v.id), ['fp32', 'q8']);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunRequest, WorkerToParent } from '../../src/shared/protocol';
+import type { ResumeMode, RunRequest, WorkerToParent } from '../../src/shared/protocol';
 import { WorkerClient, WorkerOutcome } from '../../src/node/workerClient';
 
 /** The built worker and CLI the engine tests drive, as the extension and the terminal do. */
@@ -48,13 +48,13 @@ export interface WorkerRun {
 export async function runWorker(
   request: RunRequest,
   outputFolder: string,
-  options: { resume?: boolean; onMessage?: (message: WorkerToParent, client: WorkerClient) => void; timeoutMs?: number } = {},
+  options: { resume?: boolean | ResumeMode; onMessage?: (message: WorkerToParent, client: WorkerClient) => void; timeoutMs?: number } = {},
 ): Promise<WorkerRun> {
   const messages: WorkerToParent[] = [];
   const stderr: string[] = [];
   // Messages arrive on later turns of the event loop, after `client` is assigned.
   const client: WorkerClient = new WorkerClient(
-    { type: 'start-run', request, outputFolder, resume: options.resume ?? false },
+    { type: 'start-run', request, outputFolder, resume: options.resume === true ? 'recompute-changed' : (options.resume ?? false) },
     {
       workerScript: WORKER_SCRIPT,
       onMessage: (message) => {

@@ -54,7 +54,7 @@ function variantNode(model: ModelFolder, variant: ModelVariant): TreeNode {
     id: `variant:${variant.file}`,
     label: baseline ? `${variant.id} (baseline)` : variant.id,
     description: variant.error ? `${variant.dtype} · error` : `${variant.dtype} · ${formatBytes(variant.sizeBytes)}`,
-    tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : `${variant.file}\n${formatBytes(variant.sizeBytes)}\n${summarizeSignature(variant.signature)}`,
+    tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : [variant.file, formatBytes(variant.sizeBytes), summarizeSignature(variant.signature), ...(variant.warnings ?? []).map((w) => `⚠ ${w.problem} ${w.remedy}`)].join('\n'),
     contextValue: variant.error ? 'quantlens.variant.broken' : 'quantlens.variant',
     model,
     variant,

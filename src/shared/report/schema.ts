@@ -14,7 +14,11 @@ export const SCHEMA_VERSION = '1.1.0';
 
 export type Measure = 'fidelity' | 'generation' | 'performance';
 
-/** What the user asked for; its hash identifies "the same spec" for --resume. */
+/**
+ * What the user asked for and every input a number can depend on, content-hashed. `specHash` hashes
+ * all of it; --resume finds a run by the spec without the content hashes (src/worker/specIdentity.ts)
+ * and then reuses each finished unit only while that unit's own inputs are unchanged.
+ */
 export interface RunSpec {
   modelFolder: string;
   modelName: string;
@@ -35,6 +39,37 @@ export interface RunSpec {
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
   seed: number;
+  /** The model folder's files, content-hashed (absent in runs before schema 1.1). */
+  modelFiles?: ModelFileRefs;
+  /** The libraries that compute every number (absent in runs before schema 1.1). */
+  libraries?: LibraryVersions;
+}
+
+/** The model folder's files the numbers depend on; an optional file the folder lacks is null. */
+export interface ModelFileRefs {
+  config: InputFileRef;
+  tokenizer: InputFileRef;
+  /** tokenizer_config.json: special tokens, and the chat template task prompts render through. */
+  tokenizerConfig: InputFileRef | null;
+  /** chat_template.jinja, which newer exports keep beside tokenizer_config.json. */
+  chatTemplate: InputFileRef | null;
+  generationConfig: InputFileRef | null;
+  /** Each variant's .onnx file and its external data files, by variant id. */
+  variants: Record<string, InputFileRef[]>;
+}
+
+export interface LibraryVersions {
+  onnxruntimeNode: string;
+  transformersJs: string;
+}
+
+/**
+ * What one unit's numbers were computed from: the sha256 of each input file by absolute path, and
+ * each library's version by package name. Resume compares it with the files as they are now.
+ */
+export interface UnitInputs {
+  files: Record<string, string>;
+  libraries: Record<string, string>;
 }
 
 export type ExecutionProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
@@ -102,6 +137,7 @@ export interface VariantCard {
 export interface RunCard {
   schemaVersion: string;
   runId: string;
+  /** SHA-256 of `spec`, content hashes included: rewritten when a resume finds changed files. */
   specHash: string;
   createdAt: string;
   spec: RunSpec;
@@ -381,7 +417,8 @@ export type UnitResult = PerplexityUnitResult | LockstepUnitResult | GenerationU
 export type RunEvent =
   | { type: 'run-started'; at: string; runId: string; resumed: boolean }
   | { type: 'unit-started'; at: string; unit: UnitKey }
-  | { type: 'unit-completed'; at: string; result: UnitResult }
+  /** `inputs` is absent in runs before schema 1.1 (resume recomputes such units). */
+  | { type: 'unit-completed'; at: string; result: UnitResult; inputs?: UnitInputs }
   | { type: 'unit-failed'; at: string; unit: UnitKey; error: string }
   | { type: 'warning'; at: string; message: string; variantId?: string }
   | { type: 'run-finished'; at: string; status: RunStatus };

@@ -26,6 +26,12 @@ export interface PerformanceProtocolInput {
 type Outcomes = Map<string, PerformanceUnitResult | Error>;
 
 /**
+ * Progress through the phase. The whole phase runs inside the first performance unit, so
+ * `measuring` names the variant whose probe runs now (absent while the results are summarized).
+ */
+export type PerformanceProgress = (done: number, total: number, measuring?: string) => void;
+
+/**
  * The performance phase of a run: every variant's probe processes, interleaved round by round
  * (A B C A B C …) so drift hits all alike, then per-cell statistics, comparisons with the
  * baseline, memory, roofline and warnings. The engine asks for one variant's result at a time;
@@ -36,7 +42,7 @@ export class PerformanceProtocol {
 
   constructor(private readonly input: PerformanceProtocolInput) {}
 
-  async resultFor(variantId: string, progress: (done: number, total: number) => void, shouldStop: () => boolean): Promise<PerformanceUnitResult | null> {
+  async resultFor(variantId: string, progress: PerformanceProgress, shouldStop: () => boolean): Promise<PerformanceUnitResult | null> {
     this.phase ??= this.run(progress, shouldStop);
     const outcomes = await this.phase;
     if (outcomes === null) return null;
@@ -46,7 +52,7 @@ export class PerformanceProtocol {
     return result;
   }
 
-  private async run(progress: (done: number, total: number) => void, shouldStop: () => boolean): Promise<Outcomes | null> {
+  private async run(progress: PerformanceProgress, shouldStop: () => boolean): Promise<Outcomes | null> {
     const { spec, variants, source } = this.input;
     const sweep = spec.performance.sweep ?? resolveSweep(spec.performance);
     const workloads = sweepCells(sweep);
@@ -61,7 +67,7 @@ export class PerformanceProtocol {
     }
     const schedule = interleavedSchedule(variants.filter((v) => perRound.has(v.id)), rounds);
     for (const [step, { round, variant }] of schedule.entries()) {
-      progress(step, schedule.length + 1);
+      progress(step, schedule.length + 1, variant.id);
       if (outcomes.has(variant.id)) continue; // failed in an earlier round
       if (shouldStop()) return null;
       const cells: ProbeCell[] = workloads.map((workload, i) => ({

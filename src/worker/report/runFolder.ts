@@ -23,8 +23,14 @@ export class RunFolder {
 
   static create(path: string, card: RunCard): RunFolder {
     mkdirSync(path, { recursive: true });
-    writeJsonAtomic(join(path, RUN_FILES.card), card);
-    return new RunFolder(path);
+    const folder = new RunFolder(path);
+    folder.writeCard(card);
+    return folder;
+  }
+
+  /** run.json, whole: at creation, and on resume with the inputs' hashes as they are now. */
+  writeCard(card: RunCard): void {
+    writeJsonAtomic(join(this.path, RUN_FILES.card), card);
   }
 
   appendEvent(event: RunEvent): void {

@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { InputFileRef, RunSpec } from '../shared/report/schema';
+
+/** The same JSON whatever order the keys were written in (run.json read back, or a spec built now). */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const pathOf = (file: InputFileRef | undefined): string | undefined => file?.path;
+
+/**
+ * What --resume looks a run up by: the spec as the user asked for it, without what the files hold.
+ * Content hashes and library versions are left out, so a run whose model file was replaced is still
+ * found and only its affected units are recomputed. The task datasets go too: which files a task
+ * reads is its task file's content. Works on run.json specs of every schema version.
+ */
+export function specIdentity(spec: RunSpec): string {
+  const { modelFiles: _files, libraries: _libraries, taskDatasets: _datasets, corpus, prompts, taskFiles, ...asked } = spec;
+  const identity = { ...asked, corpus: pathOf(corpus), prompts: pathOf(prompts), taskFiles: taskFiles?.map((f) => f.path) };
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
+}
