@@ -90,7 +90,7 @@ prepare_workspace() {
   cp examples/demo/corpus.txt examples/demo/prompts.txt "$E2E_WORKSPACE/"
   cat > "$E2E_WORKSPACE/.vscode/settings.json" <<'JSON'
 { "quantlens.contextLength": 128, "quantlens.maxNewTokens": 16, "quantlens.warmups": 1, "quantlens.repetitions": 2,
-  "quantlens.performance.promptTokens": 32, "quantlens.performance.outputTokens": 16 }
+  "quantlens.performance.promptTokens": 32, "quantlens.performance.outputTokens": 16, "quantlens.taskLimit": 4 }
 JSON
 }
 
