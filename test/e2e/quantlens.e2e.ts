@@ -1,8 +1,6 @@
 /**
  * The E2E entry point: the main user flow first, then the hostile-input and fault suite, which
- * reuses the main flow's completed run, then task metrics from the quick picks (last: the task
- * file it picks is remembered). One file, so node:test runs them in this order.
+ * reuses the main flow's completed run. One file, so node:test runs them in this order.
  */
 import './mainFlow';
 import './hostileFlow';
-import './taskFlow';

@@ -8,8 +8,8 @@ import { env, norm, sequentialSteps, Workbench } from './workbench';
  * Task metrics from VS Code, not only from the CLI's --tasks: Evaluate → "Task metrics only" → a
  * task file bundled with the extension (so it also proves examples/tasks ships in the VSIX) → its
  * metric in the results panel. The workspace settings cap it at quantlens.taskLimit = 4 items
- * (scripts/e2e-vscode.sh), so it runs in seconds. Runs last: the task file it picks is remembered
- * for the model folder, and the other suites' run setups expect none.
+ * (scripts/e2e-vscode.sh), so it runs in seconds. Runs last (tasks.e2e.ts): the task file it picks
+ * is remembered for the model folder, and the other suites' run setups expect none.
  */
 const MODEL = 'quantlens-tiny-llama';
 const TASK_FILE = 'glue-sst2.quantlens.yaml';
