@@ -13,7 +13,8 @@
 #   E2E_HOME        tool cache, outside the repository (default: ~/.cache/quantlens-e2e)
 #   E2E_RUN         per-run state, wiped by start (default: $E2E_HOME/run)
 #   EXT_DIR         extension source folder with package.json (default: $PWD)
-#   E2E_TESTS       built test files for node --test, space-separated (default: dist-test/e2e/quantlens.e2e.js)
+#   E2E_TESTS       built test files for node --test, space-separated (default: dist-test/e2e/quantlens.e2e.js dist-test/e2e/tasks.e2e.js,
+#                   in this order: the task suite's picks are remembered)
 #   E2E_WORKSPACE   folder opened in the workbench (default: test-output/e2e-workspace, made by the tests)
 #   E2E_EXT_MODE    vsix (default) | folder | dev
 #                   vsix:   vsce package --no-dependencies + code-server --install-extension
@@ -31,7 +32,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/test-tools.sh"
 export E2E_HOME CHROMIUM_PATH   # for test-tools.sh and the tests, which read its record there
 E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
 EXT_DIR=${EXT_DIR:-$PWD}
-E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js}
+E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js dist-test/e2e/tasks.e2e.js}
 E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
 E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
 
@@ -90,7 +91,7 @@ prepare_workspace() {
   cp examples/demo/corpus.txt examples/demo/prompts.txt "$E2E_WORKSPACE/"
   cat > "$E2E_WORKSPACE/.vscode/settings.json" <<'JSON'
 { "quantlens.contextLength": 128, "quantlens.maxNewTokens": 16, "quantlens.warmups": 1, "quantlens.repetitions": 2,
-  "quantlens.performance.promptTokens": 32, "quantlens.performance.outputTokens": 16 }
+  "quantlens.performance.promptTokens": 32, "quantlens.performance.outputTokens": 16, "quantlens.taskLimit": 4 }
 JSON
 }
 

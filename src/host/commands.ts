@@ -3,18 +3,18 @@ import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
-import type { ModelFolder } from '../shared/modelTypes';
 import type { ResumeMode } from '../shared/protocol';
 import { inspectModelFolder } from '../node/discovery';
 import { readRun } from '../node/runReader';
 import { CommandId } from './commandIds';
 import type { Config } from './config';
-import { buildRunRequest, requestFromSpec, RunChoices } from './logic/runRequest';
+import { buildRunRequest, requestFromSpec } from './logic/runRequest';
 import type { TreeNode } from './logic/modelTree';
 import { evaluationGate } from './logic/trust';
 import type { ModelIndex } from './modelIndex';
 import type { ModelsView } from './modelsView';
 import type { RunService } from './runService';
+import { askRunChoices } from './runSetupPicks';
 import type { OutputDocuments } from './results/outputDocuments';
 
 export interface CommandContext {
@@ -127,58 +127,8 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
   }
   const choices = await askRunChoices(ctx, model);
   if (!choices) return;
-  await ctx.state.update(stateKey(model.path), choices);
   const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length);
   await ctx.runs.start({ type: 'start-run', request, outputFolder: ctx.index.runsRoot(model.path), resume: false });
-}
-
-const stateKey = (modelFolder: string): string => `quantlens.runChoices:${modelFolder}`;
-
-/** The run setup: variants, what to measure, corpus and prompts — remembered per model folder. */
-async function askRunChoices(ctx: CommandContext, model: ModelFolder): Promise<RunChoices | undefined> {
-  const remembered = ctx.state.get<RunChoices>(stateKey(model.path));
-  const variantItems = model.variants.map((v) => ({
-    label: v.id === model.baselineId ? `${v.id} (baseline)` : v.id,
-    description: v.error ? `cannot be evaluated: ${v.error.problem}` : v.dtype,
-    id: v.id,
-    picked: v.id === model.baselineId || (remembered ? remembered.variants.includes(v.id) : !v.error),
-  }));
-  const variants = await vscode.window.showQuickPick(variantItems, { title: `Evaluate ${model.name}: variants (1/4)`, canPickMany: true, placeHolder: 'The baseline is always included' });
-  if (!variants) return undefined;
-
-  const measures = [
-    { label: 'Fidelity and performance', value: 'both' as const },
-    { label: 'Fidelity', description: 'perplexity, KL divergence, generations', value: 'fidelity' as const },
-    { label: 'Performance', description: 'latency, throughput, memory', value: 'performance' as const },
-  ];
-  const measure = await vscode.window.showQuickPick(
-    measures.sort((a, b) => (a.value === remembered?.measure ? -1 : b.value === remembered?.measure ? 1 : 0)),
-    { title: `Evaluate ${model.name}: what to measure (2/4)` },
-  );
-  if (!measure) return undefined;
-
-  const corpusFile = await pickTextFile(ctx, `Evaluate ${model.name}: corpus for perplexity and KLD (3/4)`, join(ctx.extensionPath, 'examples', 'demo', 'corpus.txt'), remembered?.corpusFile);
-  if (!corpusFile) return undefined;
-  const promptsFile = await pickTextFile(ctx, `Evaluate ${model.name}: prompts, one per line (4/4)`, join(ctx.extensionPath, 'examples', 'demo', 'prompts.txt'), remembered?.promptsFile);
-  if (!promptsFile) return undefined;
-  return { variants: variants.map((v) => v.id), measure: measure.value, corpusFile, promptsFile };
-}
-
-async function pickTextFile(ctx: CommandContext, title: string, bundled: string, remembered: string | undefined): Promise<string | undefined> {
-  const files = await vscode.workspace.findFiles('**/*.{txt,md,jsonl}', '**/{node_modules,.quantlens,.git}/**', 200);
-  type Item = vscode.QuickPickItem & { path?: string; browse?: boolean };
-  const items: Item[] = [
-    { label: 'Bundled default', description: bundled.split(/[\\/]/).slice(-2).join('/'), path: bundled },
-    ...files.map((f) => ({ label: vscode.workspace.asRelativePath(f), path: f.fsPath })),
-    { label: 'Browse…', browse: true },
-  ];
-  if (remembered) items.sort((a, b) => (a.path === remembered ? -1 : b.path === remembered ? 1 : 0));
-  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true });
-  if (!picked) return undefined;
-  if (!picked.browse) return picked.path;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use this file', title });
-  ctx.log.debug(`Browsed for ${title}: ${chosen?.[0]?.fsPath ?? 'nothing'}`);
-  return chosen?.[0]?.fsPath;
 }
 
 async function pickRun(ctx: CommandContext, accept: (status: string) => boolean): Promise<string | undefined> {

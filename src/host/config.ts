@@ -14,10 +14,12 @@ export class Config {
   /**
    * The run settings as the user has them, unchecked: VS Code answers with package.json's default
    * for an unset key, and `resolveRunSettings` (shared with the CLI) defaults, checks and combines them.
+   * A setting with no default (quantlens.taskLimit) is read only where the user set it: for an unset
+   * integer VS Code would answer 0, which the resolver rightly refuses.
    */
   evaluation(): RawRunSettings {
     const s = this.section;
-    return Object.fromEntries(contributedRunSettings().map(({ key, setting }) => [key, s.get<unknown>(setting)]));
+    return Object.fromEntries(contributedRunSettings().map(({ key, setting, spec }) => [key, 'default' in spec ? s.get<unknown>(setting) : explicitValue(s, setting)]));
   }
 
   /** How Resume treats finished units whose input files changed: recompute them, or refuse (CLI: --resume=strict). */
@@ -34,4 +36,10 @@ export class Config {
   static affectsEvaluation(event: vscode.ConfigurationChangeEvent): boolean {
     return event.affectsConfiguration('quantlens');
   }
+}
+
+/** The value the user set (folder, then workspace, then user settings), or undefined. */
+function explicitValue(section: vscode.WorkspaceConfiguration, setting: string): unknown {
+  const set = section.inspect<unknown>(setting);
+  return set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
 }

@@ -63,7 +63,8 @@ export const RUN_SETTINGS = {
   /** 0 means every core. */
   threads: { flag: 'threads', setting: 'threads', kind: 'integer', default: 0, minimum: 0 },
   interOpThreads: { flag: 'inter-op-threads', kind: 'integer', default: 1, minimum: 1 },
-  taskLimit: { flag: 'task-limit', kind: 'integer', minimum: 1 },
+  /** Absent: the task files' own limits. */
+  taskLimit: { flag: 'task-limit', setting: 'taskLimit', kind: 'integer', minimum: 1 },
 } as const satisfies Record<string, RunSetting>;
 
 export type RunSettingKey = keyof typeof RUN_SETTINGS;

@@ -89,10 +89,7 @@ describe('QuantLens in VS Code: hostile input and faults', () => {
     writeFileSync(join(env.workspace, 'tiny-corpus.txt'), 'Too short for a window.\n');
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', MODEL);
-    await wb.acceptQuickPick('variants (1/4)');
-    await wb.acceptQuickPick('what to measure (2/4)', 'perplexity, KL divergence');
-    await wb.acceptQuickPick('corpus for perplexity and KLD (3/4)', 'tiny-corpus.txt');
-    await wb.acceptQuickPick('prompts, one per line (4/4)', 'prompts.txt');
+    await wb.runSetup({ measure: 'perplexity, KL divergence', corpus: 'tiny-corpus.txt', prompts: 'prompts.txt' });
     await wb.notification(/tiny-corpus\.txt.*shorter than one window/).first().waitFor({ timeout: 90_000 });
     await wb.shot('hostile-04-short-corpus');
   });
@@ -105,13 +102,10 @@ describe('QuantLens in VS Code: hostile input and faults', () => {
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', 'broken-model');
     // The broken variant is listed, not preselected, and says why; tick it anyway.
-    const picker = wb.quickPick('variants (1/4)');
+    const picker = wb.quickPick('variants (1/5)');
     await picker.locator('.monaco-list-row').filter({ hasText: 'cannot be evaluated' }).first().waitFor({ timeout: 30_000 });
     assert.match(await picker.locator('.monaco-list-row').filter({ hasText: 'q4' }).first().innerText(), /cannot be evaluated: .*not a valid ONNX/i);
-    await wb.toggleAndAccept('variants (1/4)', ['cannot be evaluated']);
-    await wb.acceptQuickPick('what to measure (2/4)', 'perplexity, KL divergence');
-    await wb.acceptQuickPick('corpus for perplexity and KLD (3/4)', /^corpus\.txt/);
-    await wb.acceptQuickPick('prompts, one per line (4/4)', 'prompts.txt');
+    await wb.runSetup({ tickVariants: ['cannot be evaluated'], measure: 'perplexity, KL divergence', corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
     await wb.notification(/finished with failed variants/).first().waitFor({ timeout: 120_000 });
     assert.match(channelLog(), /model_q4\.onnx/);
     await wb.shot('hostile-05-corrupt-variant');
@@ -121,10 +115,7 @@ describe('QuantLens in VS Code: hostile input and faults', () => {
     const before = new Set(listRunFolders(env.workspace));
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', MODEL);
-    await wb.acceptQuickPick('variants (1/4)');
-    await wb.acceptQuickPick('what to measure (2/4)', 'perplexity, KL divergence');
-    await wb.acceptQuickPick('corpus for perplexity and KLD (3/4)', /^corpus\.txt/);
-    await wb.acceptQuickPick('prompts, one per line (4/4)', 'prompts.txt');
+    await wb.runSetup({ measure: 'perplexity, KL divergence', corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
     const runFolder = await waitFor('a unit on disk', () => listRunFolders(env.workspace).find((f) => !before.has(f) && readRun(f).results.length >= 1), 90_000);
     const pids = execFileSync('pgrep', ['-f', 'quantlens.*dist/worker.js'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
     assert.ok(pids.length >= 1, 'the worker process is running');

@@ -27,12 +27,9 @@ describe('QuantLens in VS Code', () => {
   after(async () => wb?.close());
 
   step('1. right-click the model folder → Evaluate Quantized Variants → run setup quick picks', async () => {
-    await wb.explorerContextCommand(MODEL, 'Evaluate Quantized Variants', wb.quickPick('variants (1/4)'));
+    await wb.explorerContextCommand(MODEL, 'Evaluate Quantized Variants', wb.quickPick('variants (1/5)'));
     await wb.shot('01-variants-pick');
-    await wb.acceptQuickPick('variants (1/4)');
-    await wb.acceptQuickPick('what to measure (2/4)', 'Fidelity and performance');
-    await wb.acceptQuickPick('corpus for perplexity and KLD (3/4)', /^corpus\.txt/);
-    await wb.acceptQuickPick('prompts, one per line (4/4)', 'prompts.txt');
+    await wb.runSetup({ measure: 'Fidelity and performance', corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
   });
 
   step('2. progress shows and the QuantLens output channel fills', async () => {
@@ -135,10 +132,7 @@ describe('QuantLens in VS Code', () => {
   step('8. cancel a second run mid-way, then Resume finishes it', async () => {
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', MODEL);
-    await wb.acceptQuickPick('variants (1/4)');
-    await wb.acceptQuickPick('what to measure (2/4)', 'Fidelity and performance');
-    await wb.acceptQuickPick('corpus for perplexity and KLD (3/4)', /^corpus\.txt/);
-    await wb.acceptQuickPick('prompts, one per line (4/4)', 'prompts.txt');
+    await wb.runSetup({ measure: 'Fidelity and performance', corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
     const second = await waitFor('the second run folder', () => listRunFolders(runsRoot()).find((f) => f !== firstRun && readRun(f).results.length >= 1), 90_000);
     await wb.runCommand('QuantLens: Cancel Evaluation');
     const cancelled = wb.notification(/cancelled\. Completed units are on disk/);

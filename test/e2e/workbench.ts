@@ -17,6 +17,17 @@ export const env = {
   chromium: recordedChromium(),
 };
 
+/** Rows to pick in the Evaluate run setup quick picks (Workbench.runSetup). */
+export interface RunSetup {
+  tickVariants?: string[];
+  measure: string | RegExp;
+  corpus?: string | RegExp;
+  prompts?: string | RegExp;
+  tickTasks?: string[];
+  /** Called while the task files pick is open, before any row is ticked. */
+  inspectTasks?: (pick: Locator) => Promise<void>;
+}
+
 export const norm = (s: string): string => s.replace(/\u00a0/g, ' ');
 
 export class Workbench {
@@ -140,6 +151,24 @@ export class Workbench {
     } else {
       await this.page.keyboard.press('Enter');
     }
+  }
+
+  /**
+   * The Evaluate run setup after the model is chosen: accept the preselected variants (ticking
+   * `tickVariants` too), the measure, the corpus and prompts when that measure asks for them, and
+   * tick `tickTasks` in the task files pick (none: accept the remembered ones).
+   */
+  async runSetup(setup: RunSetup): Promise<void> {
+    await this.toggleAndAccept('variants (1/5)', setup.tickVariants ?? []);
+    await this.acceptQuickPick('what to measure (2/5)', setup.measure);
+    if (setup.corpus) await this.acceptQuickPick('corpus for perplexity and KLD (3/5)', setup.corpus);
+    if (setup.prompts) await this.acceptQuickPick('prompts, one per line (4/5)', setup.prompts);
+    const tasks = 'task files for task metrics (5/5)';
+    if (setup.inspectTasks) {
+      await this.quickPick(tasks).waitFor({ state: 'visible', timeout: 30_000 });
+      await setup.inspectTasks(this.quickPick(tasks));
+    }
+    await this.toggleAndAccept(tasks, setup.tickTasks ?? []);
   }
 
   notification(text: string | RegExp): Locator {

@@ -39,7 +39,7 @@ test('the workspace-trust contract: limited support, evaluation refused with a r
 
 test('every quantlens.* setting the Config reads is declared with a description', () => {
   const props = manifest.contributes.configuration.properties;
-  for (const key of ['executionProvider', 'threads', 'contextLength', 'stride', 'maxNewTokens', 'warmups', 'repetitions', 'performance.promptTokens', 'performance.outputTokens', 'outputFolder', 'resume.strict']) {
+  for (const key of ['executionProvider', 'threads', 'contextLength', 'stride', 'maxNewTokens', 'warmups', 'repetitions', 'performance.promptTokens', 'performance.outputTokens', 'taskLimit', 'outputFolder', 'resume.strict']) {
     assert.ok(props[`quantlens.${key}`], key);
     assert.ok(props[`quantlens.${key}`].description.length > 20, key);
   }

@@ -6,15 +6,32 @@ import { RawRunSettings, resolveRunSettings } from '../../shared/runSettings';
 /** What the user picked in the run setup quick picks (remembered per model folder). */
 export interface RunChoices {
   variants: string[];
-  measure: 'fidelity' | 'performance' | 'both';
-  corpusFile: string;
-  promptsFile: string;
+  /** 'tasks': only the task files' metrics, as `quantlens eval --tasks` without --measure. */
+  measure: 'fidelity' | 'performance' | 'both' | 'tasks';
+  /** Picked only when the measures read it (inputsOf); a skipped pick keeps the remembered file. */
+  corpusFile?: string;
+  promptsFile?: string;
+  /** Task files (*.quantlens.yaml|json); absent in choices remembered before they could be picked. */
+  taskFiles?: string[];
 }
 
 export function measuresOf(choice: RunChoices['measure']): Measure[] {
+  if (choice === 'tasks') return [];
   if (choice === 'fidelity') return ['fidelity', 'generation'];
   if (choice === 'performance') return ['performance'];
   return ['fidelity', 'generation', 'performance'];
+}
+
+/** Which input files a measure choice reads, so the quick picks ask only for those (as the worker's runSetup requires them). */
+export function inputsOf(choice: RunChoices['measure']): { corpus: boolean; prompts: boolean } {
+  const measures = measuresOf(choice);
+  return { corpus: measures.includes('fidelity') || measures.includes('performance'), prompts: measures.includes('generation') };
+}
+
+/** Why these choices cannot start a run, or undefined when they can. */
+export function choicesProblem(choices: RunChoices): string | undefined {
+  if (choices.measure === 'tasks' && !choices.taskFiles?.length) return 'Task metrics only needs at least one task file (*.quantlens.yaml or *.quantlens.json).';
+  return undefined;
 }
 
 /**
@@ -27,14 +44,21 @@ export function buildRunRequest(modelFolder: string, baselineId: string, choices
   if (!resolved.ok) {
     throw new InputError('settings.json', `${resolved.problems.map((p) => p.message).join('; ')}.`, 'Change it in Settings (search "quantlens"), or reset it to use the default.');
   }
+  const inputs = inputsOf(choices.measure);
+  const taskFiles = choices.taskFiles ?? [];
+  const { taskLimit, ...runSettings } = resolved.settings;
   return {
     modelFolder,
     variants: [...new Set([baselineId, ...choices.variants])],
     baseline: baselineId,
     measures: measuresOf(choices.measure),
-    corpusFile: choices.corpusFile,
-    promptsFile: choices.promptsFile,
-    ...resolved.settings,
+    // A remembered file the measures do not read stays out: the run card lists only its inputs.
+    ...(inputs.corpus ? { corpusFile: choices.corpusFile } : {}),
+    ...(inputs.prompts ? { promptsFile: choices.promptsFile } : {}),
+    ...(taskFiles.length ? { taskFiles } : {}),
+    // quantlens.taskLimit means nothing without task files: a run card without tasks records none.
+    ...(taskFiles.length && taskLimit !== undefined ? { taskLimit } : {}),
+    ...runSettings,
     seed: 0,
   };
 }
