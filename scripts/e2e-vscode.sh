@@ -32,7 +32,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/test-tools.sh"
 export E2E_HOME CHROMIUM_PATH   # for test-tools.sh and the tests, which read its record there
 E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
 EXT_DIR=${EXT_DIR:-$PWD}
-E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js dist-test/e2e/tasks.e2e.js}
+E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js dist-test/e2e/compare.e2e.js dist-test/e2e/tasks.e2e.js}
 E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
 E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
 
@@ -159,7 +159,7 @@ cmd_test() {
   E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
   E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
   E2E_HOME="$E2E_HOME" NODE_PATH="$TOOLS" \
-    node --test --test-concurrency=1 --test-timeout=300000 $E2E_TESTS
+    node --test --test-concurrency=1 --test-timeout=600000 $E2E_TESTS
 }
 
 cmd_stop() {
