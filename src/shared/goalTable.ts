@@ -59,10 +59,14 @@ export function goalRows(report: RunReport): string[][] {
   const rows: string[][] = [];
   for (const v of report.variants) {
     for (const g of v.goals ?? []) {
-      const value = g.ci ? `${formatValue(g.variant, g.unit)} [${formatValue(g.ci.low, g.unit)}, ${formatValue(g.ci.high, g.unit)}]` : formatValue(g.variant, g.unit);
+      // The unit once, after the interval (bytes carry their own KiB/MiB).
+      const bare = g.unit === 'bytes' ? g.unit : undefined;
+      const unit = g.unit && g.unit !== 'bytes' ? ` ${g.unit}` : '';
+      const value = g.ci ? `${formatValue(g.variant, bare)} [${formatValue(g.ci.low, bare)}, ${formatValue(g.ci.high, bare)}]${unit}` : formatValue(g.variant, g.unit);
       const threshold = g.threshold === null ? '—' : `${g.higherIsBetter ? '≥' : '≤'} ${formatValue(g.threshold, g.unit)}`;
-      const verdict = g.reason ? `FAIL: ${g.reason}` : `${g.pass ? 'pass' : 'FAIL'}${g.evidence !== 'point' && g.pointPass !== undefined && g.pointPass !== g.pass ? ` (point would ${g.pointPass ? 'pass' : 'fail'})` : ''}${g.note ? `; ${g.note}` : ''}`;
-      rows.push([v.id, goalHeading(g), value, threshold, g.reason ? '—' : describeEvidence(g), verdict]);
+      const verdict = g.reason ? `FAIL: ${g.reason}` : `${g.pass ? 'pass' : 'FAIL'}${g.evidence !== 'point' && g.pointPass !== undefined && g.pointPass !== g.pass ? ` (point would ${g.pointPass ? 'pass' : 'fail'})` : ''}`;
+      const decidedBy = g.reason ? '—' : `${describeEvidence(g)}${g.note ? ` (${g.note})` : ''}`;
+      rows.push([v.id, goalHeading(g), value, threshold, decidedBy, verdict]);
     }
   }
   return rows;

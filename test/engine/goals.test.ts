@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { readRun } from '../../src/node/runReader';
 import { buildReport } from '../../src/shared/report/buildReport';
@@ -76,5 +76,54 @@ test('goals with ci: upper on KLD p99 and TPOT: decided by the 95% upper bound o
     assert.equal(verdict.pointPass, true, `TPOT ${v.mean} ≤ ${b.mean} + ${allowance}`);
     assert.equal(verdict.pass, false, `upper bound ${welchUpper} > ${b.mean} + ${allowance}`);
     assert.equal(rebuilt.gatesPassed, false);
+  });
+});
+
+test('task-file goals decide on the paired bootstrap CI or the TOST, a task file’s goal on KLD p99 becomes a run goal, and the CLI table shows the TOST', async () => {
+  await withTempDir('ql-task-goals-', async (dir) => {
+    const taskFile = join(dir, 'mmlu-goals.quantlens.yaml');
+    writeFileSync(
+      taskFile,
+      [
+        'name: mmlu-goals',
+        'type: multiple_choice',
+        'dataset:',
+        `  path: ${JSON.stringify(resolve('examples/tasks/data/mmlu'))}`,
+        '  config: all',
+        '  split: test',
+        '  adapter: mmlu',
+        'metrics: [acc]',
+        'limit: 8',
+        'goals:',
+        '  - {metric: acc, max_degradation: 0.5, ci: lower}',
+        '  - {metric: acc, max_degradation: 1, evidence: equivalence, equivalence_margin: 0.75}',
+        `  - {metric: kld_p99, max_degradation: ${KLD_P99_MARGIN}, ci: upper}`,
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['eval', TINY_LLAMA, ...DEMO, '--variants', 'fp32,q4', '--measure', 'fidelity', '--tasks', taskFile, '--threads', String(TEST_THREADS), '--provider', 'cpu', '--out', dir], undefined, 120_000);
+    assert.equal(run.code, 0, run.stderr);
+    const folder = /Report: (.*)\/report\.json/.exec(run.stdout)![1]!;
+    const report = readRun(folder).report as RunReport;
+    const q4 = report.variants.find((v) => v.id === 'q4')!;
+    const acc = q4.tasks![0]!.metrics.find((m) => m.metric === 'acc')!;
+    const c = acc.vsBaseline!;
+    const [byCi, byTost] = acc.goals!;
+    assert.equal(byCi!.evidence, 'ci');
+    assert.equal(byCi!.ciBound, 'lower');
+    assert.ok(Math.abs(byCi!.decidingValue! - (c.baseline! + c.ci.low!)) < 1e-12, 'baseline + the paired bootstrap lower bound of Δ');
+    assert.equal(byCi!.pass, byCi!.decidingValue! >= c.baseline! - 0.5);
+    assert.equal(byTost!.evidence, 'equivalence');
+    assert.equal(c.tost!.margin, 0.75, 'the TOST ran at the equivalence goal’s margin');
+    assert.equal(byTost!.pass, c.tost!.equivalent);
+    assert.equal(byTost!.tost!.margin, 0.75);
+    // The KLD p99 goal sits in the task file but is checked with the run's goals.
+    assert.equal(q4.goals!.length, 1);
+    assert.equal(q4.goals![0]!.metric, 'kld_p99');
+    assert.deepEqual(q4.goals![0]!.source, { file: taskFile, line: 13 });
+    assert.equal(q4.gatesPassed, false, 'the KLD p99 goal fails on its upper bound');
+    assert.match(run.stdout, /equivalence \(TOST\)/);
+    assert.match(run.stdout, new RegExp(`q4\\s+mmlu-goals\\s+acc .*${c.tost!.equivalent ? 'equivalent' : 'not equivalent'} ±0\\.750`));
+    assert.match(run.stdout, /by 95% CI lower bound/);
   });
 });

@@ -182,7 +182,7 @@ test('verdict text, goals table and the --fail-on-gate sentence say which eviden
   assert.equal(describeVerdict(verdicts[0]!), 'FAIL (max drop 0.227, got 0.226) by 95% CI upper bound 0.2321 nats; the point would pass');
   assert.equal(describeVerdict(verdicts[1]!), 'pass (max drop 0.0500, got 0.0340) by TOST at ±0.05000: equivalent (p 4.1e-35, 90% CI of Δ [+0.03186, +0.03614])');
   const report = { variants: [BASE, { ...Q4, goals: verdicts, gatesPassed: false }] } as RunReport;
-  assert.deepEqual(goalRows(report)[0], ['q4', 'KLD p99 (max rise 0.2270 nats)', '0.2258 nats [0.2246 nats, 0.2321 nats]', '≤ 0.2270 nats', '95% CI upper bound 0.2321 nats', 'FAIL (point would pass)']);
+  assert.deepEqual(goalRows(report)[0], ['q4', 'KLD p99 (max rise 0.2270 nats)', '0.2258 [0.2246, 0.2321] nats', '≤ 0.2270 nats', '95% CI upper bound 0.2321 nats', 'FAIL (point would pass)']);
   assert.equal(failedGoalsSentence(report), 'A run-level goal failed: q4 (KLD p99)');
 });
 

@@ -152,7 +152,9 @@ export function compareWithBaseline(
       const variantItems = scoreRaw(metric, variantPrompts as TaskPrompt[], variant);
       const base = pairs.map(([b]) => baseItems[b]!);
       const vari = pairs.map(([, v]) => variantItems[v]!);
-      const goal = task.goals.find((g) => goalMetric(metrics, g.metric) === metric);
+      // One TOST per metric: at the margin of the goal that decides by it, if any.
+      const onMetric = task.goals.filter((g) => goalMetric(metrics, g.metric) === metric);
+      const goal = onMetric.find((g) => g.evidence === 'equivalence') ?? onMetric[0];
       const baseValue = base.length ? (metric.aggregate(base.map((i) => i.stats)) as number) : NaN;
       const margin = goal ? (goal.equivalenceMargin ?? allowedDegradation(goal, baseValue)) : undefined;
       const comparison = compareMetric(metric, base, vari, { bootstrap: { seed }, ...(margin !== undefined && margin > 0 && Number.isFinite(margin) ? { equivalenceMargin: margin } : {}) });
