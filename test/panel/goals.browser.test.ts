@@ -1,39 +1,27 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { loadRunData } from '../../src/host/results/runData';
-import type { RunData } from '../../src/shared/panelProtocol';
-import { runWorker, testRequest } from '../helpers/engineRun';
+import { testRequest } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
-import { cspViolations, launchChromium, openPanel } from './browser';
-import { writeHarness } from './harness';
+import { cspViolations, openPanel } from './browser';
+import { PanelRun, startPanelRun } from './panelRun';
 
-let folder = '';
-let data: RunData;
-let browser: Browser;
-let harnessFile = '';
+let run: PanelRun;
 
 before(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'ql-goal-panel-'));
-  const goalsFile = join(folder, 'goals.yaml');
-  writeFileSync(goalsFile, 'goals:\n  - {metric: kld_mean, max_degradation: 0.05, ci: upper}\n  - {metric: disk_size, percent_max_degradation: 0}\n  - {metric: kld_p99, max_degradation: 0.001, evidence: ci}\n');
-  const run = await runWorker(testRequest(TINY_LLAMA, { variants: ['fp32', 'q4'], goalsFile }), folder);
-  assert.equal(run.outcome.done?.status, 'completed');
-  data = loadRunData(run.outcome.runFolder!);
-  harnessFile = writeHarness(folder);
-  browser = await launchChromium();
+  run = await startPanelRun('ql-goal-panel-', (folder) => {
+    const goalsFile = join(folder, 'goals.yaml');
+    writeFileSync(goalsFile, 'goals:\n  - {metric: kld_mean, max_degradation: 0.05, ci: upper}\n  - {metric: disk_size, percent_max_degradation: 0}\n  - {metric: kld_p99, max_degradation: 0.001, evidence: ci}\n');
+    return testRequest(TINY_LLAMA, { variants: ['fp32', 'q4'], goalsFile });
+  });
 });
 
-after(async () => {
-  await browser?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+after(() => run?.dispose());
 
 test('results panel: run-level goals listed with what decided, marked on their metric, and drawn as bands on the trade-off plot', async () => {
-  const { page, problems } = await openPanel(browser, harnessFile, { data });
+  const { data } = run;
+  const { page, problems } = await openPanel(run.browser, run.harnessFile, { data });
   const q4 = data.report!.variants.find((v) => v.id === 'q4')!;
   const base = data.report!.variants.find((v) => v.isBaseline)!;
   const [kld, size, p99] = q4.goals!;
