@@ -136,6 +136,6 @@ export function checkGoal(goal: Goal, comparison: MetricComparison): GateVerdict
   return evaluateGoal(goal, comparison.baseline, comparison.variant, comparison.higherIsBetter, {
     deltaCi: { low: paired.low, high: paired.high, confidence: paired.confidence, method: 'paired percentile bootstrap of the delta (same items)' },
     ...(tost ? { tost: { margin: tost.margin, equivalent: tost.equivalent, pValue: tost.pValue, ci: tost.ci, method: `paired t TOST (${Math.round((1 - 2 * tost.alpha) * 100)}% interval)` } } : {}),
-    ...(!tost && goal.evidence === 'equivalence' ? { noCiReason: 'TOST is run on metrics averaged over items only' } : {}),
+    ...(!tost && goal.evidence === 'equivalence' ? { noCiReason: 'TOST needs a metric averaged over items and a positive margin' } : {}),
   });
 }
