@@ -54,6 +54,14 @@ test('goals file errors name the file, the line and the field path', () => {
   assert.equal(rejected(VALID.replace('evidence: ci}', 'evidence: bound}')), '6: goals[1].evidence: Invalid option: expected one of "point"|"ci"|"equivalence".');
   assert.equal(rejected(VALID.replace('    max_degradation: 0.227\n', '')), '3: goals[0]: give exactly one of max_degradation and percent_max_degradation.');
   assert.match(rejected('goals:\n  - {metric: tpot\n'), /^\d+: not valid YAML: /);
+  // Syntax errors carry the column too; a .json goals file is held to JSON (no trailing commas).
+  try {
+    parseGoalsFile('/work/goals.json', '{"goals": [\n  {"metric": "tpot", "max_degradation": 1},\n]}');
+    assert.fail('expected a rejection');
+  } catch (error) {
+    assert.ok(error instanceof GoalsFileError, String(error));
+    assert.match(error.message, /^\/work\/goals\.json:3:1: not valid JSON: /);
+  }
   assert.equal(rejected('goals: []\n'), '1: goals: Too small: expected array to have >=1 items.');
 });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../../shared/errors';
 import { findRunQuantity, runGoalProblem } from '../../shared/report/runQuantities';
 import type { RunGoal } from '../../shared/report/schema';
+import { JsonSyntaxError, parseJson } from '../jsonFile';
 import { formatPath, Locator, PathPart } from '../tasks/loadTaskFile';
 import { goalSchema, toGoal } from './goalSchema';
 
@@ -18,6 +19,8 @@ const goalsFileSchema = z.strictObject({
 
 export interface GoalsFileIssue {
   line: number;
+  /** 1-based, for syntax errors. */
+  column?: number;
   path: string;
   message: string;
 }
@@ -30,17 +33,29 @@ export class GoalsFileError extends InputError {
   ) {
     const text = (i: GoalsFileIssue): string => `${i.path ? `${i.path}: ` : ''}${i.message}`;
     const [first, ...more] = issues;
-    super(file, `${text(first!)}${more.length ? ` (also ${more.map((i) => `line ${i.line}: ${text(i)}`).join('; ')})` : ''}.`, 'Fix the goals file there (docs/goals.md describes the fields).', first!.line);
+    super(file, `${text(first!)}${more.length ? ` (also ${more.map((i) => `line ${i.line}: ${text(i)}`).join('; ')})` : ''}.`, 'Fix the goals file there (docs/goals.md describes the fields).', first!.line, first!.column);
   }
 }
 
 /** Parses and validates goals file text; `file` is used for paths and messages. */
 export function parseGoalsFile(file: string, text: string): RunGoal[] {
+  // A .json goals file is held to JSON (the YAML parser below would take trailing commas and
+  // comments), as task files are; the YAML parse then gives the field lines.
+  if (/\.json$/i.test(file)) {
+    try {
+      parseJson(text);
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      throw new GoalsFileError(file, [{ line: error.line, column: error.column, path: '', message: `not valid JSON: ${error.message}` }]);
+    }
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const format = /\.json$/i.test(file) ? 'JSON' : 'YAML';
   if (doc.errors.length) {
-    throw new GoalsFileError(file, doc.errors.map((e) => ({ line: lines.linePos(e.pos[0]).line, path: '', message: `not valid ${format}: ${e.message.split('\n')[0]}` })));
+    throw new GoalsFileError(file, doc.errors.map((e) => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return { line, column: col, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` };
+    }));
   }
   const locate = new Locator(doc.contents, lines);
   const issues: GoalsFileIssue[] = [];
