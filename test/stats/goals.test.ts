@@ -12,6 +12,8 @@ import type { RunGoal, RunReport, VariantSummary } from '../../src/shared/report
 import type { DistributionSummary } from '../../src/shared/stats/summary';
 import type { KldReport } from '../../src/shared/stats/fidelity';
 import { near } from '../metrics/close';
+import { toHtml, toMarkdown } from '../../src/shared/exports';
+import { syntheticRun } from '../panel/synthetic';
 
 const ci = (low: number, high: number) => ({ deltaCi: { low, high, confidence: 0.95, method: 'hand' } });
 
@@ -196,4 +198,16 @@ test('goal bands: a threshold in the plot axis’s units, on the failing side, f
   assert.deepEqual(goalBands(report, metricById('sameTop')!), [{ threshold: 85, failSide: 'below', label: 'goal: Same top p ≥ 85.00 % (point)' }]);
   assert.deepEqual(goalBands(report, metricById('tpot')!), []);
   assert.ok(findRunQuantity('TPOT'), 'quantity names are case-insensitive');
+});
+
+test('exports: Markdown and HTML carry the goals table, escaped', () => {
+  const data = syntheticRun({ samples: 2 });
+  const q4 = data.report!.variants.find((v) => v.id === 'q4')!;
+  q4.goals = [{ metric: 'kld_p99', title: 'KLD <p99>', unit: 'nats', kind: 'max_degradation', limit: 0.2, higherIsBetter: false, baseline: 0, variant: 0.19, threshold: 0.2, degradation: 0.19, percentDegradation: null, pass: false, evidence: 'ci', ciBound: 'upper', decidingValue: 0.23, ci: { low: 0.18, high: 0.23, confidence: 0.95, method: 'order statistics' }, pointPass: true }];
+  const md = toMarkdown(data);
+  assert.match(md, /## Goals\n\n\| variant \| goal \| value \[95% CI\] \| threshold \| decided by \| verdict \|/);
+  assert.match(md, /\| q4 \| KLD <p99> \(max rise 0\.2000 nats\) \| 0\.1900 \[0\.1800, 0\.2300\] nats \| ≤ 0\.2000 nats \| 95% CI upper bound 0\.2300 nats \| FAIL \(point would pass\) \|/);
+  const html = toHtml(data);
+  assert.ok(html.includes('<h2>Goals</h2>') && html.includes('<td>KLD &lt;p99&gt; (max rise 0.2000 nats)</td>'), 'escaped goal cells');
+  assert.ok(!toMarkdown(syntheticRun({ samples: 2 })).includes('## Goals'), 'no section without goals');
 });
