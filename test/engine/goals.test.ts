@@ -9,6 +9,8 @@ import { studentTQuantile } from '../../src/shared/stats/distributions';
 import { runCli, TEST_THREADS, withTempDir } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { validateRunFolder } from '../helpers/validateReport';
+import { specIdentity } from '../../src/worker/specIdentity';
+import type { RunSpec } from '../../src/shared/report/schema';
 
 // The demo's settings (src/cli/main.ts `demo`) on the same fixture model, fp32 against q4.
 const DEMO = ['--context', '128', '--stride', '64', '--max-new-tokens', '32'];
@@ -126,4 +128,12 @@ test('task-file goals decide on the paired bootstrap CI or the TOST, a task file
     assert.match(run.stdout, new RegExp(`q4\\s+mmlu-goals\\s+acc .*${c.tost!.equivalent ? 'equivalent' : 'not equivalent'} ±0\\.750`));
     assert.match(run.stdout, /by 95% CI lower bound/);
   });
+});
+
+test('--resume finds an unfinished run whose goals were edited (goals change no number); another goals file path is another run', () => {
+  const spec = { modelFolder: '/m', modelName: 'm', baselineId: 'fp32', variantIds: ['fp32', 'q4'], measures: ['fidelity'], seed: 0 } as unknown as RunSpec;
+  const withGoals = (sha256: string, path = '/g/goals.yaml', maxDegradation = 0.2): RunSpec => ({ ...spec, goalsFile: { path, sha256, bytes: 1 }, goals: [{ metric: 'kld_p99', maxDegradation, file: path, line: 2 }] });
+  assert.equal(specIdentity(withGoals('a')), specIdentity(withGoals('b', '/g/goals.yaml', 0.3)));
+  assert.notEqual(specIdentity(withGoals('a')), specIdentity(withGoals('a', '/g/other.yaml')));
+  assert.notEqual(specIdentity(withGoals('a')), specIdentity(spec), 'adding a goals file is another request');
 });
