@@ -1,6 +1,7 @@
 import { formatNumber } from '../src/shared/format';
 import { metricsOf } from '../src/shared/panel/metricsCatalog';
 import { paretoFrontier } from '../src/shared/panel/pareto';
+import { GoalBand, goalBands } from '../src/shared/panel/goalBands';
 import type { RunReport } from '../src/shared/report/schema';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
@@ -53,6 +54,9 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
   const frontier = paretoFrontier(points, y.higherIsBetter, x.higherIsBetter);
   const onFrontier = new Set(frontier.map((p) => p.id));
   plotDiv.setAttribute('data-frontier', frontier.map((p) => p.id).join(','));
+  const bandsX = goalBands(report, x);
+  const bandsY = goalBands(report, y);
+  plotDiv.setAttribute('data-goal-bands', [...bandsX.map((b) => `x:${b.threshold}:${b.failSide}`), ...bandsY.map((b) => `y:${b.threshold}:${b.failSide}`)].join(','));
   if (typeof Plotly === 'undefined') {
     plotDiv.append(h('p', { class: 'empty' }, 'plotly.js did not load.'));
     return;
@@ -96,7 +100,28 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
       },
     },
   ];
+  // Goal thresholds: a dashed line at the threshold and a light band over the failing side, out to
+  // past the farthest point (a plotly shape on data coordinates widens the autorange to include it).
+  const failColor = cssVar('--vscode-charts-red', '#f14c4c');
+  const bandShapes = (bands: GoalBand[], values: number[], axis: 'x' | 'y'): unknown[] =>
+    bands.flatMap((b) => {
+      const finite = values.filter(Number.isFinite);
+      const span = Math.max(...finite, b.threshold) - Math.min(...finite, b.threshold) || Math.abs(b.threshold) || 1;
+      const far = b.failSide === 'above' ? Math.max(...finite, b.threshold) + 0.1 * span : Math.min(...finite, b.threshold) - 0.1 * span;
+      const across = axis === 'x' ? { yref: 'paper', y0: 0, y1: 1, xref: 'x' } : { xref: 'paper', x0: 0, x1: 1, yref: 'y' };
+      const along = (a: number, c: number): Record<string, number> => (axis === 'x' ? { x0: a, x1: c } : { y0: a, y1: c });
+      return [
+        { type: 'rect', ...across, ...along(b.threshold, far), fillcolor: failColor, opacity: 0.08, line: { width: 0 }, layer: 'below' },
+        { type: 'line', ...across, ...along(b.threshold, b.threshold), line: { color: failColor, width: 1, dash: 'dash' } },
+      ];
+    });
+  const bandNotes = [
+    ...bandsX.map((b) => ({ x: b.threshold, xref: 'x', y: 1, yref: 'paper', yanchor: 'bottom', text: plain(b.label), showarrow: false, font: { size: 10, color: failColor } })),
+    ...bandsY.map((b) => ({ x: 1, xref: 'paper', xanchor: 'right', y: b.threshold, yref: 'y', yanchor: 'bottom', text: plain(b.label), showarrow: false, font: { size: 10, color: failColor } })),
+  ];
   const layout = {
+    shapes: [...bandShapes(bandsX, points.map((p) => p.x), 'x'), ...bandShapes(bandsY, points.map((p) => p.y), 'y')],
+    annotations: bandNotes,
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: fg, family: cssVar('--vscode-font-family', 'sans-serif') },

@@ -1,9 +1,10 @@
 import { formatNumber, formatPercent, formatSigned } from '../src/shared/format';
 import { isSignificant, independentSe } from '../src/shared/panel/significance';
 import { MetricDefinition, metricsOf } from '../src/shared/panel/metricsCatalog';
-import { describeVerdict } from '../src/shared/taskTable';
+import { describeVerdict } from '../src/shared/goalTable';
 import type { RunReport, VariantSummary } from '../src/shared/report/schema';
 import { clear, h } from './dom';
+import { goalsTable } from './goals';
 
 export interface TableSort {
   column: string;
@@ -47,7 +48,7 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
       td.append(h('br'), delta);
     }
   }
-  // Task goals: a pass/fail marker, the verdicts in its title.
+  // Goals on this metric (task or run-level): a pass/fail marker, the verdicts in its title.
   const verdicts = metric.verdicts?.(v) ?? [];
   if (verdicts.length) {
     const pass = verdicts.every((g) => g.pass);
@@ -97,4 +98,6 @@ export function renderTable(container: HTMLElement, report: RunReport, sort: Tab
     ),
   );
   container.append(table, h('p', { class: 'legend' }, '± is one standard error. Deltas are vs the baseline; "n.s." marks a difference within 1.96 standard errors (paired for PPL, KLD, Same top and RMS Δp; independent for timings).'));
+  const goals = goalsTable(report);
+  if (goals) container.append(goals);
 }

@@ -11,7 +11,7 @@ export interface EvalArgs {
   outputFolder: string | undefined;
   resume: false | ResumeMode;
   json: boolean;
-  /** Exit 3 when a task goal fails. */
+  /** Exit 3 when a goal fails. */
   failOnGate: boolean;
 }
 
@@ -42,7 +42,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
-      strict: { type: 'boolean' },
+      strict: { type: 'boolean' }, goals: { type: 'string' },
     },
   }));
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder', command);
@@ -62,6 +62,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     corpusFile: values.corpus ?? defaults.corpus,
     promptsFile: values.prompts ?? defaults.prompts,
     ...(taskFiles ? { taskFiles } : {}),
+    ...(values.goals !== undefined ? { goalsFile: values.goals } : {}),
     ...resolved.settings,
     seed: 0,
     ...(values.strict ? { strict: true } : {}),

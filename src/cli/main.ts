@@ -7,7 +7,8 @@ import type { RunReport } from '../shared/report/schema';
 import { comparabilityWarnings } from '../shared/report/comparability';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
 import { summarizeSignature } from '../shared/signatureSummary';
-import { anyGateFailed, TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
+import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
+import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
 import { discoverModels } from '../node/discovery';
 import { readRun, readSamples } from '../node/runReader';
 import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
@@ -159,6 +160,8 @@ async function evaluate(args: EvalArgs): Promise<number> {
     printSweep(report);
     const taskRows = taskResultRows(report);
     if (taskRows.length) console.log(`\nTasks (seeded bootstrap CIs; Δ paired on the same items):\n${renderTable(TASK_COLUMNS, taskRows)}`);
+    const goalTableRows = goalRows(report);
+    if (goalTableRows.length) console.log(`\nGoals (each decided by the evidence it asks for):\n${renderTable(GOAL_COLUMNS, goalTableRows)}`);
     printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
     for (const w of comparabilityWarnings(report.comparability ?? [])) console.log(`comparability warning: ${w}`);
@@ -166,7 +169,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
   }
   if (done.status === 'completed') {
     if (args.failOnGate && anyGateFailed(report)) {
-      console.error(`A task goal failed: ${report.variants.filter((v) => v.gatesPassed === false).map((v) => v.id).join(', ')} (--fail-on-gate).`);
+      console.error(`${failedGoalsSentence(report)} (--fail-on-gate).`);
       return EXIT.gateFailed;
     }
     return EXIT.ok;

@@ -9,7 +9,7 @@ export class UsageError extends Error {
   }
 }
 
-export const EXIT_CODES_LINE = 'Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input, 3 a task goal failed (--fail-on-gate).';
+export const EXIT_CODES_LINE = 'Exit codes: 0 ok, 1 evaluation failed or cancelled, 2 bad input, 3 a goal failed (--fail-on-gate).';
 
 const EVAL_OPTIONS = `eval options:
   --variants a,b,c        variant ids to evaluate (default: all)      --baseline ID    baseline variant
@@ -19,7 +19,9 @@ const EVAL_OPTIONS = `eval options:
   --tasks a.yaml,b.json   task files (*.quantlens.yaml/.json; examples/tasks/): benchmarks scored on every
                           variant, paired with the baseline, goals checked
   --task-limit N          at most N items per task
-  --fail-on-gate          exit 3 when any task goal fails (for CI)
+  --goals FILE.yaml       run-level goals on ppl_ratio, kld_mean, kld_p99, same_top, tpot, ttft,
+                          tokens_per_second, disk_size, peak_rss, … (docs/goals.md)
+  --fail-on-gate          exit 3 when any goal fails, task or run-level (for CI)
   --context N --stride N  perplexity windows (default ${S.contextLength.default} / half the context; context at least ${S.contextLength.minimum})
   --max-new-tokens N      generation length (default ${S.maxNewTokens.default})
   --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (${S.promptTokens.default}/${S.outputTokens.default}/${S.warmups.default}/${S.repetitions.default})

@@ -1,6 +1,7 @@
 import { annotatedSamplesToCsv, annotatedSamplesToJsonl, annotationSummaryRows, annotationSummaryToCsv, samplesWithAnnotations } from './annotations';
 import { csvText } from './csv';
 import { formatBytes, formatPercent } from './format';
+import { GOAL_COLUMNS, goalRows } from './goalTable';
 import type { ExportFormat, RunData } from './panelProtocol';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
 
@@ -22,6 +23,7 @@ export function toMarkdown(data: RunData): string {
     `| ${RESULT_COLUMNS.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
     '',
+    ...goalsMarkdown(data, escapeCell),
     ...failureSummaryMarkdown(data),
     '## Methods',
     '',
@@ -71,6 +73,7 @@ export function toHtml(data: RunData): string {
 <h1>QuantLens run ${escapeHtml(data.card.runId)}</h1>
 <p>${escapeHtml(`${data.card.spec.modelName} · baseline ${data.card.spec.baselineId} · ${data.card.environment.cpuModel} · ${data.status}`)}</p>
 ${table}
+${goalsHtml(data)}
 ${failureSummaryHtml(data)}
 <h2>Methods</h2><ul>${data.card.methods.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
 <h2>Samples</h2><table><thead><tr><th>variant</th><th>prompt</th><th>output</th><th>first divergence</th></tr></thead><tbody>${samples}</tbody></table>
@@ -86,6 +89,19 @@ export function toJson(data: RunData): string {
 /** Plain-text table (for a quick look in an editor). */
 export function toText(data: RunData): string {
   return data.report ? renderTable(RESULT_COLUMNS, resultRows(data.report)) : 'no report yet';
+}
+
+/** The run-level goals' verdicts with the evidence that decided, as Markdown lines (none without goals). */
+function goalsMarkdown(data: RunData, escapeCell: (s: string) => string): string[] {
+  const rows = data.report ? goalRows(data.report) : [];
+  if (rows.length === 0) return [];
+  return ['## Goals', '', `| ${GOAL_COLUMNS.join(' | ')} |`, `| ${GOAL_COLUMNS.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`), ''];
+}
+
+function goalsHtml(data: RunData): string {
+  const rows = data.report ? goalRows(data.report) : [];
+  if (rows.length === 0) return '';
+  return `<h2>Goals</h2><table><thead><tr>${GOAL_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
 }
 
 /** Failure rates by category (human annotations and automatic flags), as Markdown lines. */

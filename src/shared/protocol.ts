@@ -21,6 +21,8 @@ export interface RunRequest {
   taskFiles?: string[];
   /** At most this many items per task (a task's own `limit` still applies when smaller). */
   taskLimit?: number;
+  /** A run-level goals file (YAML or JSON): goals on PPL ratio, KLD, Same-top p, TPOT, size, memory… */
+  goalsFile?: string;
   contextLength: number;
   stride: number;
   maxNewTokens: number;

@@ -1,17 +1,17 @@
 /** The per-task table the CLI prints (and exports can reuse): one row per variant, task and metric. */
 import { formatNumber, formatSigned } from './format';
-import type { RunReport, TaskGoalVerdict } from './report/schema';
+import { describeVerdict } from './goalTable';
+import type { RunReport, TaskMetricComparison } from './report/schema';
 
-export const TASK_COLUMNS = ['variant', 'task', 'metric', 'value [95% CI]', 'Δ vs baseline [paired 95% CI]', 'verdict'] as const;
+export const TASK_COLUMNS = ['variant', 'task', 'metric', 'value [95% CI]', 'Δ vs baseline [paired 95% CI]', 'equivalence (TOST)', 'verdict'] as const;
 
 const num = (x: number | null | undefined): number | undefined => (x === null ? undefined : x);
 
-/** "pass" / "FAIL" with what the goal allows, e.g. "FAIL (max drop 0.05, got 0.2)". */
-export function describeVerdict(goal: TaskGoalVerdict): string {
-  const allowed = goal.kind === 'percent_max_degradation' ? `${formatNumber(goal.limit)}%` : formatNumber(goal.limit);
-  const drop = goal.kind === 'percent_max_degradation' ? goal.percentDegradation : goal.degradation;
-  const got = drop === null ? (goal.reason ?? 'no value') : `${formatNumber(drop)}${goal.kind === 'percent_max_degradation' ? '%' : ''}`;
-  return `${goal.pass ? 'pass' : 'FAIL'} (max drop ${allowed}, got ${got})`;
+/** "equivalent ±0.05 (p 0.01)", "not equivalent ±0.05 (p 0.3)", or "—" where no TOST was run. */
+export function describeTost(c: TaskMetricComparison | undefined): string {
+  const t = c?.tost;
+  if (!t) return '—';
+  return `${t.equivalent ? 'equivalent' : 'not equivalent'} ±${formatNumber(t.margin)}${t.pValue !== null ? ` (p ${formatNumber(t.pValue, 2)})` : ''}`;
 }
 
 export function taskResultRows(report: RunReport): string[][] {
@@ -33,15 +33,11 @@ export function taskResultRows(report: RunReport): string[][] {
           m.metric,
           `${formatNumber(num(m.value))} [${formatNumber(num(m.ci.low))}, ${formatNumber(num(m.ci.high))}]`,
           delta,
+          v.isBaseline ? '—' : describeTost(c),
           (m.goals ?? []).map(describeVerdict).join('; '),
         ]);
       }
     }
   }
   return rows;
-}
-
-/** Some variant failed a task goal. */
-export function anyGateFailed(report: RunReport): boolean {
-  return report.variants.some((v) => v.gatesPassed === false);
 }

@@ -21,6 +21,7 @@ import { prepareTasks } from './taskSetup';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
+import { parseGoalsFile } from '../node/goals/loadGoalsFile';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -106,6 +107,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   if (prompts) checkPromptsFit(prompts, tokenizer, request.maxNewTokens, sequenceLimit(request.contextLength, config.max_position_embeddings, configFile));
 
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
+  const goalsInput = request.goalsFile ? readInputFile(request.goalsFile, true) : null;
+  const goals = [...(goalsInput ? parseGoalsFile(goalsInput.ref.path, goalsInput.text) : []), ...(tasks?.tasks.flatMap((t) => t.task.runGoals ?? []) ?? [])];
 
   const sweep = resolveSweep(request.performance);
   const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);
@@ -123,6 +126,8 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     corpus: corpusInput?.ref,
     prompts: promptsInput?.ref,
     ...(tasks ? { taskFiles: tasks.files, taskDatasets: tasks.datasets, ...(request.taskLimit !== undefined ? { taskLimit: request.taskLimit } : {}) } : {}),
+    ...(goalsInput ? { goalsFile: goalsInput.ref } : {}),
+    ...(goals.length ? { goals } : {}),
     windows,
     generation: { maxNewTokens: request.maxNewTokens, greedy: true, stopOnEos: true },
     performance: { promptTokens: request.performance.promptTokens, outputTokens: request.performance.outputTokens, warmups: request.performance.warmups, repetitions: request.performance.repetitions, ignoreEos: true, sweep },

@@ -20,7 +20,9 @@ const pathOf = (file: InputFileRef | undefined): string | undefined => file?.pat
  * reads is its task file's content. Works on run.json specs of every schema version.
  */
 export function specIdentity(spec: RunSpec): string {
-  const { modelFiles: _files, libraries: _libraries, taskDatasets: _datasets, corpus, prompts, taskFiles, ...asked } = spec;
-  const identity = { ...asked, corpus: pathOf(corpus), prompts: pathOf(prompts), taskFiles: taskFiles?.map((f) => f.path) };
+  // Goals change no measured number: a resume with edited goals finds the run, and its report is
+  // rebuilt with the goals as they are now (the resumed card carries the current spec).
+  const { modelFiles: _files, libraries: _libraries, taskDatasets: _datasets, goals: _goals, corpus, prompts, taskFiles, goalsFile, ...asked } = spec;
+  const identity = { ...asked, corpus: pathOf(corpus), prompts: pathOf(prompts), taskFiles: taskFiles?.map((f) => f.path), goalsFile: pathOf(goalsFile) };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }

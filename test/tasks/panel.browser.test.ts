@@ -1,39 +1,24 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { loadRunData } from '../../src/host/results/runData';
-import type { RunData } from '../../src/shared/panelProtocol';
-import { runWorker, testRequest } from '../helpers/engineRun';
+import { testRequest } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
-import { cspViolations, launchChromium, nextPaint, openPanel } from '../panel/browser';
-import { writeHarness } from '../panel/harness';
+import { cspViolations, nextPaint, openPanel } from '../panel/browser';
+import { PanelRun, startPanelRun } from '../panel/panelRun';
 
 const TASK_DIR = resolve('examples/tasks');
-let folder = '';
-let data: RunData;
-let browser: Browser;
-let harnessFile = '';
+let run: PanelRun;
 
 before(async () => {
-  folder = mkdtempSync(join(tmpdir(), 'ql-task-panel-'));
   const taskFiles = ['mmlu.quantlens.yaml', 'perplexity.quantlens.yaml'].map((f) => join(TASK_DIR, f));
-  const run = await runWorker(testRequest(TINY_LLAMA, { measures: [], variants: ['fp32', 'q4'], taskFiles, taskLimit: 3 }), folder);
-  assert.equal(run.outcome.done?.status, 'completed');
-  data = loadRunData(run.outcome.runFolder!);
-  harnessFile = writeHarness(folder);
-  browser = await launchChromium();
+  run = await startPanelRun('ql-task-panel-', () => testRequest(TINY_LLAMA, { measures: [], variants: ['fp32', 'q4'], taskFiles, taskLimit: 3 }));
 });
 
-after(async () => {
-  await browser?.close();
-  rmSync(folder, { recursive: true, force: true });
-});
+after(() => run?.dispose());
 
 test('results panel: task metrics are table columns and plot axes; goal verdicts show as pass/fail markers', async () => {
-  const { page, problems } = await openPanel(browser, harnessFile, { data });
+  const { data } = run;
+  const { page, problems } = await openPanel(run.browser, run.harnessFile, { data });
   const columns = await page.locator('#comparison-table th[data-column]').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
   for (const id of ['task:mmlu-sample:acc', 'task:mmlu-sample:acc_norm', 'task:perplexity-sample:word_perplexity', 'task:perplexity-sample:bits_per_byte']) assert.ok(columns.includes(id), `${id} in ${columns.join(', ')}`);
 

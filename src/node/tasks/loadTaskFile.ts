@@ -11,6 +11,9 @@ import { Template } from '@huggingface/jinja';
 import { LineCounter, Node as YamlNode, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import { InputError } from '../../shared/errors';
 import type { Goal } from '../../shared/stats/gates';
+import type { RunGoal } from '../../shared/report/schema';
+import { findRunQuantity, runGoalProblem } from '../../shared/report/runQuantities';
+import { toGoal } from '../goals/goalSchema';
 import { InputKind } from '../../shared/metrics/types';
 import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
@@ -25,10 +28,8 @@ export interface TaskMetric {
   options: MetricOptions;
 }
 
-export interface TaskGoal extends Goal {
-  /** TOST margin in metric units; when absent, use allowedDegradation(goal, baseline). */
-  equivalenceMargin?: number;
-}
+/** A goal on one of the task's metrics (the TOST margin, when absent, is allowedDegradation(goal, baseline)). */
+export type TaskGoal = Goal;
 
 export interface TaskDefinition {
   name: string;
@@ -51,6 +52,8 @@ export interface TaskDefinition {
   metrics: TaskMetric[];
   limit?: number;
   goals: TaskGoal[];
+  /** Goals in this task's list that name a run quantity (kld_p99, tpot, …): checked with the run's goals. */
+  runGoals?: RunGoal[];
 }
 
 export interface TaskFileIssue {
@@ -91,16 +94,16 @@ const INPUTS_FOR: Record<TaskKind, InputKind[]> = {
 export const DEFAULT_FEWSHOT_SEED = 1234;
 export const DEFAULT_MAX_NEW_TOKENS = 64;
 
-type PathPart = string | number;
+export type PathPart = string | number;
 
-function formatPath(path: readonly PathPart[]): string {
+export function formatPath(path: readonly PathPart[]): string {
   let out = '';
   for (const part of path) out += typeof part === 'number' ? `[${part}]` : out ? `.${part}` : part;
   return out;
 }
 
 /** Line info for paths into the parsed YAML document. */
-class Locator {
+export class Locator {
   constructor(
     private readonly root: unknown,
     private readonly lines: LineCounter,
@@ -250,16 +253,17 @@ function toDefinition(
     }
     return { name: metric?.name ?? name, options };
   });
-  const goals: TaskGoal[] = (input.goals ?? []).map((g, j) => {
+  const goals: TaskGoal[] = [];
+  const runGoals: RunGoal[] = [];
+  (input.goals ?? []).forEach((g, j) => {
     const metric = findMetric(g.metric);
     const listed = metrics.some((m) => m.name.toLowerCase() === (metric?.name ?? g.metric).toLowerCase() || m.name === g.metric);
-    if (!listed) add([...at, 'goals', j, 'metric'], `goal on "${g.metric}", which is not among the task's metrics (${metrics.map((m) => m.name).join(', ')})`);
-    return {
-      metric: metric?.name ?? g.metric,
-      ...(g.max_degradation !== undefined ? { maxDegradation: g.max_degradation } : {}),
-      ...(g.percent_max_degradation !== undefined ? { percentMaxDegradation: g.percent_max_degradation } : {}),
-      ...(g.equivalence_margin !== undefined ? { equivalenceMargin: g.equivalence_margin } : {}),
-    };
+    const quantity = listed ? undefined : findRunQuantity(g.metric);
+    const problem = quantity && runGoalProblem(quantity.name, g.percent_max_degradation !== undefined);
+    if (problem) add([...at, 'goals', j, 'percent_max_degradation'], problem);
+    else if (quantity) runGoals.push({ ...toGoal(g, quantity.name), file, line: locate.line([...at, 'goals', j]) });
+    else if (!listed) add([...at, 'goals', j, 'metric'], `goal on "${g.metric}", which is not among the task's metrics (${metrics.map((m) => m.name).join(', ')})`);
+    else goals.push(toGoal(g, metric?.name ?? g.metric));
   });
 
   const d = input.dataset;
@@ -289,6 +293,7 @@ function toDefinition(
     },
     metrics,
     goals,
+    ...(runGoals.length ? { runGoals } : {}),
   };
   if (input.description !== undefined) task.description = input.description;
   if (input.template !== undefined) task.template = input.template;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ADAPTER_NAMES } from '../datasets/adapters';
+import { goalSchema } from '../goals/goalSchema';
 
 const name = z
   .string()
@@ -39,18 +40,6 @@ const metricEntry = z.union(
   { error: 'expected a metric name, or {name, stem?, k?}' },
 );
 
-const goal = z
-  .strictObject({
-    metric: z.string().min(1),
-    max_degradation: z.number().nonnegative().optional(),
-    percent_max_degradation: z.number().nonnegative().optional(),
-    /** TOST margin in metric units (default: the allowance the goal gives). */
-    equivalence_margin: z.number().positive().optional(),
-  })
-  .refine((g) => (g.max_degradation === undefined) !== (g.percent_max_degradation === undefined), {
-    message: 'give exactly one of max_degradation and percent_max_degradation',
-  });
-
 export const taskSchema = z.strictObject({
   name,
   type: z.enum(['perplexity', 'multiple_choice', 'generation']),
@@ -84,7 +73,7 @@ export const taskSchema = z.strictObject({
     .optional(),
   metrics: z.array(metricEntry).min(1).optional(),
   limit: z.number().int().positive().optional(),
-  goals: z.array(goal).optional(),
+  goals: z.array(goalSchema).optional(),
 });
 
 /** A file with several tasks; a file may also hold one task object at the top level. */

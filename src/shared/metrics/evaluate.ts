@@ -127,7 +127,15 @@ export function compareMetric(
   return out;
 }
 
-/** A task-file goal checked against a comparison. */
+/**
+ * A task-file goal checked against a comparison: the paired bootstrap interval of the delta is the
+ * CI evidence, the paired t TOST (when the metric is a mean) the equivalence evidence.
+ */
 export function checkGoal(goal: Goal, comparison: MetricComparison): GateVerdict {
-  return evaluateGoal(goal, comparison.baseline, comparison.variant, comparison.higherIsBetter);
+  const { paired, tost } = comparison;
+  return evaluateGoal(goal, comparison.baseline, comparison.variant, comparison.higherIsBetter, {
+    deltaCi: { low: paired.low, high: paired.high, confidence: paired.confidence, method: 'paired percentile bootstrap of the delta (same items)' },
+    ...(tost ? { tost: { margin: tost.margin, equivalent: tost.equivalent, pValue: tost.pValue, ci: tost.ci, method: `paired t TOST (${Math.round((1 - 2 * tost.alpha) * 100)}% interval)` } } : {}),
+    ...(!tost && goal.evidence === 'equivalence' ? { noCiReason: 'TOST needs a metric averaged over items and a positive margin' } : {}),
+  });
 }

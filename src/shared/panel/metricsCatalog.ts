@@ -1,4 +1,4 @@
-import type { RunReport, TaskGoalVerdict, VariantSummary } from '../report/schema';
+import type { GoalVerdict, RunReport, VariantSummary } from '../report/schema';
 import type { DistributionSummary } from '../stats/summary';
 
 /**
@@ -18,8 +18,22 @@ export interface MetricDefinition {
   se(v: VariantSummary): number | undefined;
   /** Task metrics: the engine's paired delta vs the baseline (same items), with its bootstrap se and CI. */
   paired?(v: VariantSummary): { delta: number; se: number; low: number; high: number } | undefined;
-  /** Task metrics: the task goals' verdicts on this metric for a variant. */
-  verdicts?(v: VariantSummary): TaskGoalVerdict[];
+  /** The goals' verdicts on this metric for a variant: task goals, or run-level goals on `goal.quantity`. */
+  verdicts?(v: VariantSummary): GoalVerdict[];
+  /**
+   * Run-level goals: the quantity (report/runQuantities) this metric shows, and a goal threshold in
+   * the quantity's units converted to this metric's (e.g. bytes → MiB, a PPL ratio → perplexity).
+   */
+  goal?: { quantity: string; toAxis(threshold: number, baseline: VariantSummary | undefined): number | undefined };
+}
+
+/** A metric that shows run-level goals on `quantity`, thresholds scaled by `scale` (or converted by `toAxis`). */
+function withGoals(metric: Omit<MetricDefinition, 'verdicts' | 'goal'>, quantity: string, toAxis: number | ((threshold: number, baseline: VariantSummary | undefined) => number | undefined)): MetricDefinition {
+  return {
+    ...metric,
+    verdicts: (v) => (v.goals ?? []).filter((g) => g.metric === quantity),
+    goal: { quantity, toAxis: typeof toAxis === 'number' ? (t) => t * toAxis : toAxis },
+  };
 }
 
 /**
@@ -28,16 +42,19 @@ export interface MetricDefinition {
  */
 const meanSe = (d: DistributionSummary | undefined): number | undefined => (d && d.n > 1 ? d.std / Math.sqrt(d.n) : undefined);
 
+const MiB = 2 ** -20;
+
 export const METRICS: readonly MetricDefinition[] = [
-  { id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 },
-  { id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined },
-  { id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs?.mean, se: (v) => meanSe(v.performance?.tpotMs ?? undefined) },
-  { id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => meanSe(v.performance?.ttftMs) },
-  { id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => meanSe(v.performance?.outputTokensPerSecond) },
-  { id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se },
-  { id: 'kld', label: 'Mean KLD', unit: 'nats', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld?.kld.mean), se: (v) => (v.isBaseline ? 0 : v.kld?.kld.se) },
-  { id: 'sameTop', label: 'Same top p', unit: '%', higherIsBetter: true, axis: 'fidelity', value: (v) => (v.isBaseline ? 100 : v.kld ? v.kld.sameTop.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.sameTop.se * 100 : undefined) },
-  { id: 'rmsDp', label: 'RMS Δp', unit: '%', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.se * 100 : undefined) },
+  withGoals({ id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 }, 'disk_size', MiB),
+  withGoals({ id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined }, 'peak_rss', MiB),
+  withGoals({ id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs?.mean, se: (v) => meanSe(v.performance?.tpotMs ?? undefined) }, 'tpot', 1),
+  withGoals({ id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => meanSe(v.performance?.ttftMs) }, 'ttft', 1),
+  withGoals({ id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => meanSe(v.performance?.outputTokensPerSecond) }, 'tokens_per_second', 1),
+  // A PPL-ratio threshold is a perplexity of ratio × the baseline's.
+  withGoals({ id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se }, 'ppl_ratio', (t, base) => (base?.perplexity ? t * base.perplexity.tokenPerplexity.value : undefined)),
+  withGoals({ id: 'kld', label: 'Mean KLD', unit: 'nats', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld?.kld.mean), se: (v) => (v.isBaseline ? 0 : v.kld?.kld.se) }, 'kld_mean', 1),
+  withGoals({ id: 'sameTop', label: 'Same top p', unit: '%', higherIsBetter: true, axis: 'fidelity', value: (v) => (v.isBaseline ? 100 : v.kld ? v.kld.sameTop.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.sameTop.se * 100 : undefined) }, 'same_top', 100),
+  withGoals({ id: 'rmsDp', label: 'RMS Δp', unit: '%', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.se * 100 : undefined) }, 'rms_delta_p', 100),
 ];
 
 export function metricById(id: string): MetricDefinition | undefined {

@@ -1,5 +1,6 @@
 import { explainRoofline } from '../perf/roofline';
 import { checkVariants } from './comparability';
+import { checkRunGoals } from './runGoals';
 import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnitResult, VariantSummary } from './schema';
 
 /**
@@ -14,6 +15,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
   const find = <K extends UnitResult['kind']>(variantId: string, kind: K): Extract<UnitResult, { kind: K }> | undefined =>
     byVariant.get(variantId)?.find((r): r is Extract<UnitResult, { kind: K }> => r.kind === kind);
   const basePerf = find(baselineId, 'performance');
+  const taskUnitsOf = (variantId: string): TaskUnitResult[] => (byVariant.get(variantId) ?? []).filter((r): r is TaskUnitResult => r.kind === 'task');
 
   const variants: VariantSummary[] = card.variants.map((v) => {
     const isBaseline = v.id === baselineId;
@@ -39,14 +41,17 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
       };
     }
     if (performance) summary.rooflineExplanation = explainRoofline(v.id, performance, baselineId, basePerf, performance.cells?.[0]?.vsBaseline?.resolved);
-    const tasks = (byVariant.get(v.id) ?? []).filter((r): r is TaskUnitResult => r.kind === 'task');
-    if (tasks.length) {
-      summary.tasks = tasks.map(taskSummary);
-      const verdicts = tasks.flatMap((t) => t.goals ?? []);
-      if (verdicts.length) summary.gatesPassed = verdicts.every((g) => g.pass);
-    }
+    const tasks = taskUnitsOf(v.id);
+    if (tasks.length) summary.tasks = tasks.map(taskSummary);
     return summary;
   });
+  // Run-level goals compare each variant with the baseline's summary, so they come once all exist.
+  const baseline = variants.find((v) => v.isBaseline);
+  for (const summary of variants) {
+    if (!summary.isBaseline && card.spec.goals?.length) summary.goals = checkRunGoals(card.spec.goals, summary, baseline);
+    const verdicts = [...taskUnitsOf(summary.id).flatMap((t) => t.goals ?? []), ...(summary.goals ?? [])];
+    if (verdicts.length) summary.gatesPassed = verdicts.every((g) => g.pass);
+  }
   return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings, comparability: checkVariants(card, results) };
 }
 

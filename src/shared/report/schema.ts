@@ -5,6 +5,7 @@ import type { PerplexityReport } from '../stats/perplexity';
 import type { WindowScheme } from '../windows';
 import type { SampleFlag } from '../annotations/types';
 import type { ComparabilityCheck } from './comparability';
+import type { Goal } from '../stats/gates';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -33,6 +34,13 @@ export interface RunSpec {
   taskDatasets?: InputFileRef[];
   /** At most this many items per task (below each task's own `limit`). */
   taskLimit?: number;
+  /** The run-level goals file (`--goals`), hashed; absent without one. */
+  goalsFile?: InputFileRef;
+  /**
+   * Goals on the run's headline quantities (PPL ratio, KLD, Same-top p, TPOT, …), from the goals
+   * file and from task files' goals that name such a quantity; checked on every variant.
+   */
+  goals?: RunGoal[];
   windows: WindowScheme;
   generation: { maxNewTokens: number; greedy: true; stopOnEos: true };
   performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; ignoreEos: true; sweep?: PerformanceSweep };
@@ -70,6 +78,12 @@ export interface LibraryVersions {
 export interface UnitInputs {
   files: Record<string, string>;
   libraries: Record<string, string>;
+}
+
+/** A goal on a headline quantity, with where it was written. */
+export interface RunGoal extends Goal {
+  file: string;
+  line: number;
 }
 
 export type ExecutionProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
@@ -367,22 +381,52 @@ export interface TaskMetricComparison {
   tost?: { margin: number; pValue: number | null; equivalent: boolean; ci: Array<number | null> };
 }
 
-/** A task-file goal checked on a variant (Olive / Neural Compressor tolerances). */
-export interface TaskGoalVerdict {
+/**
+ * A goal checked on a variant (Olive / Neural Compressor tolerances): a task-file goal on a task
+ * metric, or a run-level goal on a headline quantity. The evidence fields are absent in reports
+ * made before goals could decide on anything but the point estimate.
+ */
+export interface GoalVerdict {
   metric: string;
+  /** Run-level goals: the quantity's title (e.g. "KLD p99") and unit ("nats", "ms", "bytes", ""). */
+  title?: string;
+  unit?: string;
   kind: 'max_degradation' | 'percent_max_degradation';
   limit: number;
+  /** Absent in reports made before verdicts carried it. */
+  higherIsBetter?: boolean;
   baseline: number | null;
   variant: number | null;
   /** The worst value that still passes. */
   threshold: number | null;
-  /** How much worse the variant is (positive = worse), in metric units. */
+  /** How much worse the variant's point estimate is (positive = worse), in metric units. */
   degradation: number | null;
   /** degradation / |baseline| · 100. */
   percentDegradation: number | null;
   pass: boolean;
   reason?: string;
+  /** What decided: the point estimate, a 95% CI bound, or the TOST equivalence test. */
+  evidence?: 'point' | 'ci' | 'equivalence';
+  /** What the goal asked for, when that evidence was missing and another decided (see `note`). */
+  requestedEvidence?: 'point' | 'ci' | 'equivalence';
+  /** With evidence 'ci': the bound of the variant's 95% interval that was set against the threshold. */
+  ciBound?: 'upper' | 'lower';
+  /** The number set against the threshold. */
+  decidingValue?: number | null;
+  /** The variant's value interval (baseline + the interval of variant − baseline) and how it was made. */
+  ci?: { low: number | null; high: number | null; confidence: number; method: string };
+  /** The equivalence test: margin in metric units, its (1 − 2α) interval of variant − baseline. */
+  tost?: { margin: number; pValue: number | null; equivalent: boolean; ci: Array<number | null>; method: string };
+  /** What the point estimate alone would have decided. */
+  pointPass?: boolean;
+  /** A fallback or caveat in words (e.g. no CI for disk size). */
+  note?: string;
+  /** Run-level goals: the file and line the goal was written at. */
+  source?: { file: string; line: number };
 }
+
+/** The verdict of a task-file goal (the same shape as every goal's). */
+export type TaskGoalVerdict = GoalVerdict;
 
 /**
  * One task on one variant. Per-item numbers are kept as arrays in item order, so the variant's
@@ -492,7 +536,9 @@ export interface VariantSummary {
   rooflineExplanation?: string;
   /** Task metrics (`--tasks`), with the paired comparison and goal verdicts for non-baseline variants. */
   tasks?: TaskSummary[];
-  /** Every task goal passed (absent when no goal applies to this variant). */
+  /** Verdicts of the run-level goals (spec.goals) on this variant; absent on the baseline. */
+  goals?: GoalVerdict[];
+  /** Every goal passed, task and run-level (absent when no goal applies to this variant). */
   gatesPassed?: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { GrowableFloat64 } from './growableArray';
-import { meanAndError, MeanWithError, percentileOfSorted, sortedCopy } from './summary';
+import { meanAndError, MeanWithError, percentileOfSorted, quantileIntervalOfSorted, sortedCopy } from './summary';
 import { TokenComparison } from './tokenComparison';
 
 /** The percentiles llama.cpp's `--kl-divergence` prints for KLD, as fractions. */
@@ -37,7 +37,16 @@ export interface DistributionStats {
   max: number;
   /** Keyed by percent as llama.cpp labels them: "99.9", "99", … "0.1". */
   percentiles: Record<string, number>;
+  /**
+   * Per percentile key, order-statistic intervals (quantileIntervalOfSorted) at 95% and 90%: what a
+   * goal on a percentile decides by. Only KLD carries them; tokens of one window are not
+   * independent, so the intervals are narrower than the truth. Absent in reports made before them.
+   */
+  percentileCi?: Record<string, { ci95: [number, number]; ci90: [number, number] }>;
 }
+
+const Z95 = 1.959963984540054;
+const Z90 = 1.6448536269514722;
 
 /** Every statistic llama.cpp's `--kl-divergence` reports, plus the reverse KLD. */
 export interface KldReport {
@@ -64,12 +73,17 @@ function percentLabel(fraction: number): string {
   return String(Math.round(fraction * 1000) / 10);
 }
 
-export function distributionStats(values: Float64Array, fractions: readonly number[]): DistributionStats {
+export function distributionStats(values: Float64Array, fractions: readonly number[], withIntervals = false): DistributionStats {
   const { mean, se } = meanAndError(values);
   const sorted = sortedCopy(values);
   const percentiles: Record<string, number> = {};
   for (const f of fractions) percentiles[percentLabel(f)] = percentileOfSorted(sorted, f);
-  return { mean, se, min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, percentiles };
+  const stats: DistributionStats = { mean, se, min: sorted[0] ?? NaN, max: sorted[sorted.length - 1] ?? NaN, percentiles };
+  if (withIntervals && sorted.length) {
+    stats.percentileCi = {};
+    for (const f of fractions) stats.percentileCi[percentLabel(f)] = { ci95: quantileIntervalOfSorted(sorted, f, Z95), ci90: quantileIntervalOfSorted(sorted, f, Z90) };
+  }
+  return stats;
 }
 
 /** Covariance of two series with llama.cpp's normalisation: (E[xy] − E[x]E[y])/(n − 1). */
@@ -120,7 +134,7 @@ export function summarizeLockstep(acc: LockstepAccumulator): KldReport {
       value: pplVariant - pplBase,
       se: Math.sqrt(Math.max(pplVariantSe ** 2 + pplBaseSe ** 2 - 2 * pplCov, 0)),
     },
-    kld: distributionStats(acc.kld.values(), KLD_PERCENTILES),
+    kld: distributionStats(acc.kld.values(), KLD_PERCENTILES, true),
     reverseKld: distributionStats(acc.reverseKld.values(), KLD_PERCENTILES),
     deltaP: distributionStats(deltaP, DELTA_P_PERCENTILES),
     rmsDeltaP: { value: rms, se: rms > 0 ? (0.5 / rms) * meanSquare.se : 0 },

@@ -32,6 +32,23 @@ export function percentileOfSorted(sorted: ArrayLike<number>, fraction: number):
   return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * weight;
 }
 
+/**
+ * Distribution-free interval for the `fraction`-quantile of independent values: the order
+ * statistics at n·f ∓ z·√(n·f·(1 − f)) (the normal approximation to the binomial count of values
+ * below the quantile; Conover, Practical Nonparametric Statistics, §3.2), widened to whole ranks.
+ * `z` = 1.96 gives about 95% coverage.
+ */
+export function quantileIntervalOfSorted(sorted: ArrayLike<number>, fraction: number, z: number): [number, number] {
+  const n = sorted.length;
+  if (n === 0) return [NaN, NaN];
+  const center = n * fraction;
+  const spread = z * Math.sqrt(n * fraction * (1 - fraction));
+  // 1-based ranks r = ⌊nf − spread⌋ and s = ⌈nf + spread⌉ + 1, clamped to the sample.
+  const lower = Math.min(Math.max(Math.floor(center - spread), 1), n);
+  const upper = Math.min(Math.max(Math.ceil(center + spread) + 1, 1), n);
+  return [sorted[lower - 1]!, sorted[upper - 1]!];
+}
+
 export function sortedCopy(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values as ArrayLike<number>).sort();
 }

@@ -9,7 +9,8 @@ import { argmax, isGold } from '../../shared/metrics/likelihood';
 import { findMetric, getMetric } from '../../shared/metrics/registry';
 import { checkGoal, compareMetric, MetricComparison, summarizeMetric } from '../../shared/metrics/evaluate';
 import type { AnyMetric, ItemScore, MetricInput } from '../../shared/metrics/types';
-import { allowedDegradation, GateVerdict } from '../../shared/stats/gates';
+import { allowedDegradation } from '../../shared/stats/gates';
+import { toGoalVerdict } from '../../shared/report/goalVerdicts';
 import type { TaskGoalVerdict, TaskMetricComparison, TaskMetricValue, TaskUnitResult } from '../../shared/report/schema';
 import type { TaskDefinition, TaskPrompt } from '../../node/tasks';
 
@@ -117,22 +118,6 @@ function toComparison(c: MetricComparison): TaskMetricComparison {
   return out;
 }
 
-function toVerdict(v: GateVerdict): TaskGoalVerdict {
-  const out: TaskGoalVerdict = {
-    metric: v.metric,
-    kind: v.kind,
-    limit: v.limit,
-    baseline: finite(v.baseline),
-    variant: finite(v.variant),
-    threshold: finite(v.threshold),
-    degradation: finite(v.degradation),
-    percentDegradation: finite(v.percentDegradation),
-    pass: v.pass,
-  };
-  if (v.reason) out.reason = v.reason;
-  return out;
-}
-
 /** The metric a goal names, among the task's resolved metrics. */
 function goalMetric(metrics: readonly AnyMetric[], name: string): AnyMetric | undefined {
   const resolved = findMetric(name)?.name ?? name;
@@ -167,7 +152,9 @@ export function compareWithBaseline(
       const variantItems = scoreRaw(metric, variantPrompts as TaskPrompt[], variant);
       const base = pairs.map(([b]) => baseItems[b]!);
       const vari = pairs.map(([, v]) => variantItems[v]!);
-      const goal = task.goals.find((g) => goalMetric(metrics, g.metric) === metric);
+      // One TOST per metric: at the margin of the goal that decides by it, if any.
+      const onMetric = task.goals.filter((g) => goalMetric(metrics, g.metric) === metric);
+      const goal = onMetric.find((g) => g.evidence === 'equivalence') ?? onMetric[0];
       const baseValue = base.length ? (metric.aggregate(base.map((i) => i.stats)) as number) : NaN;
       const margin = goal ? (goal.equivalenceMargin ?? allowedDegradation(goal, baseValue)) : undefined;
       const comparison = compareMetric(metric, base, vari, { bootstrap: { seed }, ...(margin !== undefined && margin > 0 && Number.isFinite(margin) ? { equivalenceMargin: margin } : {}) });
@@ -178,7 +165,7 @@ export function compareWithBaseline(
   const goals = task.goals.map((goal): TaskGoalVerdict => {
     const metric = goalMetric(metrics, goal.metric);
     const comparison = metric && byMetric.get(metric.name);
-    if (comparison) return toVerdict(checkGoal({ ...goal, metric: metric.name }, comparison));
+    if (comparison) return toGoalVerdict(checkGoal({ ...goal, metric: metric.name }, comparison));
     return {
       metric: metric?.name ?? goal.metric,
       kind: goal.percentMaxDegradation !== undefined ? 'percent_max_degradation' : 'max_degradation',
