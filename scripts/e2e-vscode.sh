@@ -153,13 +153,18 @@ cmd_start() {
   log "code-server pid $pid on http://127.0.0.1:$port ($E2E_EXT_MODE)"
 }
 
+# The files run one after another in the order E2E_TESTS lists them (node --test would sort
+# them): later suites build on the workspace earlier ones leave. Each gets its own time limit.
 cmd_test() {
-  local port; port=$(cat "$E2E_RUN/server.port")
-  E2E_URL="http://127.0.0.1:$port" E2E_WORKSPACE="$E2E_WORKSPACE" \
-  E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
-  E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
-  E2E_HOME="$E2E_HOME" NODE_PATH="$TOOLS" \
-    node --test --test-concurrency=1 --test-timeout=600000 $E2E_TESTS
+  local port f rc=0; port=$(cat "$E2E_RUN/server.port")
+  for f in $E2E_TESTS; do
+    E2E_URL="http://127.0.0.1:$port" E2E_WORKSPACE="$E2E_WORKSPACE" \
+    E2E_ARTIFACTS="$E2E_RUN/artifacts" E2E_USER_DATA_DIR="$E2E_RUN/user-data" \
+    E2E_DEV_EXTENSION_PATH="$([ "$E2E_EXT_MODE" = dev ] && cd "$EXT_DIR" && pwd || true)" \
+    E2E_HOME="$E2E_HOME" NODE_PATH="$TOOLS" \
+      node --test --test-concurrency=1 --test-timeout=600000 "$f" || rc=1
+  done
+  return "$rc"
 }
 
 cmd_stop() {

@@ -29,7 +29,7 @@ describe('QuantLens in VS Code: compare two runs after re-quantizing a variant',
     const earlier = new Set(listRunFolders(env.workspace));
     await wb.runCommand('QuantLens: Evaluate Quantized Variants');
     await wb.acceptQuickPick('evaluate which model?', MODEL);
-    await wb.runSetup({ measure: /^Fidelity$/, corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
+    await wb.runSetup({ measure: 'perplexity, KL divergence, generations', corpus: /^corpus\.txt/, prompts: 'prompts.txt' });
     const done = wb.notification(new RegExp(`evaluation of ${MODEL} finished`)).first();
     await done.waitFor({ timeout: 180_000 });
     if (openResults) await done.getByRole('button', { name: 'Open Results' }).click();
