@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { toCsv } from '../../src/shared/exports';
 import { axisTitle, METRICS } from '../../src/shared/panel/metricsCatalog';
-import { QUANTITIES, quantityById, quantityCsvKeys, quantityText } from '../../src/shared/report/quantities';
+import { compareInfo, QUANTITIES, quantityById, quantityCsvKeys, quantityText } from '../../src/shared/report/quantities';
 import type { VariantSummary } from '../../src/shared/report/schema';
 import { RESULT_COLUMNS, resultRows } from '../../src/shared/resultsTable';
 import { syntheticRun } from '../panel/synthetic';
@@ -94,5 +94,22 @@ describe('headline quantity catalog', () => {
     assert.deepEqual(ppl.paired!(variant), { delta: d.value, se: d.se, low: d.value - 1.96 * d.se, high: d.value + 1.96 * d.se });
     assert.equal(ppl.paired!({ ...variant, deltaPerplexity: undefined }), undefined);
     assert.deepEqual(METRICS.filter((m) => m.paired).map((m) => m.id), ['ppl']);
+  });
+
+  test('two-run comparisons take their ids, titles and directions from the catalog', () => {
+    assert.deepEqual(QUANTITIES.filter((q) => q.compare).map((q) => compareInfo(q.id)), [
+      { metric: 'size_bytes', title: 'size bytes', lowerIsBetter: true },
+      { metric: 'ppl', title: 'PPL', lowerIsBetter: true },
+      { metric: 'delta_ppl', title: 'ΔPPL vs baseline', lowerIsBetter: true },
+      { metric: 'kld_mean', title: 'mean KLD', lowerIsBetter: true },
+      { metric: 'same_top', title: 'same top p', lowerIsBetter: false },
+      { metric: 'rms_dp', title: 'RMS Δp', lowerIsBetter: true },
+      { metric: 'ttft_ms', title: 'TTFT ms', lowerIsBetter: true },
+      { metric: 'tpot_ms', title: 'TPOT ms', lowerIsBetter: true },
+      { metric: 'tokens_per_s', title: 'tok/s', lowerIsBetter: false },
+      { metric: 'peak_rss_bytes', title: 'peak RSS bytes', lowerIsBetter: true },
+      { metric: 'kld_p99', title: 'KLD p99', lowerIsBetter: true },
+    ]);
+    assert.throws(() => compareInfo('itl'), { message: 'no comparable headline quantity "itl"' });
   });
 });

@@ -58,6 +58,8 @@ export interface Quantity {
    * a threshold converts to the panel unit by `scale`, or by `toAxis` when it is another quantity's.
    */
   goal?: { quantity: string; toAxis?(threshold: number, baseline: VariantSummary | undefined): number | undefined };
+  /** Its id and title in a comparison of two runs (compare/variantChanges.ts and the comparison exports). */
+  compare?: { id: string; title: string };
 }
 
 /**
@@ -73,45 +75,45 @@ const MIB = 2 ** -20;
 export const QUANTITIES: readonly Quantity[] = [
   {
     id: 'size', label: 'Disk size', column: 'size', unit: 'MiB', scale: MIB, direction: 'lower', format: { style: 'bytes' },
-    read: (v) => ({ value: v.sizeBytes, se: 0 }), csv: { key: 'size_bytes' }, panelAxis: 'cost', goal: { quantity: 'disk_size' },
+    read: (v) => ({ value: v.sizeBytes, se: 0 }), csv: { key: 'size_bytes' }, panelAxis: 'cost', goal: { quantity: 'disk_size' }, compare: { id: 'size_bytes', title: 'size bytes' },
   },
   {
     id: 'ppl', label: 'Perplexity', column: 'PPL', unit: '', scale: 1, direction: 'lower', format: { style: 'number', digits: 4, withSe: true },
-    read: (v) => v.perplexity?.tokenPerplexity, pairedDelta: 'deltaPpl', csv: { key: 'ppl', seKey: 'ppl_se' }, panelAxis: 'fidelity', goal: { quantity: 'ppl_ratio', toAxis: (t, base) => (base?.perplexity ? t * base.perplexity.tokenPerplexity.value : undefined) },
+    read: (v) => v.perplexity?.tokenPerplexity, pairedDelta: 'deltaPpl', csv: { key: 'ppl', seKey: 'ppl_se' }, panelAxis: 'fidelity', goal: { quantity: 'ppl_ratio', toAxis: (t, base) => (base?.perplexity ? t * base.perplexity.tokenPerplexity.value : undefined) }, compare: { id: 'ppl', title: 'PPL' },
   },
   {
     id: 'deltaPpl', label: 'ΔPPL', column: 'ΔPPL', unit: '', scale: 1, direction: 'lower', format: { style: 'signed', digits: 3 },
-    read: (v) => v.deltaPerplexity, vsBaseline: { baselineValue: 0 }, csv: { key: 'delta_ppl', seKey: 'delta_ppl_se' },
+    read: (v) => v.deltaPerplexity, vsBaseline: { baselineValue: 0 }, csv: { key: 'delta_ppl', seKey: 'delta_ppl_se' }, compare: { id: 'delta_ppl', title: 'ΔPPL vs baseline' },
   },
   {
     id: 'kld', label: 'Mean KLD', column: 'mean KLD', unit: 'nats', scale: 1, direction: 'lower', format: { style: 'number', digits: 3, withSe: true },
-    read: (v) => (v.kld ? { value: v.kld.kld.mean, se: v.kld.kld.se } : undefined), vsBaseline: { baselineValue: 0 }, csv: { key: 'mean_kld', seKey: 'mean_kld_se' }, panelAxis: 'fidelity', goal: { quantity: 'kld_mean' },
+    read: (v) => (v.kld ? { value: v.kld.kld.mean, se: v.kld.kld.se } : undefined), vsBaseline: { baselineValue: 0 }, csv: { key: 'mean_kld', seKey: 'mean_kld_se' }, panelAxis: 'fidelity', goal: { quantity: 'kld_mean' }, compare: { id: 'kld_mean', title: 'mean KLD' },
   },
   {
     id: 'sameTop', label: 'Same top p', column: 'same top', unit: '%', scale: 100, direction: 'higher', format: { style: 'percent', digits: 1 },
-    read: (v) => v.kld?.sameTop, vsBaseline: { baselineValue: 1 }, csv: { key: 'same_top_p' }, panelAxis: 'fidelity', goal: { quantity: 'same_top' },
+    read: (v) => v.kld?.sameTop, vsBaseline: { baselineValue: 1 }, csv: { key: 'same_top_p' }, panelAxis: 'fidelity', goal: { quantity: 'same_top' }, compare: { id: 'same_top', title: 'same top p' },
   },
   {
     id: 'rmsDp', label: 'RMS Δp', column: 'RMS Δp', unit: '%', scale: 100, direction: 'lower', format: { style: 'percent', digits: 2 },
-    read: (v) => v.kld?.rmsDeltaP, vsBaseline: { baselineValue: 0 }, csv: { key: 'rms_dp' }, panelAxis: 'fidelity', goal: { quantity: 'rms_delta_p' },
+    read: (v) => v.kld?.rmsDeltaP, vsBaseline: { baselineValue: 0 }, csv: { key: 'rms_dp' }, panelAxis: 'fidelity', goal: { quantity: 'rms_delta_p' }, compare: { id: 'rms_dp', title: 'RMS Δp' },
   },
   {
     id: 'ttft', label: 'TTFT', column: 'TTFT', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
-    read: (v) => meanReading(v.performance?.ttftMs), csv: { key: 'ttft_ms' }, panelAxis: 'cost', goal: { quantity: 'ttft' },
+    read: (v) => meanReading(v.performance?.ttftMs), csv: { key: 'ttft_ms' }, panelAxis: 'cost', goal: { quantity: 'ttft' }, compare: { id: 'ttft_ms', title: 'TTFT ms' },
   },
   {
     id: 'tpot', label: 'TPOT', column: 'TPOT', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
-    read: (v) => meanReading(v.performance?.tpotMs), csv: { key: 'tpot_ms' }, panelAxis: 'cost', goal: { quantity: 'tpot' },
+    read: (v) => meanReading(v.performance?.tpotMs), csv: { key: 'tpot_ms' }, panelAxis: 'cost', goal: { quantity: 'tpot' }, compare: { id: 'tpot_ms', title: 'TPOT ms' },
   },
   {
     id: 'throughput', label: 'Throughput', column: 'tok/s', unit: 'tok/s', scale: 1, direction: 'higher', format: { style: 'number', digits: 3, withSe: false },
-    read: (v) => meanReading(v.performance?.outputTokensPerSecond), csv: { key: 'tokens_per_s' }, panelAxis: 'cost', goal: { quantity: 'tokens_per_second' },
+    read: (v) => meanReading(v.performance?.outputTokensPerSecond), csv: { key: 'tokens_per_s' }, panelAxis: 'cost', goal: { quantity: 'tokens_per_second' }, compare: { id: 'tokens_per_s', title: 'tok/s' },
   },
   {
     id: 'peakRss', label: 'Peak memory (RSS)', column: 'peak RSS', unit: 'MiB', scale: MIB, direction: 'lower', format: { style: 'bytes' },
-    read: (v) => (v.performance ? { value: v.performance.peakRssBytes } : undefined), csv: { key: 'peak_rss_bytes' }, panelAxis: 'cost', goal: { quantity: 'peak_rss' },
+    read: (v) => (v.performance ? { value: v.performance.peakRssBytes } : undefined), csv: { key: 'peak_rss_bytes' }, panelAxis: 'cost', goal: { quantity: 'peak_rss' }, compare: { id: 'peak_rss_bytes', title: 'peak RSS bytes' },
   },
-  // Export-only quantities: columns appended after the headline ones, so the CSV's earlier columns keep their places.
+  // Beyond the headline table (CSV, comparisons): their CSV columns come after the headline ones, so those keep their places.
   {
     id: 'pplRatio', label: 'PPL ratio', unit: '', scale: 1, direction: 'lower', format: { style: 'number', digits: 4, withSe: true },
     read: (v) => v.kld?.pplRatio, vsBaseline: { baselineValue: 1 }, csv: { key: 'ppl_ratio', seKey: 'ppl_ratio_se' },
@@ -122,7 +124,7 @@ export const QUANTITIES: readonly Quantity[] = [
       const p99 = v.kld?.kld.percentiles['99'];
       return p99 === undefined ? undefined : { value: p99 };
     },
-    vsBaseline: { baselineValue: 0 }, csv: { key: 'kld_p99' },
+    vsBaseline: { baselineValue: 0 }, csv: { key: 'kld_p99' }, compare: { id: 'kld_p99', title: 'KLD p99' },
   },
   {
     id: 'itl', label: 'ITL', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
@@ -136,6 +138,13 @@ export const QUANTITIES: readonly Quantity[] = [
 
 export function quantityById(id: string): Quantity | undefined {
   return QUANTITIES.find((q) => q.id === id);
+}
+
+/** A quantity in a two-run comparison: its comparison id and title, lower or higher is better. */
+export function compareInfo(id: string): { metric: string; title: string; lowerIsBetter: boolean } {
+  const q = quantityById(id);
+  if (!q?.compare) throw new Error(`no comparable headline quantity "${id}"`);
+  return { metric: q.compare.id, title: q.compare.title, lowerIsBetter: q.direction === 'lower' };
 }
 
 /** The text-table cell of a quantity for a variant: "—" where there is no reading, and for the baseline on a vs-baseline quantity. */
