@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { toCsv } from '../../src/shared/exports';
 import { axisTitle, METRICS } from '../../src/shared/panel/metricsCatalog';
 import { compareInfo, QUANTITIES, quantityById, quantityCsvKeys, quantityText } from '../../src/shared/report/quantities';
+import { findRunQuantity } from '../../src/shared/report/runQuantities';
 import type { VariantSummary } from '../../src/shared/report/schema';
 import { RESULT_COLUMNS, resultRows } from '../../src/shared/resultsTable';
 import { syntheticRun } from '../panel/synthetic';
@@ -111,5 +112,19 @@ describe('headline quantity catalog', () => {
       { metric: 'kld_p99', title: 'KLD p99', lowerIsBetter: true },
     ]);
     assert.throws(() => compareInfo('itl'), { message: 'no comparable headline quantity "itl"' });
+  });
+
+  test('each panel quantity that shows goals names a goal quantity of the same direction; thresholds scale like its values', () => {
+    const linked = QUANTITIES.filter((q) => q.goal);
+    assert.deepEqual(linked.map((q) => [q.id, q.goal!.quantity]), [
+      ['size', 'disk_size'], ['ppl', 'ppl_ratio'], ['kld', 'kld_mean'], ['sameTop', 'same_top'], ['rmsDp', 'rms_delta_p'], ['ttft', 'ttft'], ['tpot', 'tpot'], ['throughput', 'tokens_per_second'], ['peakRss', 'peak_rss'],
+    ]);
+    for (const q of linked) assert.equal(findRunQuantity(q.goal!.quantity)?.higherIsBetter, q.direction === 'higher', q.id);
+    const metric = (id: string) => METRICS.find((m) => m.id === id)!;
+    assert.equal(metric('size').goal!.toAxis(3 * 2 ** 20, undefined), 3, 'bytes → MiB');
+    assert.equal(metric('sameTop').goal!.toAxis(0.9, undefined), 90, 'fraction → %');
+    const base = syntheticRun({ samples: 2 }).report!.variants[0]!;
+    assert.equal(metric('ppl').goal!.toAxis(1.5, base), 1.5 * base.perplexity!.tokenPerplexity.value, 'a PPL ratio → a perplexity');
+    assert.equal(metric('ppl').goal!.toAxis(1.5, undefined), undefined);
   });
 });
