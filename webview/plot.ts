@@ -1,5 +1,5 @@
 import { formatNumber } from '../src/shared/format';
-import { metricsOf } from '../src/shared/panel/metricsCatalog';
+import { axisTitle, metricsOf } from '../src/shared/panel/metricsCatalog';
 import { paretoFrontier } from '../src/shared/panel/pareto';
 import { GoalBand, goalBands } from '../src/shared/panel/goalBands';
 import type { RunReport } from '../src/shared/report/schema';
@@ -127,8 +127,8 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
     font: { color: fg, family: cssVar('--vscode-font-family', 'sans-serif') },
     margin: { l: 60, r: 20, t: 20, b: 50 },
     showlegend: false,
-    xaxis: { title: { text: `${x.label}${x.unit ? ` (${x.unit})` : ''} — ${x.higherIsBetter ? 'higher' : 'lower'} is better` }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
-    yaxis: { title: { text: `${y.label}${y.unit ? ` (${y.unit})` : ''} — ${y.higherIsBetter ? 'higher' : 'lower'} is better` }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
+    xaxis: { title: { text: axisTitle(x) }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
+    yaxis: { title: { text: axisTitle(y) }, gridcolor: 'rgba(128,128,128,0.2)', zeroline: false },
     height: 360,
   };
   void Plotly.react(plotDiv, traces, layout, { displaylogo: false, responsive: true, showSendToCloud: false, modeBarButtonsToRemove: ['toImage', 'sendDataToCloud', 'sendChartToCloud'] });

@@ -11,15 +11,11 @@ export interface TableSort {
   descending: boolean;
 }
 
-const PAIRED_WITH_BASELINE = new Set(['kld', 'sameTop', 'rmsDp']);
-
-/** Paired metrics compare on the same tokens: their delta's se is the paired one the engine computed. */
+/** Paired metrics compare on the same tokens or items: their delta's se is the paired one the engine computed (PPL's ΔPPL, task metrics' bootstrap). */
 function deltaWithSe(metric: MetricDefinition, v: VariantSummary, base: VariantSummary): { delta: number; se: number } | undefined {
   const value = metric.value(v);
   const baseValue = metric.value(base);
   if (value === undefined || baseValue === undefined) return undefined;
-  if (metric.id === 'ppl' && v.deltaPerplexity) return { delta: v.deltaPerplexity.value, se: v.deltaPerplexity.se };
-  // Task metrics: the engine's paired bootstrap on the same items.
   const paired = metric.paired?.(v);
   if (paired) return { delta: paired.delta, se: paired.se };
   return { delta: value - baseValue, se: independentSe(metric.se(v) ?? NaN, metric.se(base) ?? NaN) };
@@ -37,13 +33,13 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
   td.append(main);
   if (se !== undefined && Number.isFinite(se) && se > 0) td.append(h('span', { class: 'se' }, ` ± ${formatNumber(se, 2)}`));
   // KLD, Same top and RMS Δp already measure the difference from the baseline: no second delta.
-  if (base && !v.isBaseline && !PAIRED_WITH_BASELINE.has(metric.id)) {
+  if (base && !v.isBaseline && !metric.vsBaseline) {
     const d = deltaWithSe(metric, v, base);
     if (d) {
       const significant = isSignificant(d.delta, d.se);
       const relative = metric.value(base) ? d.delta / metric.value(base)! : NaN;
       const better = metric.higherIsBetter ? d.delta > 0 : d.delta < 0;
-      const deltaText = metric.id === 'size' || metric.id === 'peakRss' || metric.axis === 'cost' ? formatPercent(relative, 0).replace(/^(?!-)/, '+') : formatSigned(d.delta, 3);
+      const deltaText = metric.axis === 'cost' ? formatPercent(relative, 0).replace(/^(?!-)/, '+') : formatSigned(d.delta, 3);
       const delta = h('span', { class: `delta ${significant === false ? 'ns' : better ? 'better' : 'worse'}`, title: significant === false ? 'Not significant: |Δ| ≤ 1.96 · se(Δ)' : `Δ vs baseline ${formatSigned(d.delta, 4)}${Number.isFinite(d.se) ? ` ± ${formatNumber(d.se, 2)}` : ''}` }, ` ${deltaText}${significant === false ? ' n.s.' : ''}`);
       td.append(h('br'), delta);
     }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,7 +16,6 @@ import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationS
 import { annotationSummaryRows, emptyAnnotationsFile, summarizeAnnotations } from '../shared/annotations';
 import { WorkerClient } from '../node/workerClient';
 import { FIXTURE_FAMILIES } from '../modelmaker/familySpec';
-import { makeFixtureModel } from '../modelmaker/makeFixtureModel';
 import { parseArgs } from 'node:util';
 import { EvalArgs, parseEvalArgs } from './args';
 import { commandUsage, isCliCommand, parseCommandLine, USAGE, UsageError } from './usage';
@@ -106,9 +106,27 @@ async function demo(rest: string[]): Promise<number> {
   const folder = join(parent, spec.name);
   if (!existsSync(join(folder, 'onnx', 'model.onnx'))) {
     console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants)…`);
-    makeFixtureModel(spec, parent);
+    const made = makeDemoModel(parent, spec.name);
+    if (made !== EXIT.ok) return made;
   }
   return evaluate(parseEvalArgs([folder, '--context', '128', '--stride', '64', '--max-new-tokens', '32', ...rest], DEFAULTS, 'demo'));
+}
+
+/**
+ * The fixture maker is its own bundle (dist/make-fixtures.js, with onnx-proto and protobufjs), run
+ * as a child so this CLI ships without them. It comes with the repository, not the extension: the
+ * demo is a from-a-clone feature. Its stdout goes to our stderr, so `demo --json` prints only JSON.
+ */
+function makeDemoModel(parent: string, family: string): number {
+  const maker = join(__dirname, 'make-fixtures.js');
+  if (!existsSync(maker)) {
+    console.error(`error: ${maker} is missing: \`quantlens demo\` makes its model with the fixture maker, which comes with the repository, not the extension. Run the demo from a clone (npm run demo), or evaluate a model of your own with \`quantlens eval <folder>\`.`);
+    return EXIT.failed;
+  }
+  const child = spawnSync(process.execPath, [maker, parent, family], { stdio: ['ignore', 2, 'inherit'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+  if (child.status === 0) return EXIT.ok;
+  console.error(`error: the fixture maker could not make the demo model (${child.error?.message ?? (child.signal ? `signal ${child.signal}` : `exit ${child.status}`)})`);
+  return EXIT.failed;
 }
 
 async function evaluate(args: EvalArgs): Promise<number> {

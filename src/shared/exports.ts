@@ -3,6 +3,7 @@ import { csvText } from './csv';
 import { formatBytes, formatPercent } from './format';
 import { GOAL_COLUMNS, goalRows } from './goalTable';
 import type { ExportFormat, RunData } from './panelProtocol';
+import { quantityCsvCells, quantityCsvKeys } from './report/quantities';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
 
 /** Markdown summary of a run: header facts and the comparison table. */
@@ -35,14 +36,8 @@ export function toMarkdown(data: RunData): string {
 
 /** RFC 4180 CSV of the comparison table, with raw numbers (not formatted) for spreadsheets. */
 export function toCsv(data: RunData): string {
-  const header = ['variant', 'dtype', 'baseline', 'size_bytes', 'ppl', 'ppl_se', 'delta_ppl', 'delta_ppl_se', 'mean_kld', 'mean_kld_se', 'same_top_p', 'rms_dp', 'ttft_ms', 'tpot_ms', 'tokens_per_s', 'peak_rss_bytes'];
-  const rows = (data.report?.variants ?? []).map((v) => [
-    v.id, v.dtype, v.isBaseline, v.sizeBytes,
-    v.perplexity?.tokenPerplexity.value, v.perplexity?.tokenPerplexity.se,
-    v.deltaPerplexity?.value, v.deltaPerplexity?.se,
-    v.kld?.kld.mean, v.kld?.kld.se, v.kld?.sameTop.value, v.kld?.rmsDeltaP.value,
-    v.performance?.ttftMs.mean, v.performance?.tpotMs?.mean, v.performance?.outputTokensPerSecond.mean, v.performance?.peakRssBytes,
-  ]);
+  const header = ['variant', 'dtype', 'baseline', ...quantityCsvKeys()];
+  const rows = (data.report?.variants ?? []).map((v) => [v.id, v.dtype, v.isBaseline, ...quantityCsvCells(v)]);
   return csvText([header, ...rows]);
 }
 

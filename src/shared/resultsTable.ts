@@ -1,23 +1,14 @@
-import { formatBytes, formatMs, formatNumber, formatPercent, formatSigned, formatWithError } from './format';
+import { QUANTITIES, quantityText } from './report/quantities';
 import type { RunReport } from './report/schema';
 
+/** The quantities of the headline comparison, in the catalog's order. */
+const TABLE_QUANTITIES = QUANTITIES.filter((q) => q.column !== undefined);
+
 /** The headline comparison, one row per variant: what the CLI prints and exports reuse. */
-export const RESULT_COLUMNS = ['variant', 'size', 'PPL', 'ΔPPL', 'mean KLD', 'same top', 'RMS Δp', 'TTFT', 'TPOT', 'tok/s', 'peak RSS'] as const;
+export const RESULT_COLUMNS: readonly string[] = ['variant', ...TABLE_QUANTITIES.map((q) => q.column!)];
 
 export function resultRows(report: RunReport): string[][] {
-  return report.variants.map((v) => [
-    v.isBaseline ? `${v.id} (baseline)` : v.id,
-    formatBytes(v.sizeBytes),
-    formatWithError(v.perplexity?.tokenPerplexity.value, v.perplexity?.tokenPerplexity.se, 4),
-    v.isBaseline ? '—' : v.deltaPerplexity ? `${formatSigned(v.deltaPerplexity.value, 3)} ± ${formatNumber(v.deltaPerplexity.se, 2)}` : '—',
-    v.isBaseline ? '—' : formatWithError(v.kld?.kld.mean, v.kld?.kld.se),
-    v.isBaseline ? '—' : formatPercent(v.kld?.sameTop.value, 1),
-    v.isBaseline ? '—' : formatPercent(v.kld?.rmsDeltaP.value, 2),
-    formatMs(v.performance?.ttftMs.mean),
-    formatMs(v.performance?.tpotMs?.mean),
-    formatNumber(v.performance?.outputTokensPerSecond.mean, 3),
-    formatBytes(v.performance?.peakRssBytes),
-  ]);
+  return report.variants.map((v) => [v.isBaseline ? `${v.id} (baseline)` : v.id, ...TABLE_QUANTITIES.map((q) => quantityText(q, v))]);
 }
 
 /** Plain-text table with aligned columns. */

@@ -1,24 +1,26 @@
 import type { IndexedStatistic } from '../stats/bootstrap';
 import { meanAt } from '../stats/bootstrap';
+import { compareInfo } from '../report/quantities';
 import type { LockstepUnitResult, PerplexityUnitResult, SampleRecord, TaskUnitResult, WindowTotals } from '../report/schema';
 import { exactChange, independentChange, MetricInfo, pairedChange, unmatchedValuesChange, untestedChange, welchChange } from './changes';
 import { corpusUnitOf, performanceOf, RunInput, tasksOf } from './runInput';
 import type { MetricChange } from './types';
 
+/** The headline quantities come from the catalog (report/quantities.ts); the sample-level ones are the comparison's own. */
 const METRIC = {
-  ppl: { metric: 'ppl', title: 'PPL', lowerIsBetter: true },
-  deltaPpl: { metric: 'delta_ppl', title: 'ΔPPL vs baseline', lowerIsBetter: true },
-  kldMean: { metric: 'kld_mean', title: 'mean KLD', lowerIsBetter: true },
-  kldP99: { metric: 'kld_p99', title: 'KLD p99', lowerIsBetter: true },
-  sameTop: { metric: 'same_top', title: 'same top p', lowerIsBetter: false },
-  rmsDp: { metric: 'rms_dp', title: 'RMS Δp', lowerIsBetter: true },
+  ppl: compareInfo('ppl'),
+  deltaPpl: compareInfo('deltaPpl'),
+  kldMean: compareInfo('kld'),
+  kldP99: compareInfo('kldP99'),
+  sameTop: compareInfo('sameTop'),
+  rmsDp: compareInfo('rmsDp'),
   generationKld: { metric: 'generation_kld', title: 'generation KLD per sample', lowerIsBetter: true },
   diverged: { metric: 'diverged', title: 'samples diverged from baseline', lowerIsBetter: true },
-  ttft: { metric: 'ttft_ms', title: 'TTFT ms', lowerIsBetter: true },
-  tpot: { metric: 'tpot_ms', title: 'TPOT ms', lowerIsBetter: true },
-  throughput: { metric: 'tokens_per_s', title: 'tok/s', lowerIsBetter: false },
-  peakRss: { metric: 'peak_rss_bytes', title: 'peak RSS bytes', lowerIsBetter: true },
-  size: { metric: 'size_bytes', title: 'size bytes', lowerIsBetter: true },
+  ttft: compareInfo('ttft'),
+  tpot: compareInfo('tpot'),
+  throughput: compareInfo('throughput'),
+  peakRss: compareInfo('peakRss'),
+  size: compareInfo('size'),
 } satisfies Record<string, MetricInfo>;
 
 /** Every metric of one variant measured in both runs, each with the strongest pairing the runs allow. */

@@ -441,28 +441,37 @@ function perplexityMetric(kind: PerplexityKind): Metric<'loglikelihood', LogLike
   };
 }
 
-const FACTORIES: Record<string, (options: MetricOptions) => AnyMetric> = {
-  bleu: () => bleuMetric(),
-  chrf: () => chrfMetric(0),
-  'chrf++': () => chrfMetric(2),
-  rouge1: (o) => rougeMetric('rouge1', o.stem ?? false),
-  rouge2: (o) => rougeMetric('rouge2', o.stem ?? false),
-  rougel: (o) => rougeMetric('rougeL', o.stem ?? false),
-  rougelsum: (o) => rougeMetric('rougeLsum', o.stem ?? false),
-  meteor: () => meteorMetric(),
-  exact_match: () => squadMetric('exact_match'),
-  f1: () => squadMetric('f1'),
-  acc: () => choiceMetric('acc'),
-  acc_norm: () => choiceMetric('acc_norm'),
-  acc_bytes: () => choiceMetric('acc_bytes'),
-  'pass@k': (o) => passAtKMetric(o.k ?? 1),
-  ece: () => eceMetric(),
-  perplexity: () => perplexityMetric('perplexity'),
-  token_perplexity: () => perplexityMetric('token_perplexity'),
-  word_perplexity: () => perplexityMetric('word_perplexity'),
-  byte_perplexity: () => perplexityMetric('byte_perplexity'),
-  bits_per_byte: () => perplexityMetric('bits_per_byte'),
+interface Factory {
+  make(options: MetricOptions): AnyMetric;
+  /** Takes {stem: true}: also registered as `<name>_stem`. */
+  stemmed?: true;
+}
+
+/** Every metric by its registry name (looked up case-insensitively); `pass@k` takes {k}. */
+const FACTORIES: Record<string, Factory> = {
+  bleu: { make: () => bleuMetric() },
+  chrf: { make: () => chrfMetric(0) },
+  'chrf++': { make: () => chrfMetric(2) },
+  rouge1: { make: (o) => rougeMetric('rouge1', o.stem ?? false), stemmed: true },
+  rouge2: { make: (o) => rougeMetric('rouge2', o.stem ?? false), stemmed: true },
+  rougeL: { make: (o) => rougeMetric('rougeL', o.stem ?? false), stemmed: true },
+  rougeLsum: { make: (o) => rougeMetric('rougeLsum', o.stem ?? false), stemmed: true },
+  meteor: { make: () => meteorMetric() },
+  exact_match: { make: () => squadMetric('exact_match') },
+  f1: { make: () => squadMetric('f1') },
+  'pass@k': { make: (o) => passAtKMetric(o.k ?? 1) },
+  acc: { make: () => choiceMetric('acc') },
+  acc_norm: { make: () => choiceMetric('acc_norm') },
+  acc_bytes: { make: () => choiceMetric('acc_bytes') },
+  ece: { make: () => eceMetric() },
+  perplexity: { make: () => perplexityMetric('perplexity') },
+  token_perplexity: { make: () => perplexityMetric('token_perplexity') },
+  word_perplexity: { make: () => perplexityMetric('word_perplexity') },
+  byte_perplexity: { make: () => perplexityMetric('byte_perplexity') },
+  bits_per_byte: { make: () => perplexityMetric('bits_per_byte') },
 };
+
+const BY_LOWER_NAME = new Map(Object.entries(FACTORIES).map(([name, factory]) => [name.toLowerCase(), factory]));
 
 const ALIASES: Record<string, string> = {
   em: 'exact_match',
@@ -473,33 +482,8 @@ const ALIASES: Record<string, string> = {
   ece_10_bin: 'ece',
 };
 
-/** Registry names, for help texts and validation messages. */
-export const METRIC_NAMES: readonly string[] = [
-  'bleu',
-  'chrf',
-  'chrf++',
-  'rouge1',
-  'rouge2',
-  'rougeL',
-  'rougeLsum',
-  'rouge1_stem',
-  'rouge2_stem',
-  'rougeL_stem',
-  'rougeLsum_stem',
-  'meteor',
-  'exact_match',
-  'f1',
-  'pass@k',
-  'acc',
-  'acc_norm',
-  'acc_bytes',
-  'ece',
-  'perplexity',
-  'token_perplexity',
-  'word_perplexity',
-  'byte_perplexity',
-  'bits_per_byte',
-];
+/** Registry names, for help texts and validation messages: every factory, and the `_stem` form of those that stem. */
+export const METRIC_NAMES: readonly string[] = Object.entries(FACTORIES).flatMap(([name, factory]) => (factory.stemmed ? [name, `${name}_stem`] : [name]));
 
 /** Resolves a metric by name; `rougeL_stem` = `rougeL` with {stem: true}; `pass@10` = `pass@k` with {k: 10}. */
 export function findMetric(name: string, options: MetricOptions = {}): AnyMetric | undefined {
@@ -510,14 +494,14 @@ export function findMetric(name: string, options: MetricOptions = {}): AnyMetric
     key = 'pass@k';
     opts = { ...opts, k: Number(passAt[1]) };
   }
-  if (key.endsWith('_stem')) {
+  const stemmed = key.endsWith('_stem');
+  if (stemmed) {
     key = key.slice(0, -'_stem'.length);
     opts = { ...opts, stem: true };
-    if (!key.startsWith('rouge')) return undefined;
   }
-  key = ALIASES[key] ?? key;
-  const factory = FACTORIES[key];
-  return factory ? factory(opts) : undefined;
+  const factory = BY_LOWER_NAME.get(ALIASES[key] ?? key);
+  if (!factory || (stemmed && !factory.stemmed)) return undefined;
+  return factory.make(opts);
 }
 
 /** As findMetric, but throws MetricInputError naming the known metrics. */

@@ -1,10 +1,11 @@
+import { QUANTITIES, type Quantity, quantityById } from '../report/quantities';
 import type { GoalVerdict, RunReport, VariantSummary } from '../report/schema';
-import type { DistributionSummary } from '../stats/summary';
 
 /**
  * The quantities the table and the trade-off plot can show, as data: how to read one from a
  * variant summary, its unit, and which direction is better. The plot's axis pickers and the
- * table's columns both come from here.
+ * table's columns both come from here; the static ones from the headline catalog
+ * (report/quantities.ts), the task ones from the report.
  */
 export interface MetricDefinition {
   id: string;
@@ -16,7 +17,12 @@ export interface MetricDefinition {
   value(v: VariantSummary): number | undefined;
   /** Standard error of the value (or of the mean, for latencies), when known. */
   se(v: VariantSummary): number | undefined;
-  /** Task metrics: the engine's paired delta vs the baseline (same items), with its bootstrap se and CI. */
+  /** Already a difference from the baseline (KLD, Same top p, RMS Δp): the table draws no second delta under it. */
+  vsBaseline?: boolean;
+  /**
+   * The engine's paired delta vs the baseline on the same tokens or items, with its se and 95% CI:
+   * PPL's (normal interval), task metrics' (bootstrap). Absent: deltas are independent.
+   */
   paired?(v: VariantSummary): { delta: number; se: number; low: number; high: number } | undefined;
   /** The goals' verdicts on this metric for a variant: task goals, or run-level goals on `goal.quantity`. */
   verdicts?(v: VariantSummary): GoalVerdict[];
@@ -27,35 +33,50 @@ export interface MetricDefinition {
   goal?: { quantity: string; toAxis(threshold: number, baseline: VariantSummary | undefined): number | undefined };
 }
 
-/** A metric that shows run-level goals on `quantity`, thresholds scaled by `scale` (or converted by `toAxis`). */
-function withGoals(metric: Omit<MetricDefinition, 'verdicts' | 'goal'>, quantity: string, toAxis: number | ((threshold: number, baseline: VariantSummary | undefined) => number | undefined)): MetricDefinition {
+/** A catalog quantity in panel units (MiB, %), the baseline at its own value on vs-baseline quantities. */
+function panelMetric(q: Quantity, axis: 'cost' | 'fidelity'): MetricDefinition {
+  const reading = (v: VariantSummary) => (v.isBaseline && q.vsBaseline ? { value: q.vsBaseline.baselineValue, se: 0 } : q.read(v));
+  const delta = q.pairedDelta === undefined ? undefined : quantityById(q.pairedDelta);
   return {
-    ...metric,
-    verdicts: (v) => (v.goals ?? []).filter((g) => g.metric === quantity),
-    goal: { quantity, toAxis: typeof toAxis === 'number' ? (t) => t * toAxis : toAxis },
+    id: q.id,
+    label: q.label,
+    unit: q.unit,
+    higherIsBetter: q.direction === 'higher',
+    axis,
+    value: (v) => scaled(reading(v)?.value, q.scale),
+    se: (v) => scaled(reading(v)?.se, q.scale),
+    ...(q.vsBaseline ? { vsBaseline: true } : {}),
+    ...(q.goal ? goalsOn(q.goal, q.scale) : {}),
+    ...(delta
+      ? {
+          paired: (v: VariantSummary) => {
+            const d = delta.read(v);
+            if (!d || d.se === undefined) return undefined;
+            const value = d.value * delta.scale;
+            const se = d.se * delta.scale;
+            return { delta: value, se, low: value - 1.96 * se, high: value + 1.96 * se };
+          },
+        }
+      : {}),
   };
 }
 
-/**
- * Standard error of a latency mean: std/√n. (The summary's ci95 uses Student t with n − 1 degrees
- * of freedom, so its width over 2·1.96 would overstate the se — 6.5× with 2 repetitions.)
- */
-const meanSe = (d: DistributionSummary | undefined): number | undefined => (d && d.n > 1 ? d.std / Math.sqrt(d.n) : undefined);
+/** Run-level goals on `goal.quantity`: their verdicts, and thresholds scaled like the values (or converted by `toAxis`). */
+function goalsOn(goal: NonNullable<Quantity['goal']>, scale: number): Pick<MetricDefinition, 'verdicts' | 'goal'> {
+  return {
+    verdicts: (v) => (v.goals ?? []).filter((g) => g.metric === goal.quantity),
+    goal: { quantity: goal.quantity, toAxis: goal.toAxis ?? ((t) => t * scale) },
+  };
+}
 
-const MiB = 2 ** -20;
+const scaled = (x: number | undefined, scale: number): number | undefined => (x === undefined ? undefined : x * scale);
 
-export const METRICS: readonly MetricDefinition[] = [
-  withGoals({ id: 'size', label: 'Disk size', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => v.sizeBytes / 2 ** 20, se: () => 0 }, 'disk_size', MiB),
-  withGoals({ id: 'peakRss', label: 'Peak memory (RSS)', unit: 'MiB', higherIsBetter: false, axis: 'cost', value: (v) => (v.performance ? v.performance.peakRssBytes / 2 ** 20 : undefined), se: () => undefined }, 'peak_rss', MiB),
-  withGoals({ id: 'tpot', label: 'TPOT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.tpotMs?.mean, se: (v) => meanSe(v.performance?.tpotMs ?? undefined) }, 'tpot', 1),
-  withGoals({ id: 'ttft', label: 'TTFT', unit: 'ms', higherIsBetter: false, axis: 'cost', value: (v) => v.performance?.ttftMs.mean, se: (v) => meanSe(v.performance?.ttftMs) }, 'ttft', 1),
-  withGoals({ id: 'throughput', label: 'Throughput', unit: 'tok/s', higherIsBetter: true, axis: 'cost', value: (v) => v.performance?.outputTokensPerSecond.mean, se: (v) => meanSe(v.performance?.outputTokensPerSecond) }, 'tokens_per_second', 1),
-  // A PPL-ratio threshold is a perplexity of ratio × the baseline's.
-  withGoals({ id: 'ppl', label: 'Perplexity', unit: '', higherIsBetter: false, axis: 'fidelity', value: (v) => v.perplexity?.tokenPerplexity.value, se: (v) => v.perplexity?.tokenPerplexity.se }, 'ppl_ratio', (t, base) => (base?.perplexity ? t * base.perplexity.tokenPerplexity.value : undefined)),
-  withGoals({ id: 'kld', label: 'Mean KLD', unit: 'nats', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld?.kld.mean), se: (v) => (v.isBaseline ? 0 : v.kld?.kld.se) }, 'kld_mean', 1),
-  withGoals({ id: 'sameTop', label: 'Same top p', unit: '%', higherIsBetter: true, axis: 'fidelity', value: (v) => (v.isBaseline ? 100 : v.kld ? v.kld.sameTop.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.sameTop.se * 100 : undefined) }, 'same_top', 100),
-  withGoals({ id: 'rmsDp', label: 'RMS Δp', unit: '%', higherIsBetter: false, axis: 'fidelity', value: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.value * 100 : undefined), se: (v) => (v.isBaseline ? 0 : v.kld ? v.kld.rmsDeltaP.se * 100 : undefined) }, 'rms_delta_p', 100),
-];
+export const METRICS: readonly MetricDefinition[] = QUANTITIES.flatMap((q) => (q.panelAxis ? [panelMetric(q, q.panelAxis)] : []));
+
+/** "Disk size (MiB) — lower is better": a plot axis title. */
+export function axisTitle(m: Pick<MetricDefinition, 'label' | 'unit' | 'higherIsBetter'>): string {
+  return `${m.label}${m.unit ? ` (${m.unit})` : ''} — ${m.higherIsBetter ? 'higher' : 'lower'} is better`;
+}
 
 export function metricById(id: string): MetricDefinition | undefined {
   return METRICS.find((m) => m.id === id);

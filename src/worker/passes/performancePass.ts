@@ -5,7 +5,8 @@ import { isNoisy } from '../../shared/perf/noise';
 import type { PerformanceWorkload } from '../../shared/perf/sweep';
 import { MemorySampler } from '../../node/memorySampler';
 import { nvidiaGpuPresence, readGpuMemory } from '../../node/gpuMemory';
-import type { ProbeMessage, ProbeRequest, TimedIteration, TimedRequest } from './performanceProbe';
+import { unknownMessageError } from '../../shared/messageGuards';
+import { isProbeMessage, ProbeLoadedMessage, ProbeRequest, TimedIteration, TimedRequest } from './probeProtocol';
 
 type LatencyFigures = Pick<PerformanceUnitResult, 'ttftMs' | 'tpotMs' | 'itlMs' | 'e2eMs' | 'outputTokensPerSecond'>;
 
@@ -144,7 +145,7 @@ export function runProbeProcess(workerScript: string, request: ProbeRequest, sho
     const child = fork(workerScript, ['--perf-probe'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     const sampler = new MemorySampler(child.pid!);
     sampler.start();
-    let loaded: Extract<ProbeMessage, { type: 'loaded' }> | undefined;
+    let loaded: ProbeLoadedMessage | undefined;
     const cells: CellMeasurement[] = [];
     let settled = false;
     const finish = (value: ProbeOutcome | null, error?: Error): void => {
@@ -159,8 +160,9 @@ export function runProbeProcess(workerScript: string, request: ProbeRequest, sho
     const cancelPoll = setInterval(() => {
       if (shouldStop()) finish(null);
     }, 50);
-    child.on('message', (message: ProbeMessage) => {
-      if (message.type === 'loaded') loaded = message;
+    child.on('message', (message: unknown) => {
+      if (!isProbeMessage(message)) finish(null, unknownMessageError(`the performance phase (probe for ${request.variant.id})`, message));
+      else if (message.type === 'loaded') loaded = message;
       else if (message.type === 'cell-started') sampler.startWindow();
       else if (message.type === 'cell-measured') {
         sampler.sample();

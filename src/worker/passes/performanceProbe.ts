@@ -1,53 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import type { ModelVariant } from '../../shared/modelTypes';
-import type { ExecutionProviderChoice } from '../../shared/report/schema';
-import { needsMoreIterations, PerformanceWorkload } from '../../shared/perf/sweep';
+import { needsMoreIterations } from '../../shared/perf/sweep';
 import { errorMessage } from '../../shared/errors';
+import { unknownMessageError } from '../../shared/messageGuards';
 import { OnnxDecoderBackend } from '../backend/onnxBackend';
-
-/** One workload for this probe process, with this round's share of the iteration and time floors. */
-export interface ProbeCell {
-  workload: PerformanceWorkload;
-  /** batchSize × concurrency prompts of exactly inputTokens tokens; request r takes rows r·batch … r·batch + batch − 1. */
-  prompts: number[][];
-  minIterations: number;
-  minMs: number;
-}
-
-/** Parent → probe: measure this variant on these cells. */
-export interface ProbeRequest {
-  type: 'probe';
-  modelFolder: string;
-  variant: ModelVariant;
-  executionProvider: ExecutionProviderChoice;
-  threads: { intraOp: number; interOp: number };
-  /** Never stops a request (the output length is fixed); only noted, to detect what natural decoding would do. */
-  eosTokenIds: number[];
-  warmups: number;
-  cells: ProbeCell[];
-}
-
-/** One timed request: when it was submitted and when each token was available (ms). */
-export interface TimedRequest {
-  startedAtMs: number;
-  tokenTimesMs: number[];
-  /** Rows decoded together (the batch size); 1 when absent. */
-  rows?: number;
-  /** Per row, the index of the first EOS among the generated tokens, or null. */
-  firstEos?: Array<number | null>;
-}
-
-/** Requests submitted together; `concurrency` of them. */
-export interface TimedIteration {
-  requests: TimedRequest[];
-}
-
-export type ProbeMessage =
-  | { type: 'loaded'; executionProvider: string; loadMs: number; rssBeforeLoadBytes: number; rssAfterLoadBytes: number; fallbacks: Array<{ provider: string; reason: string }>; kvElementBytes: number }
-  | { type: 'cell-started'; index: number }
-  | { type: 'cell-measured'; index: number; prefillMs: number[]; iterations: TimedIteration[]; rssBytes: number }
-  | { type: 'measured'; maxRssBytes: number }
-  | { type: 'probe-error'; message: string };
+import { isProbeRequest, ProbeCell, ProbeMessage, ProbeRequest, TimedIteration } from './probeProtocol';
 
 /**
  * Runs in a fresh process (worker bundle with --perf-probe), so its memory figures are this
@@ -55,8 +11,9 @@ export type ProbeMessage =
  * full requests of a fixed output length with EOS ignored, each until both floors are met.
  */
 export function runPerformanceProbe(): void {
-  process.once('message', (message: ProbeRequest) => {
-    void measure(message)
+  process.once('message', (message: unknown) => {
+    const measuring = isProbeRequest(message) ? measure(message) : Promise.reject(unknownMessageError('the performance probe', message));
+    void measuring
       .catch((error) => send({ type: 'probe-error', message: errorMessage(error) }))
       .finally(() => process.disconnect?.());
   });

@@ -8,7 +8,7 @@ import { effectiveRounds, interleavedSchedule, PerformanceWorkload, resolveSweep
 import { probeMachine } from '../perf/machineProbe';
 import { exactLengthPrompts, PromptSource } from '../runSetup';
 import { ProbeOutcome, runProbeProcess, summarizeCell } from './performancePass';
-import type { ProbeCell } from './performanceProbe';
+import type { ProbeCell } from './probeProtocol';
 
 export interface PerformanceProtocolInput {
   workerScript: string;

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { unknownMessageError } from '../../shared/messageGuards';
 import { scoreBatch, ScoredBatch, ScoreJob } from './scoreBatch';
+import { isThreadToScorer, jobBuffers, ScoreRequestMessage } from './scoringProtocol';
 
 /** dist/scoring-thread.js beside whichever bundle is running (dist/, dist/bench/, dist-test/…). */
 function scoringThreadScript(): string | undefined {
@@ -15,25 +17,28 @@ function scoringThreadScript(): string | undefined {
 /**
  * Scores lockstep windows on a worker thread, so scoring overlaps the next forward passes instead
  * of following them; results come back in submission order. Falls back to scoring inline where the
- * thread cannot start (the arithmetic is the same function either way).
+ * thread cannot start (the arithmetic is the same function either way). Once the thread fails or
+ * breaks the protocol, every pending and later job is rejected with that error.
  */
 export class LockstepScorer {
   private readonly pending = new Map<number, { resolve: (r: ScoredBatch) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  private broken: Error | undefined;
 
   private constructor(private readonly worker: Worker | undefined) {
-    worker?.on('message', (message: { id: number; result: ScoredBatch }) => {
-      this.pending.get(message.id)?.resolve(message.result);
-      this.pending.delete(message.id);
+    worker?.on('message', (message: unknown) => {
+      if (!isThreadToScorer(message)) return this.fail(unknownMessageError('the lockstep scorer', message));
+      if (message.type === 'score-failed' && message.id === null) return this.fail(new Error(message.message));
+      const job = this.pending.get(message.id!);
+      this.pending.delete(message.id!);
+      if (message.type === 'scored') job?.resolve(message.result);
+      else job?.reject(new Error(message.message));
     });
-    worker?.on('error', (error) => {
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-    });
+    worker?.on('error', (error) => this.fail(error));
   }
 
-  static start(): LockstepScorer {
-    const script = scoringThreadScript();
+  /** `script` is the thread's bundle; tests pass their own. */
+  static start(script = scoringThreadScript()): LockstepScorer {
     try {
       return new LockstepScorer(script ? new Worker(script) : undefined);
     } catch {
@@ -44,14 +49,22 @@ export class LockstepScorer {
   /** Takes ownership of the job's buffers (they are transferred to the thread). */
   score(job: ScoreJob): Promise<ScoredBatch> {
     if (!this.worker) return Promise.resolve(scoreBatch(job));
+    if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, job }, [job.base.buffer as ArrayBuffer, job.variant.buffer as ArrayBuffer, job.rows.buffer as ArrayBuffer, job.targets.buffer as ArrayBuffer]);
+      const message: ScoreRequestMessage = { type: 'score', id, job };
+      this.worker!.postMessage(message, jobBuffers(job));
     });
   }
 
   async close(): Promise<void> {
     await this.worker?.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
   }
 }
