@@ -16,7 +16,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { inspectModelFolder } from '../src/node/discovery';
-import { MemorySampler } from '../src/node/memorySampler';
+import { MemorySampler } from '../src/worker/perf/memorySampler';
 import { summarizeDistribution } from '../src/shared/stats/summary';
 import type { ModelVariant } from '../src/shared/modelTypes';
 import { OnnxDecoderBackend } from '../src/worker/backend/onnxBackend';

@@ -62,7 +62,7 @@ jobs.push(build({
   sourcemap: 'linked',
   logLevel: 'warning',
   absWorkingDir: root,
-  entryPoints: { main: 'webview/main.ts' },
+  entryPoints: { main: 'src/webview/main.ts' },
   outdir: 'dist/webview',
 }));
 mkdirSync(join(root, 'dist/webview'), { recursive: true });

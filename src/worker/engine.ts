@@ -3,13 +3,13 @@ import type { DoneMessage, ProgressMessage, StartRunMessage, WorkerToParent } fr
 import { buildReport } from '../shared/report/buildReport';
 import { RunStatus, UnitInputs, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
 import type { ModelVariant } from '../shared/modelTypes';
-import { BaselineSamples } from '../node/annotations/baselineSamples';
+import { BaselineSamples } from './report/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
 import { OnnxDecoderBackend } from './backend/onnxBackend';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
 import { runTaskPass } from './passes/taskPass';
-import { PerformanceProgress, PerformanceProtocol } from './passes/performanceProtocol';
+import { PerformanceProgress, PerformancePhase } from './passes/performancePhase';
 import { ProgressClock } from './progressClock';
 import { OpenedRun, openRunFolder } from './openRun';
 import { PreparedRun, prepareRun } from './runSetup';
@@ -71,7 +71,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   for (const v of prepared.variants) for (const w of v.warnings ?? []) warn(`${v.id}: ${w.file} ${w.problem} ${w.remedy}`, v.id);
   const models = new LoadedModels(prepared, io, warn);
   // Performance units run together: the variants' probe processes interleave round by round.
-  const performance = new PerformanceProtocol({
+  const performance = new PerformancePhase({
     workerScript: io.workerScript,
     modelFolder: prepared.folder.path,
     geometry: prepared.geometry,
@@ -152,7 +152,7 @@ function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: str
 
 type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
 
-async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformanceProtocol, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
+async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformancePhase, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {

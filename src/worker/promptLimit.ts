@@ -1,7 +1,7 @@
 import { InputError } from '../shared/errors';
 import { bothSettingNames } from '../shared/runSettings';
 import type { TextTokenizer } from './backend/modelBackend';
-import type { PromptSet } from './passes/generationPass';
+import type { PromptSet } from './inputs/prompts';
 
 /**
  * How long a generation's sequence (prompt + new tokens) may be, and why: the context setting,

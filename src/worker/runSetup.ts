@@ -14,14 +14,15 @@ import { throwReadError } from '../node/fileReadErrors';
 import { findInvalidUtf8 } from '../node/utf8Check';
 import type { TextTokenizer } from './backend/modelBackend';
 import { loadTokenizer } from './backend/tokenizer';
-import { TokenizedCorpus, tokenizeCorpus } from './passes/corpusPasses';
-import { parsePromptFile, PromptSet } from './passes/generationPass';
-import type { PreparedTask } from '../node/tasks';
+import { TokenizedCorpus, tokenizeCorpus } from './inputs/corpus';
+import { parsePromptFile, PromptSet } from './inputs/prompts';
+import { PromptSource, promptSource } from './inputs/exactLengthPrompts';
+import type { PreparedTask } from './tasks';
 import { prepareTasks } from './taskSetup';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
-import { parseGoalsFile } from '../node/goals/loadGoalsFile';
+import { parseGoalsFile } from './goals/loadGoalsFile';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -153,41 +154,6 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
   return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings };
-}
-
-/** The corpus as performance prompts are cut from it: the tokens the tokenizer puts first (BOS) and the text's tokens. */
-export interface PromptSource {
-  prefix: number[];
-  text: number[];
-}
-
-/**
- * Tokenizes enough of the corpus for `tokensNeeded` prompt tokens (all of it when a first cut is
- * short), and finds the prefix the tokenizer adds by comparing with and without special tokens.
- */
-export function promptSource(tokenizer: TextTokenizer, corpus: string, tokensNeeded: number): PromptSource {
-  const cut = (chars: number): PromptSource => {
-    const text = corpus.slice(0, chars);
-    const withSpecial = tokenizer.encode(text, true);
-    const plain = tokenizer.encode(text, false);
-    let start = 0;
-    while (start + plain.length <= withSpecial.length && plain.some((t, i) => withSpecial[start + i] !== t)) start++;
-    return { prefix: start + plain.length <= withSpecial.length ? withSpecial.slice(0, start) : [], text: plain };
-  };
-  const first = cut(tokensNeeded * 16 + 1024);
-  return first.text.length >= tokensNeeded || corpus.length <= tokensNeeded * 16 + 1024 ? first : cut(corpus.length);
-}
-
-/**
- * `count` prompts of exactly `length` tokens: the prefix, then consecutive slices of the corpus's
- * token stream (prompt i starts where prompt i − 1 ended), wrapping around a short corpus.
- * Prompt 0 is the prefix and the corpus's first tokens.
- */
-export function exactLengthPrompts(source: PromptSource, length: number, count: number): number[][] {
-  const prefix = source.prefix.slice(0, length);
-  const body = length - prefix.length;
-  if (source.text.length === 0 && body > 0) return [];
-  return Array.from({ length: count }, (_, p) => [...prefix, ...Array.from({ length: body }, (_, i) => source.text[(p * body + i) % source.text.length]!)]);
 }
 
 function describePerformanceMethod(sweep: PerformanceSweep, warmups: number): string {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { InputFileRef } from '../shared/report/schema';
-import { ApplyChatTemplate, loadTaskFile, prepareTask, PreparedTask } from '../node/tasks';
+import { ApplyChatTemplate, loadTaskFile, prepareTask, PreparedTask } from './tasks';
 import { fileRef } from './fileHash';
 
 export interface PreparedTasks {

@@ -1,5 +1,5 @@
 import type { InputFileRef, RunSpec, UnitInputs, UnitKey } from '../shared/report/schema';
-import type { PreparedTask } from '../node/tasks';
+import type { PreparedTask } from './tasks';
 
 /** What unitInputs needs of a prepared run: the hashed spec and which files each task reads. */
 export interface InputSources {

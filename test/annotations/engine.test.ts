@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { AnnotationStore, modelFolderKey } from '../../src/node/annotations/annotationStore';
-import { BaselineSamples } from '../../src/node/annotations/baselineSamples';
+import { BaselineSamples } from '../../src/worker/report/baselineSamples';
 import { readRun, readSamples } from '../../src/node/runReader';
 import { anchorStatus, annotationFromFlag, annotationsForSample, computeFlags, createAnnotation, samplesWithAnnotations, summarizeAnnotations } from '../../src/shared/annotations';
 import type { SampleRecord } from '../../src/shared/report/schema';

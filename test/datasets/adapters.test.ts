@@ -2,10 +2,10 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isInputError } from '../../src/shared/errors';
-import { ADAPTERS } from '../../src/node/datasets/adapters';
-import { applyFieldMapping } from '../../src/node/datasets/fields';
-import { GenerationItem, MultipleChoiceItem, TextItem, loadDataset, toItem } from '../../src/node/datasets/load';
-import { DatasetRecord } from '../../src/node/datasets/records';
+import { ADAPTERS } from '../../src/worker/datasets/adapters';
+import { applyFieldMapping } from '../../src/worker/datasets/fields';
+import { GenerationItem, MultipleChoiceItem, TextItem, loadDataset, toItem } from '../../src/worker/datasets/load';
+import { DatasetRecord } from '../../src/worker/datasets/records';
 import { EXAMPLES } from './paths';
 
 const record = (fields: Record<string, unknown>, line = 7): DatasetRecord => ({ fields, source: { file: '/data/x.jsonl', line, unit: 'line' } });

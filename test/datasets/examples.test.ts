@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { parquetMetadata } from 'hyparquet';
-import { readParquet } from '../../src/node/datasets/readers';
+import { readParquet } from '../../src/worker/datasets/readers';
 import { EXAMPLE_PARQUET } from './exampleParquet';
 import { writeParquet } from './parquetWriter';
 import { EXAMPLES, tempDir } from './paths';

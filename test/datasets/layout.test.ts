@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { isInputError } from '../../src/shared/errors';
-import { resolveSplitFiles } from '../../src/node/datasets/layout';
+import { resolveSplitFiles } from '../../src/worker/datasets/layout';
 import { EXAMPLES, tempDir } from './paths';
 
 function tree(files: string[], fn: (root: string) => void): void {

@@ -3,8 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isInputError, InputError } from '../../src/shared/errors';
-import { parseCsv } from '../../src/node/datasets/csv';
-import { readCsv, readDatasetFile, readJson, readJsonl, readParquet } from '../../src/node/datasets/readers';
+import { parseCsv } from '../../src/worker/datasets/csv';
+import { readCsv, readDatasetFile, readJson, readJsonl, readParquet } from '../../src/worker/datasets/readers';
 import { EXAMPLES, tempDir } from './paths';
 
 /** Runs `fn`, expects an InputError naming `file` at `line`, returns it. */

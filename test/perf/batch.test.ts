@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { inspectModelFolder } from '../../src/node/discovery';
 import { OnnxDecoderBackend } from '../../src/worker/backend/onnxBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
-import { exactLengthPrompts, promptSource } from '../../src/worker/runSetup';
+import { exactLengthPrompts, promptSource } from '../../src/worker/inputs/exactLengthPrompts';
 import { DEMO_CORPUS, TEST_THREADS } from '../helpers/engineRun';
 import { FIXTURE_MODELS } from '../helpers/fixtures';
 

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
-import { MemorySampler, readProcessMemory } from '../../src/node/memorySampler';
+import { MemorySampler, readProcessMemory } from '../../src/worker/perf/memorySampler';
 
 const MB = 1024 * 1024;
 const SIZE = 200 * MB;

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
-import { exactLengthPrompts, promptSource } from '../../src/worker/runSetup';
+import { exactLengthPrompts, promptSource } from '../../src/worker/inputs/exactLengthPrompts';
 import { DEMO_CORPUS } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';
 

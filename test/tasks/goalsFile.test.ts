@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { isInputError } from '../../src/shared/errors';
-import { GoalsFileError, parseGoalsFile } from '../../src/node/goals/loadGoalsFile';
-import { parseTaskFile, TaskFileError } from '../../src/node/tasks/loadTaskFile';
+import { GoalsFileError, parseGoalsFile } from '../../src/worker/goals/loadGoalsFile';
+import { parseTaskFile, TaskFileError } from '../../src/worker/tasks/loadTaskFile';
 
 const FILE = '/work/goals.yaml';
 

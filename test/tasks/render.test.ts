@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isInputError } from '../../src/shared/errors';
-import { loadDataset } from '../../src/node/datasets/load';
-import { loadTaskFile, parseTaskFile } from '../../src/node/tasks/loadTaskFile';
-import { ChatMessage, GenerationPrompt, MultipleChoicePrompt, PerplexityPrompt, prepareTask, renderPrompts } from '../../src/node/tasks/render';
+import { loadDataset } from '../../src/worker/datasets/load';
+import { loadTaskFile, parseTaskFile } from '../../src/worker/tasks/loadTaskFile';
+import { ChatMessage, GenerationPrompt, MultipleChoicePrompt, PerplexityPrompt, prepareTask, renderPrompts } from '../../src/worker/tasks/render';
 import { readdirSync } from 'node:fs';
 import { EXAMPLES } from '../datasets/paths';
 

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isInputError } from '../../src/shared/errors';
-import { TaskFileError, TaskFileIssue, isTaskFileName, loadTaskFile, parseTaskFile } from '../../src/node/tasks/loadTaskFile';
+import { TaskFileError, TaskFileIssue, isTaskFileName, loadTaskFile, parseTaskFile } from '../../src/worker/tasks/loadTaskFile';
 import { EXAMPLES, tempDir } from '../datasets/paths';
 
 const FILE = '/work/tasks/demo.quantlens.yaml';

@@ -1,53 +1,13 @@
-import { InputError } from '../../shared/errors';
 import { LockstepAccumulator, summarizeLockstep } from '../../shared/stats/fidelity';
 import { GrowableFloat64 } from '../../shared/stats/growableArray';
 import { summarizePerplexity } from '../../shared/stats/perplexity';
 import { negativeLogLikelihood } from '../../shared/stats/tokenComparison';
-import { EvalWindow, planWindows, WindowScheme } from '../../shared/windows';
 import type { LockstepUnitResult, PerplexityUnitResult, WindowTotals } from '../../shared/report/schema';
-import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
+import type { ModelBackend } from '../backend/modelBackend';
+import type { TokenizedCorpus } from '../inputs/corpus';
 import { forEachScoredToken, forEachWindow } from './windowForwards';
 import { LockstepScorer } from '../scoring/lockstepScorer';
 import type { ScoredBatch } from '../scoring/scoreBatch';
-
-/** The corpus as the model sees it: one token stream, its windows, and the text they score. */
-export interface TokenizedCorpus {
-  file: string;
-  tokens: number[];
-  windows: EvalWindow[];
-  /** Words and UTF-8 bytes of the scored text, for word- and byte-level perplexity. */
-  scoredWords: number;
-  scoredBytes: number;
-}
-
-export function tokenizeCorpus(file: string, text: string, tokenizer: TextTokenizer, scheme: WindowScheme): TokenizedCorpus {
-  const tokens = tokenizer.encode(text, true);
-  if (tokens.length < scheme.contextLength) {
-    throw new InputError(
-      file,
-      `The corpus is ${tokens.length} tokens, shorter than one window of ${scheme.contextLength} tokens.`,
-      'Use a longer corpus file, or lower the context length (CLI --context, setting quantlens.contextLength).',
-    );
-  }
-  const windows = planWindows(tokens.length, scheme);
-  // Word and byte counts of exactly the text whose tokens are scored (with stride = context, each
-  // later window's first token has no predecessor in its window and is not scored).
-  let scoredWords = 0;
-  let scoredBytes = 0;
-  const encoder = new TextEncoder();
-  for (const w of windows) {
-    const text = tokenizer.decode(tokens.slice(w.scoreFrom, w.end));
-    scoredWords += text.split(/\s+/).filter(Boolean).length;
-    scoredBytes += encoder.encode(text).length;
-  }
-  return {
-    file,
-    tokens,
-    windows,
-    scoredWords,
-    scoredBytes,
-  };
-}
 
 export interface PassProgress {
   (done: number, total: number): void;

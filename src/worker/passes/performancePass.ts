@@ -3,8 +3,8 @@ import { summarizeDistribution } from '../../shared/stats/summary';
 import type { GpuMemoryReading, OutputLengthCheck, PerformanceCell, PerformanceUnitResult } from '../../shared/report/schema';
 import { isNoisy } from '../../shared/perf/noise';
 import type { PerformanceWorkload } from '../../shared/perf/sweep';
-import { MemorySampler } from '../../node/memorySampler';
-import { nvidiaGpuPresence, readGpuMemory } from '../../node/gpuMemory';
+import { MemorySampler } from '../perf/memorySampler';
+import { nvidiaGpuPresence, readGpuMemory } from '../perf/gpuMemory';
 import { unknownMessageError } from '../../shared/messageGuards';
 import { isProbeMessage, ProbeLoadedMessage, ProbeRequest, TimedIteration, TimedRequest } from './probeProtocol';
 

@@ -11,7 +11,7 @@
  */
 import { negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import type { TaskUnitResult } from '../../shared/report/schema';
-import type { PreparedTask, TaskPrompt } from '../../node/tasks';
+import type { PreparedTask, TaskPrompt } from '../tasks';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
 import { compareWithBaseline, RawTaskOutputs, scoreRaw, summarizeTaskMetric, taskMetrics } from './taskScoring';

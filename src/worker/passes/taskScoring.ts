@@ -12,7 +12,7 @@ import type { AnyMetric, ItemScore, MetricInput } from '../../shared/metrics/typ
 import { allowedDegradation } from '../../shared/stats/gates';
 import { toGoalVerdict } from '../../shared/report/goalVerdicts';
 import type { TaskGoalVerdict, TaskMetricComparison, TaskMetricValue, TaskUnitResult } from '../../shared/report/schema';
-import type { TaskDefinition, TaskPrompt } from '../../node/tasks';
+import type { TaskDefinition, TaskPrompt } from '../tasks';
 
 /** The raw per-item outputs of a task unit, in item order. */
 export type RawTaskOutputs = Pick<TaskUnitResult, 'itemKeys' | 'choiceLogLikelihoods' | 'predictions' | 'logLikelihoods' | 'tokenCounts'>;

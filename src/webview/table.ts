@@ -1,8 +1,8 @@
-import { formatNumber, formatPercent, formatSigned } from '../src/shared/format';
-import { isSignificant, independentSe } from '../src/shared/panel/significance';
-import { MetricDefinition, metricsOf } from '../src/shared/panel/metricsCatalog';
-import { describeVerdict } from '../src/shared/goalTable';
-import type { RunReport, VariantSummary } from '../src/shared/report/schema';
+import { formatNumber, formatPercent, formatSigned } from '../shared/format';
+import { isSignificant, independentSe } from '../shared/panel/significance';
+import { MetricDefinition, metricsOf } from '../shared/panel/metricsCatalog';
+import { describeVerdict } from '../shared/goalTable';
+import type { RunReport, VariantSummary } from '../shared/report/schema';
 import { clear, h } from './dom';
 import { goalsTable } from './goals';
 

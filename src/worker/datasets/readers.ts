@@ -7,9 +7,9 @@ import { readFile } from 'node:fs/promises';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { InputError } from '../../shared/errors';
-import { throwReadError } from '../fileReadErrors';
+import { throwReadError } from '../../node/fileReadErrors';
 import { CsvSyntaxError, parseCsv } from './csv';
-import { JsonSyntaxError, jsonSyntaxInputError, parseJsonOf, parseJsonWithLines } from '../jsonFile';
+import { JsonSyntaxError, jsonSyntaxInputError, parseJsonOf, parseJsonWithLines } from '../../node/jsonFile';
 import { DatasetFormat, DatasetRecord, formatOfFile, isPlainObject } from './records';
 
 async function readText(file: string): Promise<string> {

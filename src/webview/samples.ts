@@ -1,8 +1,8 @@
-import { annotationsForSample, pendingFlags } from '../src/shared/annotations';
-import { formatNumber } from '../src/shared/format';
-import { wordDiff } from '../src/shared/panel/wordDiff';
-import type { AnnotationsData, RunData } from '../src/shared/panelProtocol';
-import type { SampleRecord } from '../src/shared/report/schema';
+import { annotationsForSample, pendingFlags } from '../shared/annotations';
+import { formatNumber } from '../shared/format';
+import { wordDiff } from '../shared/panel/wordDiff';
+import type { AnnotationsData, RunData } from '../shared/panelProtocol';
+import type { SampleRecord } from '../shared/report/schema';
 import { renderSampleAnnotations } from './annotations';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';

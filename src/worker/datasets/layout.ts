@@ -11,7 +11,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InputError } from '../../shared/errors';
-import { throwReadError } from '../fileReadErrors';
+import { throwReadError } from '../../node/fileReadErrors';
 import { DATA_FILE_EXTENSIONS, DatasetFormat, formatOfFile } from './records';
 
 export interface SplitFiles {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { InputError } from '../../shared/errors';
 import { findRunQuantity, runGoalProblem } from '../../shared/report/runQuantities';
 import type { RunGoal } from '../../shared/report/schema';
-import { JsonSyntaxError, parseJson } from '../jsonFile';
+import { JsonSyntaxError, parseJson } from '../../node/jsonFile';
 import { formatPath, Locator, PathPart } from '../tasks/loadTaskFile';
 import { goalSchema, toGoal } from './goalSchema';
 

@@ -1,7 +1,7 @@
-import { CARD_DIFFERENCE_COLUMNS, cardDifferenceRows, COMPARISON_COLUMNS, comparisonRows } from '../src/shared/compare/comparisonTable';
-import type { RunComparison } from '../src/shared/compare/types';
-import { comparabilityWarnings } from '../src/shared/report/comparability';
-import type { RunReport } from '../src/shared/report/schema';
+import { CARD_DIFFERENCE_COLUMNS, cardDifferenceRows, COMPARISON_COLUMNS, comparisonRows } from '../shared/compare/comparisonTable';
+import type { RunComparison } from '../shared/compare/types';
+import { comparabilityWarnings } from '../shared/report/comparability';
+import type { RunReport } from '../shared/report/schema';
 import { append, clear, h } from './dom';
 
 /**

@@ -1,8 +1,8 @@
-import { formatNumber } from '../src/shared/format';
-import { axisTitle, metricsOf } from '../src/shared/panel/metricsCatalog';
-import { paretoFrontier } from '../src/shared/panel/pareto';
-import { GoalBand, goalBands } from '../src/shared/panel/goalBands';
-import type { RunReport } from '../src/shared/report/schema';
+import { formatNumber } from '../shared/format';
+import { axisTitle, metricsOf } from '../shared/panel/metricsCatalog';
+import { paretoFrontier } from '../shared/panel/pareto';
+import { GoalBand, goalBands } from '../shared/panel/goalBands';
+import type { RunReport } from '../shared/report/schema';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
 

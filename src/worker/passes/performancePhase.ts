@@ -6,11 +6,11 @@ import { compareCells, NOISE_CV_THRESHOLD } from '../../shared/perf/noise';
 import { rooflineFigures } from '../../shared/perf/roofline';
 import { effectiveRounds, interleavedSchedule, PerformanceWorkload, resolveSweep, shareOf, sweepCells, workloadLabel } from '../../shared/perf/sweep';
 import { probeMachine } from '../perf/machineProbe';
-import { exactLengthPrompts, PromptSource } from '../runSetup';
+import { exactLengthPrompts, PromptSource } from '../inputs/exactLengthPrompts';
 import { ProbeOutcome, runProbeProcess, summarizeCell } from './performancePass';
 import type { ProbeCell } from './probeProtocol';
 
-export interface PerformanceProtocolInput {
+export interface PerformancePhaseInput {
   workerScript: string;
   modelFolder: string;
   /** From the config.json summary discovery read (null when it lacks a size): KV cache bytes and roofline. */
@@ -37,10 +37,10 @@ export type PerformanceProgress = (done: number, total: number, measuring?: stri
  * baseline, memory, roofline and warnings. The engine asks for one variant's result at a time;
  * the first request runs the whole phase, and later ones read what it found.
  */
-export class PerformanceProtocol {
+export class PerformancePhase {
   private phase: Promise<Outcomes | null> | undefined;
 
-  constructor(private readonly input: PerformanceProtocolInput) {}
+  constructor(private readonly input: PerformancePhaseInput) {}
 
   async resultFor(variantId: string, progress: PerformanceProgress, shouldStop: () => boolean): Promise<PerformanceUnitResult | null> {
     this.phase ??= this.run(progress, shouldStop);

@@ -2,7 +2,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { isHostToPanel, PanelState, RunData } from '../src/shared/panelProtocol';
+import { isHostToPanel, PanelState, RunData } from '../shared/panelProtocol';
 import { byId, clear, h } from './dom';
 import { renderHeader } from './header';
 import { PlotChoice, renderPlot } from './plot';

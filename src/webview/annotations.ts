@@ -1,7 +1,7 @@
-import { anchorStatus, annotationsForSample, categoryLabel, FLAG_LABELS, pendingFlags } from '../src/shared/annotations';
-import { formatPercent } from '../src/shared/format';
-import type { AnnotationsData } from '../src/shared/panelProtocol';
-import type { SampleRecord } from '../src/shared/report/schema';
+import { anchorStatus, annotationsForSample, categoryLabel, FLAG_LABELS, pendingFlags } from '../shared/annotations';
+import { formatPercent } from '../shared/format';
+import type { AnnotationsData } from '../shared/panelProtocol';
+import type { SampleRecord } from '../shared/report/schema';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
 

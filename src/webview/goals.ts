@@ -1,5 +1,5 @@
-import { GOAL_COLUMNS, goalRows } from '../src/shared/goalTable';
-import type { RunReport } from '../src/shared/report/schema';
+import { GOAL_COLUMNS, goalRows } from '../shared/goalTable';
+import type { RunReport } from '../shared/report/schema';
 import { h } from './dom';
 
 /** The run-level goals' verdicts, with the evidence that decided each (text only); null without run-level goals. */

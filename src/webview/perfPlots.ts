@@ -1,6 +1,6 @@
-import { formatBytes } from '../src/shared/format';
-import type { PerformanceCell, RunReport } from '../src/shared/report/schema';
-import { SWEEP_COLUMNS, sweepRows } from '../src/shared/perf/sweepTable';
+import { formatBytes } from '../shared/format';
+import type { PerformanceCell, RunReport } from '../shared/report/schema';
+import { SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
 import { clear, custom, h } from './dom';
 
 /** plotly.js-dist-min, loaded by its own <script> tag (see plot.ts). */

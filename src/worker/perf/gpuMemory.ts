@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { GpuMemoryReading } from '../shared/report/schema';
+import type { GpuMemoryReading } from '../../shared/report/schema';
 
 const MIB = 1024 * 1024;
 

@@ -18,8 +18,8 @@ import { InputKind } from '../../shared/metrics/types';
 import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
 import { DatasetSpec } from '../datasets/load';
-import { throwReadError } from '../fileReadErrors';
-import { JsonSyntaxError, parseJson } from '../jsonFile';
+import { throwReadError } from '../../node/fileReadErrors';
+import { JsonSyntaxError, parseJson } from '../../node/jsonFile';
 import { TaskInput, taskListSchema, taskSchema } from './schema';
 
 export interface TaskMetric {

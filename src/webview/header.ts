@@ -1,5 +1,5 @@
-import { formatBytes } from '../src/shared/format';
-import type { ExportFormat, RunData } from '../src/shared/panelProtocol';
+import { formatBytes } from '../shared/format';
+import type { ExportFormat, RunData } from '../shared/panelProtocol';
 
 const EXPORT_BUTTONS: Array<[ExportFormat, string]> = [['markdown', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML'], ['json', 'JSON'], ['samples-jsonl', 'Samples JSONL'], ['samples-csv', 'Samples CSV']];
 import { clear, custom, h } from './dom';

@@ -1,4 +1,4 @@
-import type { PanelState, PanelToHost } from '../src/shared/panelProtocol';
+import type { PanelState, PanelToHost } from '../shared/panelProtocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
