@@ -7,21 +7,39 @@ import type { PassProgress } from './corpusPasses';
 
 export interface PromptSet {
   file: string;
-  prompts: Array<{ text: string; line: number }>;
+  /** `text` is the line as written; `input` what the model is fed (the chat template's rendering of it, or the text itself). */
+  prompts: Array<{ text: string; line: number; input: string }>;
+  /** Whether `input` is a chat template's rendering (src/worker/promptTemplate.ts). */
+  chatTemplated: boolean;
 }
 
-/** One prompt per non-empty line; lines starting with # are comments. */
+/** One prompt per non-empty line; lines starting with # are comments. Fed raw until a chat template renders them. */
 export function parsePromptFile(file: string, text: string): PromptSet {
   const prompts = text
     .split(/\r?\n/)
     .map((line, index) => ({ text: line.trim(), line: index + 1 }))
-    .filter((p) => p.text.length > 0 && !p.text.startsWith('#'));
+    .filter((p) => p.text.length > 0 && !p.text.startsWith('#'))
+    .map((p) => ({ ...p, input: p.text }));
   if (prompts.length === 0) throw new InputError(file, 'The prompt file has no prompts.', 'Write one prompt per line (lines starting with # are ignored).');
-  return { file, prompts };
+  return { file, prompts, chatTemplated: false };
 }
 
-export function sampleKeyOf(prompt: string, maxNewTokens: number): string {
-  return createHash('sha256').update(JSON.stringify({ prompt, maxNewTokens, decoding: 'greedy' })).digest('hex').slice(0, 16);
+/**
+ * The token ids a prompt is fed as. A rendered template carries its own special tokens (a BOS the
+ * template wants is in it), so it is tokenized without adding more, as transformers.js's
+ * text-generation pipeline does for chat input; a raw prompt gets the tokenizer's BOS.
+ */
+export function promptTokenIds(tokenizer: TextTokenizer, promptSet: PromptSet, prompt: PromptSet['prompts'][number]): number[] {
+  return tokenizer.encode(prompt.input, !promptSet.chatTemplated);
+}
+
+/**
+ * The sample's stable key: annotations and run comparisons match samples by it. A rendered input
+ * joins the key, so a prompt fed through a (changed) template is not matched with its raw self;
+ * raw prompts keep the key they always had.
+ */
+export function sampleKeyOf(prompt: string, maxNewTokens: number, input?: string): string {
+  return createHash('sha256').update(JSON.stringify({ prompt, maxNewTokens, decoding: 'greedy', ...(input !== undefined ? { input } : {}) })).digest('hex').slice(0, 16);
 }
 
 /**
@@ -48,7 +66,7 @@ export async function runGenerationPass(
   let kldCount = 0;
   for (const [index, prompt] of promptSet.prompts.entries()) {
     // Every prompt fits the context: prepareRun checked them all before any model loaded (checkPromptsFit).
-    const promptIds = tokenizer.encode(prompt.text, true);
+    const promptIds = promptTokenIds(tokenizer, promptSet, prompt);
     const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
     if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
     const scored = base && base !== variant
@@ -59,10 +77,11 @@ export async function runGenerationPass(
       kldCount++;
     }
     samples.push({
-      sampleKey: sampleKeyOf(prompt.text, options.maxNewTokens),
+      sampleKey: sampleKeyOf(prompt.text, options.maxNewTokens, promptSet.chatTemplated ? prompt.input : undefined),
       promptIndex: index,
       variantId: variant.variantId,
       prompt: prompt.text,
+      ...(promptSet.chatTemplated ? { input: prompt.input } : {}),
       output: tokenizer.decode(generated.tokens),
       tokenIds: generated.tokens,
       tokenTexts: incrementalTokenTexts(tokenizer, generated.tokens),
