@@ -42,7 +42,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
-      strict: { type: 'boolean' }, goals: { type: 'string' },
+      strict: { type: 'boolean' }, goals: { type: 'string' }, 'chat-template': { type: 'string' },
     },
   }));
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder', command);

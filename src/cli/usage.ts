@@ -24,6 +24,8 @@ const EVAL_OPTIONS = `eval options:
   --fail-on-gate          exit 3 when any goal fails, task or run-level (for CI)
   --context N --stride N  perplexity windows (default ${S.contextLength.default} / half the context; context at least ${S.contextLength.minimum})
   --max-new-tokens N      generation length (default ${S.maxNewTokens.default})
+  --chat-template M       ${S.chatTemplate.choices.join('|')} (default ${S.chatTemplate.default}): render each --prompts line as a user turn
+                          through the model's chat template (auto: when it has one; on: required)
   --perf-prompt N --perf-output N --warmups N --repetitions N   performance workload (${S.promptTokens.default}/${S.outputTokens.default}/${S.warmups.default}/${S.repetitions.default})
   --perf-inputs 32,128    sweep: exact input lengths (default: --perf-prompt)
   --perf-outputs 16,64    sweep: exact output lengths, EOS ignored (default: --perf-output)

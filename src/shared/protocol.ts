@@ -1,4 +1,4 @@
-import type { ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
+import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
  * Messages between a parent (the extension host or the CLI) and the evaluation worker, over
@@ -32,6 +32,8 @@ export interface RunRequest {
    */
   performance: { promptTokens: number; outputTokens: number; warmups: number; repetitions: number; sweep?: Partial<PerformanceSweep> };
   executionProvider: ExecutionProviderChoice;
+  /** Whether the generation prompts go through the model's chat template; absent means 'auto'. */
+  chatTemplate?: ChatTemplateMode;
   threads: { intraOp: number; interOp: number };
   seed: number;
   /** Refuse input files that are not valid UTF-8 (a bad-input error) instead of warning and going on. */

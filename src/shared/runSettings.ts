@@ -1,5 +1,5 @@
 import type { RunRequest } from './protocol';
-import type { ExecutionProviderChoice } from './report/schema';
+import type { ChatTemplateMode, ExecutionProviderChoice } from './report/schema';
 
 /**
  * The one place that knows each run setting: its CLI flag, its VS Code setting, its default, its
@@ -41,6 +41,9 @@ export type RunSetting = NumberSetting | ListSetting | ChoiceSetting;
 
 export const EXECUTION_PROVIDERS: readonly ExecutionProviderChoice[] = ['auto', 'cpu', 'cuda', 'webgpu', 'dml', 'coreml'];
 
+/** auto: the main prompts go through the model's chat template when it has one; on: always (an error without one); off: never. */
+export const CHAT_TEMPLATE_MODES: readonly ChatTemplateMode[] = ['auto', 'on', 'off'];
+
 export const RUN_SETTINGS = {
   contextLength: { flag: 'context', setting: 'contextLength', kind: 'integer', default: 512, minimum: 8 },
   /** 0 means half the context length. */
@@ -60,6 +63,7 @@ export const RUN_SETTINGS = {
   minSeconds: { flag: 'min-seconds', setting: 'performance.minSeconds', kind: 'number', default: 0, minimum: 0 },
   rounds: { flag: 'rounds', setting: 'performance.rounds', kind: 'integer', default: 2, minimum: 1 },
   executionProvider: { flag: 'provider', setting: 'executionProvider', kind: 'choice', default: 'auto', choices: EXECUTION_PROVIDERS },
+  chatTemplate: { flag: 'chat-template', setting: 'chatTemplate', kind: 'choice', default: 'auto', choices: CHAT_TEMPLATE_MODES },
   /** 0 means every core. */
   threads: { flag: 'threads', setting: 'threads', kind: 'integer', default: 0, minimum: 0 },
   interOpThreads: { flag: 'inter-op-threads', kind: 'integer', default: 1, minimum: 1 },
@@ -82,6 +86,7 @@ export interface ResolvedRunSettings {
   maxNewTokens: number;
   performance: RunRequest['performance'];
   executionProvider: ExecutionProviderChoice;
+  chatTemplate: ChatTemplateMode;
   threads: RunRequest['threads'];
   taskLimit?: number;
 }
@@ -149,8 +154,8 @@ export function resolveRunSettings(raw: RawRunSettings, door: SettingsDoor, core
   };
   const interOp = number('interOpThreads');
   const taskLimit = number('taskLimit');
-  const provider = raw.executionProvider ?? RUN_SETTINGS.executionProvider.default;
-  if (!EXECUTION_PROVIDERS.includes(provider as ExecutionProviderChoice)) complain('executionProvider', provider, `must be one of ${EXECUTION_PROVIDERS.join(', ')}`);
+  const provider = readChoice('executionProvider', raw.executionProvider, complain);
+  const chatTemplate = readChoice('chatTemplate', raw.chatTemplate, complain);
   if (problems.length) return { ok: false, problems };
 
   // No problems, so every value that has a default is defined (the `!`s); taskLimit alone is optional.
@@ -168,6 +173,7 @@ export function resolveRunSettings(raw: RawRunSettings, door: SettingsDoor, core
         sweep: { ...sweep, minIterations: sweep.minIterations!, minSeconds: sweep.minSeconds!, rounds: sweep.rounds! },
       },
       executionProvider: provider as ExecutionProviderChoice,
+      chatTemplate: chatTemplate as ChatTemplateMode,
       threads: { intraOp: threads! > 0 ? threads! : cores, interOp: interOp! },
       ...(taskLimit !== undefined ? { taskLimit } : {}),
     },
@@ -176,7 +182,15 @@ export function resolveRunSettings(raw: RawRunSettings, door: SettingsDoor, core
 
 type NumberKey = { [K in RunSettingKey]: (typeof RUN_SETTINGS)[K] extends NumberSetting ? K : never }[RunSettingKey];
 type ListKey = { [K in RunSettingKey]: (typeof RUN_SETTINGS)[K] extends ListSetting ? K : never }[RunSettingKey];
+type ChoiceKey = { [K in RunSettingKey]: (typeof RUN_SETTINGS)[K] extends ChoiceSetting ? K : never }[RunSettingKey];
 type Complain = (key: RunSettingKey, value: unknown, problem: string) => void;
+
+function readChoice(key: ChoiceKey, value: unknown, complain: Complain): string {
+  const setting: ChoiceSetting = RUN_SETTINGS[key];
+  const chosen = value ?? setting.default;
+  if (typeof chosen !== 'string' || !setting.choices.includes(chosen)) complain(key, chosen, `must be one of ${setting.choices.join(', ')}`);
+  return String(chosen);
+}
 
 function readNumber(key: NumberKey, value: unknown, complain: Complain): number | undefined {
   const setting: NumberSetting = RUN_SETTINGS[key];

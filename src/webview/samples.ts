@@ -124,6 +124,8 @@ function renderDetail(container: HTMLElement, row: Row, baselineId: string, anno
   container.append(
     h('div', { class: 'detail-header' },
       h('div', { class: 'prompt', attrs: { id: 'sample-prompt' } }, row.prompt),
+      // With a chat template the model was fed the rendered text, not the line as written.
+      sample.input !== undefined ? h('pre', { class: 'prompt-input', attrs: { id: 'sample-input', title: "the prompt as the model's chat template rendered it: what the model was fed" } }, sample.input) : null,
       custom('vscode-button', { attrs: { id: 'open-diff' }, on: { click: () => post({ type: 'open-diff', sampleKey: sample.sampleKey, variantId: sample.variantId }) } }, 'Open in Diff Editor'),
     ),
     h('div', { class: 'side-by-side' },

@@ -1,7 +1,7 @@
 import { InputError } from '../shared/errors';
 import { bothSettingNames } from '../shared/runSettings';
 import type { TextTokenizer } from './backend/modelBackend';
-import type { PromptSet } from './inputs/prompts';
+import { promptTokenIds, PromptSet } from './inputs/prompts';
 
 /**
  * How long a generation's sequence (prompt + new tokens) may be, and why: the context setting,
@@ -22,19 +22,22 @@ export function sequenceLimit(contextLength: number, maxPositions: number | unde
 
 /**
  * Checked once, before any model loads: every prompt with `maxNewTokens` new tokens fits the limit.
+ * It counts the tokens the model is fed: with a chat template, the rendered prompt's.
  * @throws InputError naming the prompt file and line, the limit that applies and where it comes from.
  */
 export function checkPromptsFit(prompts: PromptSet, tokenizer: TextTokenizer, maxNewTokens: number, limit: SequenceLimit): void {
   for (const [index, prompt] of prompts.prompts.entries()) {
-    const length = tokenizer.encode(prompt.text, true).length;
+    const length = promptTokenIds(tokenizer, prompts, prompt).length;
     if (length + maxNewTokens <= limit.tokens) continue;
-    const start = `Prompt ${index + 1} is ${length} tokens; with ${maxNewTokens} new tokens it is longer than`;
+    const start = `Prompt ${index + 1} is ${length} tokens${prompts.chatTemplated ? ' as the chat template renders it' : ''}; with ${maxNewTokens} new tokens it is longer than`;
     const modelLimits = limit.maxPositions !== undefined && limit.maxPositions < limit.contextLength;
+    // The template's tokens count too; feeding the prompt raw is one more way out.
+    const raw = prompts.chatTemplated ? ` The chat template adds tokens of its own: off (${bothSettingNames('chatTemplate')}) feeds the prompts raw.` : '';
     if (modelLimits) {
       throw new InputError(
         prompts.file,
         `${start} the model's own limit of ${limit.maxPositions} tokens (max_position_embeddings in ${limit.configFile}); the context setting (${bothSettingNames('contextLength')}) of ${limit.contextLength} is larger, but the model has no positions past ${limit.maxPositions}.`,
-        `Shorten the prompt or lower the new tokens (${bothSettingNames('maxNewTokens')}).`,
+        `Shorten the prompt or lower the new tokens (${bothSettingNames('maxNewTokens')}).${raw}`,
         prompt.line,
       );
     }
@@ -42,9 +45,9 @@ export function checkPromptsFit(prompts: PromptSet, tokenizer: TextTokenizer, ma
     throw new InputError(
       prompts.file,
       `${start} the context of ${limit.contextLength} (the context setting, ${bothSettingNames('contextLength')}${model}).`,
-      limit.maxPositions === limit.contextLength
+      (limit.maxPositions === limit.contextLength
         ? `Shorten the prompt or lower the new tokens (${bothSettingNames('maxNewTokens')}); the model takes no longer context.`
-        : `Shorten the prompt, lower the new tokens (${bothSettingNames('maxNewTokens')}), or raise the context${limit.maxPositions !== undefined ? ` (up to ${limit.maxPositions})` : ''}.`,
+        : `Shorten the prompt, lower the new tokens (${bothSettingNames('maxNewTokens')}), or raise the context${limit.maxPositions !== undefined ? ` (up to ${limit.maxPositions})` : ''}.`) + raw,
       prompt.line,
     );
   }

@@ -20,6 +20,7 @@ import { PromptSource, promptSource } from './inputs/exactLengthPrompts';
 import type { PreparedTask } from './tasks';
 import { prepareTasks } from './taskSetup';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
+import { renderPrompts } from './promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
 import { parseGoalsFile } from './goals/loadGoalsFile';
@@ -104,7 +105,9 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
 
   const promptsInput = request.measures.includes('generation') ? (request.promptsFile ? readInputFile(request.promptsFile, strict) : null) : null;
   if (request.measures.includes('generation') && !promptsInput) throw new InputError(folder.path, 'No prompt file was given for the generations.', 'Pass --prompts <file with one prompt per line>.');
-  const prompts = promptsInput ? parsePromptFile(promptsInput.ref.path, promptsInput.text) : null;
+  const modelFiles = hashModelFiles(folder.path, variants);
+  const chatTemplate = renderPrompts(promptsInput ? parsePromptFile(promptsInput.ref.path, promptsInput.text) : null, request.chatTemplate ?? 'auto', tokenizer, folder.path, modelFiles);
+  const prompts = chatTemplate.prompts;
   if (prompts) checkPromptsFit(prompts, tokenizer, request.maxNewTokens, sequenceLimit(request.contextLength, config.max_position_embeddings, configFile));
 
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
@@ -135,13 +138,14 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
     executionProvider: request.executionProvider,
     threads: request.threads,
     seed: request.seed,
-    modelFiles: hashModelFiles(folder.path, variants),
+    chatTemplate: chatTemplate.record,
+    modelFiles,
     libraries: libraryVersions(),
   };
   const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
   const methods = [
     `Perplexity and KL divergence: ${describeWindows(windows)}. Softmax in float64 over the full vocabulary; KLD(base ‖ variant) per scored token, llama.cpp --kl-divergence statistics.`,
-    `Generations: greedy, at most ${request.maxNewTokens} new tokens, stop at EOS; each variant's output is re-scored teacher-forced under the baseline for per-token KLD and Δp.`,
+    `Generations: greedy, at most ${request.maxNewTokens} new tokens, stop at EOS; each variant's output is re-scored teacher-forced under the baseline for per-token KLD and Δp. ${describeChatTemplate(chatTemplate.record)}`,
     describePerformanceMethod(sweep, request.performance.warmups),
   ];
   if (tasks) {
@@ -154,6 +158,12 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
   return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings };
+}
+
+function describeChatTemplate(record: RunSpec['chatTemplate'] & object): string {
+  if (record.applied) return `Each prompt is rendered as one user message through the model's chat template (${record.source}, with the generation prompt; --chat-template ${record.requested}); performance prompts stay raw corpus tokens.`;
+  if (record.requested === 'off') return 'Prompts are fed raw (--chat-template off).';
+  return record.source ? 'Prompts are fed raw.' : "Prompts are fed raw: the model has no chat template.";
 }
 
 function describePerformanceMethod(sweep: PerformanceSweep, warmups: number): string {

@@ -22,7 +22,9 @@ const pathOf = (file: InputFileRef | undefined): string | undefined => file?.pat
 export function specIdentity(spec: RunSpec): string {
   // Goals change no measured number: a resume with edited goals finds the run, and its report is
   // rebuilt with the goals as they are now (the resumed card carries the current spec).
-  const { modelFiles: _files, libraries: _libraries, taskDatasets: _datasets, goals: _goals, corpus, prompts, taskFiles, goalsFile, ...asked } = spec;
-  const identity = { ...asked, corpus: pathOf(corpus), prompts: pathOf(prompts), taskFiles: taskFiles?.map((f) => f.path), goalsFile: pathOf(goalsFile) };
+  const { modelFiles: _files, libraries: _libraries, taskDatasets: _datasets, goals: _goals, chatTemplate, corpus, prompts, taskFiles, goalsFile, ...asked } = spec;
+  // Whether the template applied, and its hash, follow from the model files (each unit's inputs):
+  // only the mode asked for names the run.
+  const identity = { ...asked, chatTemplate: chatTemplate?.requested, corpus: pathOf(corpus), prompts: pathOf(prompts), taskFiles: taskFiles?.map((f) => f.path), goalsFile: pathOf(goalsFile) };
   return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }

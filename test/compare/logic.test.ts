@@ -130,6 +130,22 @@ test('checklist across runs: seed, context/stride and the chat template (tokeniz
   assert.deepEqual(comparabilityWarnings(none), []);
 });
 
+test('checklist across runs: the chat-template mode and whether it applied (spec.chatTemplate) differ; the model folder’s path does not count', () => {
+  const results = [perplexityUnit('fp32', 'cpu'), perplexityUnit('q4', 'cpu')];
+  const sha = 'd'.repeat(64);
+  const templated = card({ chatTemplate: { requested: 'auto', applied: true, source: 'chat_template.jinja', sha256: sha, performancePrompts: 'raw' } });
+  const raw = card({ chatTemplate: { requested: 'off', applied: false, source: 'chat_template.jinja', sha256: sha, performancePrompts: 'raw' } });
+  const fields = (requested: string, applied: boolean): string =>
+    `chatTemplate.applied ${applied}, chatTemplate.performancePrompts "raw", chatTemplate.requested "${requested}", chatTemplate.sha256 "${sha}", chatTemplate.source "chat_template.jinja"`;
+  assert.deepEqual(comparabilityWarnings(checkRuns(templated, results, raw, results)), [`Chat template — differs between the runs: run A ${fields('auto', true)} vs run B ${fields('off', false)}`]);
+  // The same template file in a copy of the model elsewhere: the same condition.
+  const files = (folder: string) => ({ config: { path: `${folder}/config.json`, sha256: 'e'.repeat(64), bytes: 1 }, tokenizer: { path: `${folder}/tokenizer.json`, sha256: 'f'.repeat(64), bytes: 1 }, tokenizerConfig: null, chatTemplate: { path: `${folder}/chat_template.jinja`, sha256: sha, bytes: 9 }, generationConfig: null, variants: {} });
+  const here = card({ ...templated.spec, modelFiles: files('/a') });
+  const there = card({ ...templated.spec, modelFolder: '/b', modelFiles: files('/b') });
+  assert.deepEqual(comparabilityWarnings(checkRuns(here, results, there, results)), []);
+  assert.equal(checkRuns(here, results, there, results).find((c) => c.id === 'chat-template')!.status, 'same');
+});
+
 test('run-card diff: keyed by variant id and file path (relative to the model folder), fields it does not know included', () => {
   const a = card();
   const b = card({ threads: { intraOp: 4, interOp: 1 } });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ResumeMode, RunRequest, WorkerToParent } from '../../src/shared/protocol';
@@ -141,4 +141,11 @@ export function copyModel(fixture: string, dir: string, name: string): string {
   const copy = join(dir, name);
   cpSync(fixture, copy, { recursive: true });
   return copy;
+}
+
+/** Gives a model folder (a copy: see copyModel) a chat template in its tokenizer_config.json, as chat models ship it. */
+export function addChatTemplate(modelFolder: string, template: string): void {
+  const configFile = join(modelFolder, 'tokenizer_config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(configFile, JSON.stringify({ ...config, chat_template: template }));
 }

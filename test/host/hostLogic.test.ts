@@ -39,7 +39,7 @@ test('the workspace-trust contract: limited support, evaluation refused with a r
 
 test('every quantlens.* setting the Config reads is declared with a description', () => {
   const props = manifest.contributes.configuration.properties;
-  for (const key of ['executionProvider', 'threads', 'contextLength', 'stride', 'maxNewTokens', 'warmups', 'repetitions', 'performance.promptTokens', 'performance.outputTokens', 'taskLimit', 'outputFolder', 'resume.strict']) {
+  for (const key of ['executionProvider', 'chatTemplate', 'threads', 'contextLength', 'stride', 'maxNewTokens', 'warmups', 'repetitions', 'performance.promptTokens', 'performance.outputTokens', 'taskLimit', 'outputFolder', 'resume.strict']) {
     assert.ok(props[`quantlens.${key}`], key);
     assert.ok(props[`quantlens.${key}`].description.length > 20, key);
   }
@@ -53,6 +53,8 @@ test('run planning: the baseline is always included, stride 0 means half the con
   assert.deepEqual(request.measures, ['fidelity', 'generation', 'performance']);
   assert.deepEqual(measuresOf('performance'), ['performance']);
   assert.deepEqual(measuresOf('fidelity'), ['fidelity', 'generation']);
+  assert.equal(request.chatTemplate, 'auto', 'quantlens.chatTemplate defaults to auto');
+  assert.equal(buildRunRequest('/m/a', 'fp32', { variants: [], measure: 'both' }, { ...settings, chatTemplate: 'off' }, 8).chatTemplate, 'off');
 });
 
 test('a past run’s spec rebuilds the request that reproduces it (rerun / resume)', () => {
@@ -67,6 +69,9 @@ test('a past run’s spec rebuilds the request that reproduces it (rerun / resum
   assert.equal(request.promptsFile, undefined);
   assert.deepEqual(request.variants, ['fp32', 'q4']);
   assert.equal(request.stride, 64);
+  // A run from before --chat-template fed its prompts raw; one after it says what it asked for.
+  assert.equal(request.chatTemplate, 'off');
+  assert.equal(requestFromSpec({ ...spec, chatTemplate: { requested: 'on', applied: true, source: 'chat_template.jinja', sha256: 'y', performancePrompts: 'raw' } }).chatTemplate, 'on');
 });
 
 test('models view nodes: variants with size and signature, broken variants marked, runs with headline numbers', () => {

@@ -210,6 +210,7 @@ describe('results panel on a real run of the fixture model', () => {
     await page.locator(`#sample-list .sample-row[data-sample="${sample.sampleKey}"]`).click();
     assert.equal(await page.locator(`#sample-list .sample-row[data-sample="${sample.sampleKey}"]`).getAttribute('aria-selected'), 'true');
     assert.equal(await page.locator('#sample-prompt').textContent(), sample.prompt);
+    assert.equal(await page.locator('#sample-input').count(), 0, 'a prompt fed raw shows no rendered input');
     const baseSide = page.locator('#sample-detail [data-side="baseline"]');
     const variantSide = page.locator('#sample-detail [data-side="variant"]');
     assert.equal(await baseSide.textContent(), base.output);
@@ -528,5 +529,22 @@ describe('a long run: 3 variants × 500 samples and a 10,000-character output', 
 
   test('no console errors, uncaught errors, dialogs or CSP violations', async () => {
     await assertClean(page, problems);
+  });
+});
+
+describe('a run whose prompts went through the chat template', () => {
+  test('the sample detail shows the raw prompt and, beneath it, the rendered input the model was fed', async () => {
+    const rendered = (prompt: string): string => `<s><|user|> ${prompt}\n<|assistant|> `;
+    const data: RunData = { ...run.data, samples: run.data.samples.map((s) => ({ ...s, input: rendered(s.prompt) })) };
+    const { page, problems } = await openPanel(browser, harnessFile, { data });
+    try {
+      const sample = data.samples.find((s) => s.variantId === 'fp16')!;
+      await page.locator(`#sample-list .sample-row[data-sample="${sample.sampleKey}"]`).click();
+      assert.equal(await page.locator('#sample-prompt').textContent(), sample.prompt);
+      assert.equal(await page.locator('#sample-input').textContent(), rendered(sample.prompt));
+      await assertClean(page, problems);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -56,6 +56,7 @@ test('defaults: context 512, stride half of it, threads 0 → every core, the si
       sweep: { inputLengths: [], outputLengths: [], batchSizes: [1], concurrency: [1], minIterations: 0, minSeconds: 0, rounds: 2 },
     },
     executionProvider: 'auto',
+    chatTemplate: 'auto',
     threads: { intraOp: 12, interOp: 1 },
   });
 });
@@ -70,7 +71,7 @@ test('the stride rule: 0 means half the context (rounded down); a stride longer 
 test('out-of-range values name the flag (CLI) or the setting (VS Code) and the value, every problem at once', () => {
   assert.deepEqual(problemsOf({ contextLength: '4' }), ['--context 4: must be at least 8']);
   assert.deepEqual(problemsOf({ contextLength: 4 }, 'settings'), ['quantlens.contextLength 4: must be at least 8']);
-  assert.deepEqual(problemsOf({ maxNewTokens: '0', repetitions: '2.5', minSeconds: '-1', batchSizes: '1,0', inputLengths: 'a,b', executionProvider: 'gpu', taskLimit: '0', contextLength: 'x' }), [
+  assert.deepEqual(problemsOf({ maxNewTokens: '0', repetitions: '2.5', minSeconds: '-1', batchSizes: '1,0', inputLengths: 'a,b', executionProvider: 'gpu', chatTemplate: 'yes', taskLimit: '0', contextLength: 'x' }), [
     '--context x: must be a whole number',
     '--max-new-tokens 0: must be at least 1',
     '--repetitions 2.5: must be a whole number',
@@ -79,7 +80,9 @@ test('out-of-range values name the flag (CLI) or the setting (VS Code) and the v
     '--min-seconds -1: must be at least 0',
     '--task-limit 0: must be at least 1',
     '--provider gpu: must be one of auto, cpu, cuda, webgpu, dml, coreml',
+    '--chat-template yes: must be one of auto, on, off',
   ]);
+  assert.deepEqual(problemsOf({ chatTemplate: 'always' }, 'settings'), ['quantlens.chatTemplate always: must be one of auto, on, off']);
   assert.deepEqual(problemsOf({ concurrency: [2, 0] }, 'settings'), ['quantlens.performance.concurrency 2,0: every value must be at least 1']);
   // Settings edited by hand in settings.json can hold any JSON.
   assert.deepEqual(problemsOf({ warmups: '3' as unknown, rounds: true }, 'settings'), ['quantlens.performance.rounds true: must be a whole number']);
@@ -89,7 +92,7 @@ test('parseEvalArgs passes every RUN_SETTINGS flag to the resolver', () => {
   const given: Record<RunSettingKey, string> = {
     contextLength: '96', stride: '40', maxNewTokens: '7', promptTokens: '9', outputTokens: '11', warmups: '0', repetitions: '3',
     inputLengths: '8,16', outputLengths: '4', batchSizes: '1,2', concurrency: '3', minIterations: '6', minSeconds: '0.5', rounds: '4',
-    executionProvider: 'cpu', threads: '0', interOpThreads: '2', taskLimit: '5',
+    executionProvider: 'cpu', chatTemplate: 'off', threads: '0', interOpThreads: '2', taskLimit: '5',
   };
   const argv = ['model', ...Object.entries(given).flatMap(([key, value]) => [`--${(RUN_SETTINGS[key as RunSettingKey] as RunSetting).flag}`, value])];
   const { request } = parseEvalArgs(argv, CLI_DEFAULTS);
@@ -98,6 +101,7 @@ test('parseEvalArgs passes every RUN_SETTINGS flag to the resolver', () => {
   assert.deepEqual({ ...request }, { ...request, ...expected.settings });
   assert.equal(request.contextLength, 96);
   assert.equal(request.taskLimit, 5);
+  assert.equal(request.chatTemplate, 'off');
   assert.equal(request.threads.intraOp, 6);
   assert.deepEqual(request.performance.sweep?.batchSizes, [1, 2]);
 });

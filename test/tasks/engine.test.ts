@@ -9,7 +9,7 @@ import { loadTaskFile, prepareTask } from '../../src/worker/tasks';
 import type { MultipleChoicePrompt, PerplexityPrompt } from '../../src/worker/tasks';
 import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { openSession, readDecoderConfig } from '../helpers/bruteForce';
-import { copyModel, runCli, runWorker, TEST_THREADS, testRequest, withTempDir } from '../helpers/engineRun';
+import { addChatTemplate, copyModel, runCli, runWorker, TEST_THREADS, testRequest, withTempDir } from '../helpers/engineRun';
 import { FIXTURE_ROOT, TINY_LLAMA } from '../helpers/fixtures';
 import { logitsOf } from '../helpers/forward';
 import { validateRunFolder } from '../helpers/validateReport';
@@ -227,10 +227,7 @@ test('use_chat_template: prompts go through the tokenizer\'s chat template; with
     assert.match(plain.outcome.fatalError?.message ?? '', /no chat template/);
 
     const model = copyModel(TINY_LLAMA, dir, 'chat-llama');
-    const configFile = join(model, 'tokenizer_config.json');
-    const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
-    config.chat_template = "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|> {% endif %}";
-    writeFileSync(configFile, JSON.stringify(config));
+    addChatTemplate(model, "{% for m in messages %}<|{{ m['role'] }}|> {{ m['content'] }}\n{% endfor %}{% if add_generation_prompt %}<|assistant|> {% endif %}");
     const chat = await runWorker(testRequest(model, { measures: [], variants: ['fp32'], taskFiles: [taskFile], taskLimit: 2 }), join(dir, 'chat'));
     assert.equal(chat.outcome.done?.status, 'completed', JSON.stringify(chat.messages.filter((m) => m.type === 'error')));
     const result = readRun(chat.outcome.runFolder!).results.find((r): r is TaskUnitResult => r.kind === 'task')!;

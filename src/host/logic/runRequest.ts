@@ -86,6 +86,8 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
       ...(spec.performance.sweep ? { sweep: spec.performance.sweep } : {}),
     },
     executionProvider: spec.executionProvider,
+    // A run from before the setting was applied its prompts raw: 'off' reproduces it.
+    chatTemplate: spec.chatTemplate?.requested ?? 'off',
     threads: spec.threads,
     seed: spec.seed,
   };

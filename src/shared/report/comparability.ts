@@ -83,24 +83,25 @@ function sampleCounts(units: readonly UnitResult[]): string | null {
 }
 
 /**
- * The chat template as the card records it: any spec field about chat templates, and the hash of
- * tokenizer_config.json (which holds the template) wherever the card lists it. Read generically, so
- * fields added to the card later count without a change here; null when nothing is recorded.
+ * The chat template as the card records it: any spec field about chat templates (a value under a
+ * key naming "chat", at any depth: spec.chatTemplate's mode, whether it applied, its file's hash),
+ * and the hash of tokenizer_config.json (which holds the template) wherever the card lists it. Read
+ * generically, so fields added to the card later count without a change here; paths are left out
+ * (a copy of the model elsewhere is the same template); null when nothing is recorded.
  */
 function chatTemplateFingerprint(card: RunCard): string | null {
   const found: string[] = [];
-  const visit = (value: unknown, key: string): void => {
-    if (Array.isArray(value)) return value.forEach((v) => visit(v, key));
+  const visit = (value: unknown, key: string, chatKey: string | null): void => {
+    if (Array.isArray(value)) return value.forEach((v) => visit(v, key, chatKey));
     if (value === null || typeof value !== 'object') {
-      if (/chat/i.test(key)) found.push(`${key} ${JSON.stringify(value)}`);
+      if (chatKey !== null && key !== 'path') found.push(`${chatKey === key ? key : `${chatKey}.${key}`} ${JSON.stringify(value)}`);
       return;
     }
     const record = value as Record<string, unknown>;
     if (typeof record.path === 'string' && record.path.endsWith('tokenizer_config.json') && typeof record.sha256 === 'string') found.push(`tokenizer_config.json ${record.sha256.slice(0, 12)}`);
-    for (const [k, v] of Object.entries(record)) if (/chat/i.test(k) && (v === null || typeof v !== 'object')) found.push(`${k} ${JSON.stringify(v)}`);
-    else visit(v, k);
+    for (const [k, v] of Object.entries(record)) visit(v, k, chatKey ?? (/chat/i.test(k) ? k : null));
   };
-  visit(card.spec, 'spec');
+  visit(card.spec, 'spec', null);
   return found.length ? [...new Set(found)].sort().join(', ') : null;
 }
 

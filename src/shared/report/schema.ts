@@ -47,6 +47,8 @@ export interface RunSpec {
   executionProvider: ExecutionProviderChoice;
   threads: { intraOp: number; interOp: number };
   seed: number;
+  /** How the main prompts (`--prompts`) were fed: through the model's chat template or raw (absent in runs before it existed). */
+  chatTemplate?: ChatTemplateRecord;
   /** The model folder's files, content-hashed (absent in runs before schema 1.1). */
   modelFiles?: ModelFileRefs;
   /** The libraries that compute every number (absent in runs before schema 1.1). */
@@ -87,6 +89,25 @@ export interface RunGoal extends Goal {
 }
 
 export type ExecutionProviderChoice = 'auto' | 'cpu' | 'cuda' | 'webgpu' | 'dml' | 'coreml';
+
+/** `--chat-template` / `quantlens.chatTemplate`: auto applies the model's template when it has one, on requires one, off never applies it. */
+export type ChatTemplateMode = 'auto' | 'on' | 'off';
+
+/**
+ * The chat template as the run used it for the generation prompts, each rendered as one user
+ * message with the generation prompt appended. Task files decide for themselves (`use_chat_template`).
+ */
+export interface ChatTemplateRecord {
+  requested: ChatTemplateMode;
+  /** Whether the generation prompts went through the template (false without generation, with off, or without a template under auto). */
+  applied: boolean;
+  /** The file the model's template is read from; null when the model has none. */
+  source: 'tokenizer_config.json' | 'chat_template.jinja' | null;
+  /** That file's sha256 (the same as in modelFiles); null without a template. */
+  sha256: string | null;
+  /** Performance workloads are exact-length token prompts cut from the corpus: never templated. */
+  performancePrompts: 'raw';
+}
 
 /**
  * The performance workloads as run: every combination of the lists is one cell. Each cell runs
@@ -471,11 +492,17 @@ export type RunStatus = 'running' | 'completed' | 'completed-with-errors' | 'fai
 
 /** One line of samples.jsonl: one (variant, prompt) generation. */
 export interface SampleRecord {
-  /** sha256 of (prompt, decoding settings): the same prompt matches across runs and variants. */
+  /** sha256 of (prompt, decoding settings, the rendered input when a chat template applied): the same input matches across runs and variants. */
   sampleKey: string;
   promptIndex: number;
   variantId: string;
+  /** The prompt file's line, as written. */
   prompt: string;
+  /**
+   * The text the model was fed when a chat template rendered the prompt (tokenized, generated from
+   * and teacher-forced under the baseline); absent when the prompt went in raw.
+   */
+  input?: string;
   output: string;
   tokenIds: number[];
   /** Decoded text of each generated token, so views can colour tokens. */

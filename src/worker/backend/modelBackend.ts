@@ -50,4 +50,8 @@ export interface TextTokenizer {
   readonly eosTokenIds: readonly number[];
   /** The model's chat template with add_generation_prompt, when its tokenizer has one. */
   applyChatTemplate?(messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }>): string;
+  /** The model folder's file that template comes from; set exactly when applyChatTemplate is. */
+  readonly chatTemplateSource?: ChatTemplateSource;
 }
+
+export type ChatTemplateSource = 'tokenizer_config.json' | 'chat_template.jinja';

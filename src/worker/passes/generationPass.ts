@@ -3,10 +3,15 @@ import { compareTokenDistributions, logSumExp, negativeLogLikelihood } from '../
 import type { GenerationUnitResult, SampleRecord } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
-import type { PromptSet } from '../inputs/prompts';
+import { promptTokenIds, PromptSet } from '../inputs/prompts';
 
-export function sampleKeyOf(prompt: string, maxNewTokens: number): string {
-  return createHash('sha256').update(JSON.stringify({ prompt, maxNewTokens, decoding: 'greedy' })).digest('hex').slice(0, 16);
+/**
+ * The sample's stable key: annotations and run comparisons match samples by it. A rendered input
+ * joins the key, so a prompt fed through a (changed) template is not matched with its raw self;
+ * raw prompts keep the key they always had.
+ */
+export function sampleKeyOf(prompt: string, maxNewTokens: number, input?: string): string {
+  return createHash('sha256').update(JSON.stringify({ prompt, maxNewTokens, decoding: 'greedy', ...(input !== undefined ? { input } : {}) })).digest('hex').slice(0, 16);
 }
 
 /**
@@ -33,7 +38,7 @@ export async function runGenerationPass(
   let kldCount = 0;
   for (const [index, prompt] of promptSet.prompts.entries()) {
     // Every prompt fits the context: prepareRun checked them all before any model loaded (checkPromptsFit).
-    const promptIds = tokenizer.encode(prompt.text, true);
+    const promptIds = promptTokenIds(tokenizer, promptSet, prompt);
     const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
     if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
     const scored = base && base !== variant
@@ -44,10 +49,11 @@ export async function runGenerationPass(
       kldCount++;
     }
     samples.push({
-      sampleKey: sampleKeyOf(prompt.text, options.maxNewTokens),
+      sampleKey: sampleKeyOf(prompt.text, options.maxNewTokens, promptSet.chatTemplated ? prompt.input : undefined),
       promptIndex: index,
       variantId: variant.variantId,
       prompt: prompt.text,
+      ...(promptSet.chatTemplated ? { input: prompt.input } : {}),
       output: tokenizer.decode(generated.tokens),
       tokenIds: generated.tokens,
       tokenTexts: incrementalTokenTexts(tokenizer, generated.tokens),
