@@ -20,7 +20,7 @@ import { PromptSource, promptSource } from './inputs/exactLengthPrompts';
 import type { PreparedTask } from './tasks';
 import { prepareTasks } from './taskSetup';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
-import { renderPrompts } from './promptTemplate';
+import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
 import { parseGoalsFile } from './goals/loadGoalsFile';

@@ -5,7 +5,7 @@ export interface PromptSet {
   file: string;
   /** `text` is the line as written; `input` what the model is fed (the chat template's rendering of it, or the text itself). */
   prompts: Array<{ text: string; line: number; input: string }>;
-  /** Whether `input` is a chat template's rendering (src/worker/promptTemplate.ts). */
+  /** Whether `input` is a chat template's rendering (src/worker/inputs/promptTemplate.ts). */
   chatTemplated: boolean;
 }
 

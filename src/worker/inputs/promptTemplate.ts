@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { InputError } from '../shared/errors';
-import type { ChatTemplateMode, ChatTemplateRecord, ModelFileRefs } from '../shared/report/schema';
-import { bothSettingNames } from '../shared/runSettings';
-import type { TextTokenizer } from './backend/modelBackend';
-import type { PromptSet } from './inputs/prompts';
+import { InputError } from '../../shared/errors';
+import type { ChatTemplateMode, ChatTemplateRecord, ModelFileRefs } from '../../shared/report/schema';
+import { bothSettingNames } from '../../shared/runSettings';
+import type { TextTokenizer } from '../backend/modelBackend';
+import type { PromptSet } from './prompts';
 
 /**
  * `--chat-template` for the generation prompts: each line becomes one user message rendered by the
