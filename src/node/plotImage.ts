@@ -5,6 +5,11 @@ import type { RunReport } from '../shared/report/schema';
 
 export type PlotImageFormat = 'svg' | 'png';
 
+/** The webview's messages are checked by type only: the format is checked before it names a file. */
+export function isPlotImageFormat(value: unknown): value is PlotImageFormat {
+  return value === 'svg' || value === 'png';
+}
+
 /** sharp's one call we use: rasterize an SVG (librsvg) to PNG. */
 type Sharp = (input: Buffer, options?: { density?: number }) => { resize(width: number, height: number): { png(): { toBuffer(): Promise<Buffer> } } };
 
@@ -32,5 +37,6 @@ export async function plotImage(report: RunReport, format: PlotImageFormat, opti
 
 /** The panel's image request, fulfilled: the plot with the chosen axes written to `path`. */
 export async function writePlotImage(path: string, report: RunReport, request: { format: PlotImageFormat; x: string; y: string }): Promise<void> {
+  if (!isPlotImageFormat(request.format)) throw new Error(`The plot is saved as svg or png, not "${String(request.format)}".`);
   await writeFile(path, await plotImage(report, request.format, { x: request.x, y: request.y }));
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -133,6 +133,8 @@ test('the panel\'s image request writes the shared renderer\'s file with the cho
     assert.equal(readFileSync(join(dir, 'plot.svg'), 'utf8'), tradeoffSvg(r, { x: 'ttft', y: 'rmsDp' }));
     await writePlotImage(join(dir, 'plot.png'), r, { format: 'png', x: 'size', y: 'kld' });
     assert.deepEqual(readFileSync(join(dir, 'plot.png')), await plotImage(r, 'png'));
+    await assert.rejects(writePlotImage(join(dir, 'plot.gif'), r, { format: 'gif' as 'png', x: 'size', y: 'kld' }), { message: 'The plot is saved as svg or png, not "gif".' });
+    assert.ok(!existsSync(join(dir, 'plot.gif')));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

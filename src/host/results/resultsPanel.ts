@@ -12,7 +12,7 @@ import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
 import { compareRuns } from '../../shared/compare/compareRuns';
 import { readRunInput, siblingRuns } from '../../node/runInput';
-import { writePlotImage } from '../../node/plotImage';
+import { isPlotImageFormat, writePlotImage } from '../../node/plotImage';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
 
@@ -169,6 +169,7 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       case 'save-image': {
+        if (!isPlotImageFormat(message.format)) throw new Error(`The plot is saved as svg or png, not "${String(message.format)}".`);
         const report = loadRunData(this.runFolder, annotationsSource(this.annotations)).report;
         if (!report) throw new Error('The run has no report yet: nothing to plot.');
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `tradeoff.${message.format}`)), filters: { Image: [message.format] } });
