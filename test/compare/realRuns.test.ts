@@ -148,7 +148,7 @@ test('export writes byte for byte what the panel export functions and image butt
   assert.deepEqual(readFileSync(pngFile), await plotImage(data.report!, 'png'));
   const badAxis = await runCli(['export', runA, '--format', 'svg', '--x', 'kld']);
   assert.equal(badAxis.code, 2);
-  assert.match(badAxis.stderr, /^error: --x must be one of size, peakRss, tpot, ttft, throughput \(the quantities this run measured\), got "kld"/);
+  assert.match(badAxis.stderr, /^error: --x must be one of size, ttft, tpot, throughput, peakRss \(the quantities this run measured\), got "kld"/);
   const badFormat = await runCli(['export', runA, '--format', 'gif']);
   assert.equal(badFormat.code, 2);
   assert.match(badFormat.stderr, /^error: --format must be one of md, markdown, csv, html, json, samples-jsonl, samples-csv, svg, png, got "gif"/);

@@ -28,8 +28,3 @@ export function plotAxes(report: RunReport, choice: Partial<PlotAxesChoice> = {}
   const pick = (options: MetricDefinition[], id: string): MetricDefinition | undefined => options.find((m) => m.id === id) ?? options[0];
   return { x: pick(xOptions, choice.x ?? DEFAULT_PLOT_AXES.x), y: pick(yOptions, choice.y ?? DEFAULT_PLOT_AXES.y), xOptions, yOptions };
 }
-
-/** An axis title: the metric, its unit, and which way is better. */
-export function axisTitle(m: MetricDefinition): string {
-  return `${m.label}${m.unit ? ` (${m.unit})` : ''} — ${m.higherIsBetter ? 'higher' : 'lower'} is better`;
-}

@@ -1,8 +1,9 @@
 import { GoalBand, goalBands } from '../panel/goalBands';
+import { axisTitle } from '../panel/metricsCatalog';
 import { paretoFrontier, TradeoffPoint } from '../panel/pareto';
 import type { RunReport } from '../report/schema';
 import { niceTicks, tickLabel } from './niceTicks';
-import { axisTitle, PlotAxesChoice, plotAxes } from './plotAxes';
+import { PlotAxesChoice, plotAxes } from './plotAxes';
 import { escapeXml } from './xml';
 
 /**
