@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -8,7 +9,7 @@ import { tradeoffSvg } from '../../src/shared/plot/tradeoffSvg';
 import { plotImage } from '../../src/node/plotImage';
 import type { RunComparison } from '../../src/shared/compare/types';
 import { annotationStoreSource, loadRunData, rootOfRunFolder } from '../../src/node/runData';
-import { runCli } from '../helpers/engineRun';
+import { CLI_SCRIPT, runCli } from '../helpers/engineRun';
 import { FixtureRuns, sha256 } from './runPair';
 
 /**
@@ -146,6 +147,12 @@ test('export writes byte for byte what the panel export functions and image butt
   assert.equal(png.code, 0, png.stderr);
   assert.equal(png.stdout, '');
   assert.deepEqual(readFileSync(pngFile), await plotImage(data.report!, 'png'));
+  // Without --out the PNG goes to tradeoff.png in the working folder, never to stdout.
+  const defaultPng = spawnSync(process.execPath, [CLI_SCRIPT, 'export', runA, '--format', 'png', '--x', 'ttft'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(defaultPng.status, 0, defaultPng.stderr);
+  assert.equal(defaultPng.stdout, '');
+  assert.equal(defaultPng.stderr, `Wrote ${join(dir, 'tradeoff.png')}\n`);
+  assert.deepEqual(readFileSync(join(dir, 'tradeoff.png')), await plotImage(data.report!, 'png', { x: 'ttft' }));
   const badAxis = await runCli(['export', runA, '--format', 'svg', '--x', 'kld']);
   assert.equal(badAxis.code, 2);
   assert.match(badAxis.stderr, /^error: --x must be one of size, ttft, tpot, throughput, peakRss \(the quantities this run measured\), got "kld"/);
