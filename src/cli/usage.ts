@@ -63,8 +63,10 @@ ${SCORE_DETAILS}`,
                                              per variant and metric, the change from run A to run B with its
                                              95% CI (paired on the same windows/prompts/items where they match),
                                              a verdict, what differs in the run cards, comparability warnings`,
-  export: `  quantlens export RUN --format md|csv|html|json [--out FILE]
-                                             what the results panel's Export buttons write (RUN: .quantlens/runs/<id>)`,
+  export: `  quantlens export RUN --format md|csv|html|json|svg|png [--x QUANTITY --y QUANTITY] [--out FILE]
+                                             what the results panel's Export and plot image buttons write
+                                             (RUN: .quantlens/runs/<id>); svg/png: the trade-off plot, axes
+                                             by id (default size × kld, as the panel); png goes to --out or tradeoff.png`,
 };
 
 const HELP_LINE = 'Every command takes --help (its own usage).';

@@ -72,11 +72,16 @@ export interface ExportMessage {
   format: ExportFormat;
 }
 
-/** Webview → host: save the plot image rendered by plotly (a data: URL). */
+/**
+ * Webview → host: save the trade-off plot with these axes (metric ids) as an image. The host draws
+ * it with the shared SVG renderer (sharp for PNG), the same file `quantlens export --format svg|png`
+ * writes; the on-screen plotly chart is not what is saved.
+ */
 export interface SaveImageMessage {
   type: 'save-image';
   format: 'png' | 'svg';
-  dataUrl: string;
+  x: string;
+  y: string;
 }
 
 /** Webview → host: open run.json (the full run card) in an editor. */

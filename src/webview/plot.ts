@@ -9,7 +9,6 @@ import { post } from './vscodeApi';
 /** plotly.js-dist-min, loaded from the extension by its own <script> tag (never a CDN). */
 interface PlotlyApi {
   react(el: HTMLElement, data: unknown[], layout: unknown, config: unknown): Promise<unknown>;
-  toImage(el: HTMLElement, options: { format: 'png' | 'svg'; width: number; height: number }): Promise<string>;
 }
 declare const Plotly: PlotlyApi | undefined;
 
@@ -33,16 +32,16 @@ export function renderPlot(container: HTMLElement, report: RunReport, choice: Pl
   const select = (id: string, options: typeof available, value: string | undefined, apply: (v: string) => void): HTMLElement =>
     custom('vscode-single-select', { attrs: { id, 'aria-label': id }, on: { change: (e) => apply((e.target as HTMLSelectElement).value) } }, ...options.map((m) => custom('vscode-option', { attrs: { value: m.id, ...(m.id === value ? { selected: '' } : {}) } }, m.label)));
   const plotDiv = h('div', { class: 'plot', attrs: { id: 'tradeoff-plot' } });
-  const exportImage = async (format: 'png' | 'svg'): Promise<void> => {
-    if (typeof Plotly === 'undefined') return;
-    post({ type: 'save-image', format, dataUrl: await Plotly.toImage(plotDiv, { format, width: 1000, height: 640 }) });
+  // The host draws the saved image with the shared renderer (what `quantlens export --format svg|png` writes).
+  const exportImage = (format: 'png' | 'svg'): void => {
+    if (x && y) post({ type: 'save-image', format, x: x.id, y: y.id });
   };
   container.append(
     h('div', { class: 'toolbar' },
       h('label', {}, 'x ', select('plot-x', xs, x?.id, (v) => onChoice({ x: v, y: y?.id ?? '' }))),
       h('label', {}, 'y ', select('plot-y', ys, y?.id, (v) => onChoice({ x: x?.id ?? '', y: v }))),
-      custom('vscode-button', { attrs: { secondary: '', id: 'export-png' }, on: { click: () => void exportImage('png') } }, 'PNG'),
-      custom('vscode-button', { attrs: { secondary: '', id: 'export-svg' }, on: { click: () => void exportImage('svg') } }, 'SVG'),
+      custom('vscode-button', { attrs: { secondary: '', id: 'export-png' }, on: { click: () => exportImage('png') } }, 'PNG'),
+      custom('vscode-button', { attrs: { secondary: '', id: 'export-svg' }, on: { click: () => exportImage('svg') } }, 'SVG'),
     ),
     plotDiv,
   );

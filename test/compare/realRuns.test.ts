@@ -1,12 +1,15 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { RUN_EXPORTS } from '../../src/shared/exports';
+import { tradeoffSvg } from '../../src/shared/plot/tradeoffSvg';
+import { plotImage } from '../../src/node/plotImage';
 import type { RunComparison } from '../../src/shared/compare/types';
 import { annotationStoreSource, loadRunData, rootOfRunFolder } from '../../src/node/runData';
-import { runCli } from '../helpers/engineRun';
+import { CLI_SCRIPT, runCli } from '../helpers/engineRun';
 import { FixtureRuns, sha256 } from './runPair';
 
 /**
@@ -122,7 +125,7 @@ test('every report carries the comparability checklist across its variants', () 
   assert.equal(report.comparability.find((c) => c.id === 'context-stride')!.detail, 'context 64, stride 32 for every variant');
 });
 
-test('export writes byte for byte what the panel export functions write for the same run', async () => {
+test('export writes byte for byte what the panel export functions and image buttons write for the same run', async () => {
   const data = loadRunData(runA, annotationStoreSource(rootOfRunFolder(runA)));
   for (const [format, kind] of [['md', 'markdown'], ['csv', 'csv'], ['html', 'html'], ['json', 'json']] as const) {
     const cli = await runCli(['export', runA, '--format', format]);
@@ -133,7 +136,27 @@ test('export writes byte for byte what the panel export functions write for the 
   const written = await runCli(['export', runA, '--format', 'md', '--out', out]);
   assert.equal(written.code, 0);
   assert.equal(readFileSync(out, 'utf8'), RUN_EXPORTS.markdown.render(data));
-  const image = await runCli(['export', runA, '--format', 'svg']);
-  assert.equal(image.code, 2);
-  assert.match(image.stderr, /^error: --format must be one of md, markdown, csv, html, json, samples-jsonl, samples-csv \(the plot images need a browser: save them from the results panel\), got "svg"/);
+  // The plot images: the shared renderer's SVG, byte for byte; the PNG sharp makes of it, to a file only.
+  const svg = await runCli(['export', runA, '--format', 'svg']);
+  assert.equal(svg.code, 0, svg.stderr);
+  assert.equal(svg.stdout, tradeoffSvg(data.report!));
+  const axes = await runCli(['export', runA, '--format', 'svg', '--x', 'tpot', '--y', 'ppl']);
+  assert.equal(axes.stdout, tradeoffSvg(data.report!, { x: 'tpot', y: 'ppl' }));
+  const pngFile = join(dir, 'plot.png');
+  const png = await runCli(['export', runA, '--format', 'png', '--out', pngFile]);
+  assert.equal(png.code, 0, png.stderr);
+  assert.equal(png.stdout, '');
+  assert.deepEqual(readFileSync(pngFile), await plotImage(data.report!, 'png'));
+  // Without --out the PNG goes to tradeoff.png in the working folder, never to stdout.
+  const defaultPng = spawnSync(process.execPath, [CLI_SCRIPT, 'export', runA, '--format', 'png', '--x', 'ttft'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(defaultPng.status, 0, defaultPng.stderr);
+  assert.equal(defaultPng.stdout, '');
+  assert.equal(defaultPng.stderr, `Wrote ${join(dir, 'tradeoff.png')}\n`);
+  assert.deepEqual(readFileSync(join(dir, 'tradeoff.png')), await plotImage(data.report!, 'png', { x: 'ttft' }));
+  const badAxis = await runCli(['export', runA, '--format', 'svg', '--x', 'kld']);
+  assert.equal(badAxis.code, 2);
+  assert.match(badAxis.stderr, /^error: --x must be one of size, ttft, tpot, throughput, peakRss \(the quantities this run measured\), got "kld"/);
+  const badFormat = await runCli(['export', runA, '--format', 'gif']);
+  assert.equal(badFormat.code, 2);
+  assert.match(badFormat.stderr, /^error: --format must be one of md, markdown, csv, html, json, samples-jsonl, samples-csv, svg, png, got "gif"/);
 });

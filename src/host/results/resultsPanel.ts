@@ -12,6 +12,7 @@ import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
 import { compareRuns } from '../../shared/compare/compareRuns';
 import { readRunInput, siblingRuns } from '../../node/runInput';
+import { isPlotImageFormat, writePlotImage } from '../../node/plotImage';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
 
@@ -168,12 +169,12 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       }
       case 'save-image': {
-        const match = /^data:image\/(png|svg\+xml)(;base64)?,(.*)$/s.exec(message.dataUrl);
-        if (!match) throw new Error('The plot image could not be read.');
-        const bytes = match[2] ? Buffer.from(match[3]!, 'base64') : Buffer.from(decodeURIComponent(match[3]!), 'utf8');
+        if (!isPlotImageFormat(message.format)) throw new Error(`The plot is saved as svg or png, not "${String(message.format)}".`);
+        const report = loadRunData(this.runFolder, annotationsSource(this.annotations)).report;
+        if (!report) throw new Error('The run has no report yet: nothing to plot.');
         const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(this.runFolder, `tradeoff.${message.format}`)), filters: { Image: [message.format] } });
         if (!target) return;
-        await writeFile(target.fsPath, bytes);
+        await writePlotImage(target.fsPath, report, message);
         this.post({ type: 'notice', level: 'info', text: `Saved ${target.fsPath}` });
         return;
       }
