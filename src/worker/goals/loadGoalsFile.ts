@@ -3,12 +3,11 @@
  * task files' goal shape and naming one of the run's headline quantities. Problems name the file,
  * the line and the field path (`goals[1].ci`), as task files' do.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../../shared/errors';
 import { findRunQuantity, runGoalProblem } from '../../shared/report/runQuantities';
 import type { RunGoal } from '../../shared/report/schema';
-import { JsonSyntaxError, parseJson } from '../../node/jsonFile';
+import { parseYamlOrStrictJson } from '../tasks/yamlDocument';
 import { formatPath, Locator, PathPart } from '../tasks/loadTaskFile';
 import { goalSchema, toGoal } from './goalSchema';
 
@@ -39,24 +38,9 @@ export class GoalsFileError extends InputError {
 
 /** Parses and validates goals file text; `file` is used for paths and messages. */
 export function parseGoalsFile(file: string, text: string): RunGoal[] {
-  // A .json goals file is held to JSON (the YAML parser below would take trailing commas and
-  // comments), as task files are; the YAML parse then gives the field lines.
-  if (/\.json$/i.test(file)) {
-    try {
-      parseJson(text);
-    } catch (error) {
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      throw new GoalsFileError(file, [{ line: error.line, column: error.column, path: '', message: `not valid JSON: ${error.message}` }]);
-    }
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new GoalsFileError(file, doc.errors.map((e) => {
-      const { line, col } = lines.linePos(e.pos[0]);
-      return { line, column: col, path: '', message: `not valid YAML: ${e.message.split('\n')[0]}` };
-    }));
-  }
+  const parsedText = parseYamlOrStrictJson(file, text);
+  if (!parsedText.ok) throw new GoalsFileError(file, parsedText.problems.map((p) => ({ ...p, path: '' })));
+  const { doc, lines } = parsedText;
   const locate = new Locator(doc.contents, lines);
   const issues: GoalsFileIssue[] = [];
   const add = (path: readonly PathPart[], message: string): void => {

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Template } from '@huggingface/jinja';
-import { LineCounter, Node as YamlNode, isMap, isNode, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, Node as YamlNode, isMap, isNode, isPair, isScalar, isSeq } from 'yaml';
 import { InputError } from '../../shared/errors';
 import type { Goal } from '../../shared/stats/gates';
 import type { RunGoal } from '../../shared/report/schema';
@@ -19,7 +19,7 @@ import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
 import { DatasetSpec } from '../datasets/load';
 import { throwReadError } from '../../node/fileReadErrors';
-import { JsonSyntaxError, parseJson } from '../../node/jsonFile';
+import { parseYamlOrStrictJson } from './yamlDocument';
 import { TaskInput, taskListSchema, taskSchema } from './schema';
 
 export interface TaskMetric {
@@ -153,30 +153,9 @@ export class Locator {
 
 /** Parses and validates task file text; `file` is used for paths and messages. */
 export function parseTaskFile(file: string, text: string): TaskDefinition[] {
-  // A .json task file is held to JSON, which the YAML parser below would stretch (it takes
-  // trailing commas and comments); the YAML parse then gives the field lines.
-  if (/\.json$/i.test(file)) {
-    try {
-      parseJson(text);
-    } catch (error) {
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      throw new TaskFileError(file, [{ file, line: error.line, column: error.column, path: '', message: `not valid JSON: ${error.message}` }]);
-    }
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length) {
-    throw new TaskFileError(
-      file,
-      doc.errors.map((e) => ({
-        file,
-        line: lines.linePos(e.pos[0]).line,
-        column: lines.linePos(e.pos[0]).col,
-        path: '',
-        message: `not valid YAML: ${e.message.split('\n')[0]}`,
-      })),
-    );
-  }
+  const parsedText = parseYamlOrStrictJson(file, text);
+  if (!parsedText.ok) throw new TaskFileError(file, parsedText.problems.map((p) => ({ file, ...p, path: '' })));
+  const { doc, lines } = parsedText;
   const data: unknown = doc.toJS();
   const locate = new Locator(doc.contents, lines);
   const issues: TaskFileIssue[] = [];
