@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
 import { toCsv, toHtml, toMarkdown } from '../../src/shared/exports';
 import { formatBytes, formatNumber, formatPercent, formatSigned, formatWithError } from '../../src/shared/format';
-import { METRICS, metricById } from '../../src/shared/panel/metricsCatalog';
+import { METRICS, metricById, metricsOf } from '../../src/shared/panel/metricsCatalog';
 import { paretoFrontier, TradeoffPoint } from '../../src/shared/panel/pareto';
 import { independentSe, isSignificant, seFromCi95 } from '../../src/shared/panel/significance';
 import { sideText, wordDiff } from '../../src/shared/panel/wordDiff';
@@ -294,6 +294,21 @@ describe('exports and the metrics catalog on a real run', () => {
     });
     // The hostile run's ids survive the round trip too.
     assert.deepEqual(parseCsv(toCsv(hostile)).slice(1).map((r) => r[0]), hostile.report!.variants.map((v) => v.id));
+  });
+
+  test('the baseline reads 0 KLD / 100% same top only where the run measured them for a variant (not in a tasks-only run)', () => {
+    const measured = run.data.report!;
+    const baseline = measured.variants.find((v) => v.isBaseline)!;
+    const kld = (report: typeof measured) => metricsOf(report).find((m) => m.id === 'kld')!;
+    const sameTop = (report: typeof measured) => metricsOf(report).find((m) => m.id === 'sameTop')!;
+    assert.equal(kld(measured).value(baseline), 0);
+    assert.equal(sameTop(measured).value(baseline), 100);
+    const tasksOnly = structuredClone(measured);
+    for (const v of tasksOnly.variants) delete v.kld;
+    const tasksBaseline = tasksOnly.variants.find((v) => v.isBaseline)!;
+    assert.equal(kld(tasksOnly).value(tasksBaseline), undefined);
+    assert.equal(kld(tasksOnly).se(tasksBaseline), undefined);
+    assert.equal(sameTop(tasksOnly).value(tasksBaseline), undefined);
   });
 
   test('Markdown: pipes escaped and line breaks folded, so every table row keeps its cells', () => {

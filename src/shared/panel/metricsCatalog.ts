@@ -118,7 +118,14 @@ export function taskMetricDefinitions(report: RunReport): MetricDefinition[] {
   return [...out.values()];
 }
 
-/** The static metrics and the report's task metrics: what the table and the plot offer. */
+/**
+ * The static metrics and the report's task metrics: what the table and the plot offer. A
+ * vs-baseline metric (KLD, Same top p, …) gives the baseline its value against itself only when
+ * the run measured it for some variant: a tasks-only or performance-only run has no KLD, and a
+ * baseline shown at "KLD 0" there would be a number nobody measured.
+ */
 export function metricsOf(report: RunReport): MetricDefinition[] {
-  return [...METRICS, ...taskMetricDefinitions(report)];
+  const measured = (m: MetricDefinition): boolean => report.variants.some((v) => !v.isBaseline && m.value(v) !== undefined);
+  const statics = METRICS.map((m) => (m.vsBaseline && !measured(m) ? { ...m, value: (v: VariantSummary) => (v.isBaseline ? undefined : m.value(v)), se: (v: VariantSummary) => (v.isBaseline ? undefined : m.se(v)) } : m));
+  return [...statics, ...taskMetricDefinitions(report)];
 }
