@@ -10,7 +10,7 @@ import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable'
 import { summarizeSignature } from '../shared/signatureSummary';
 import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
 import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
-import { discoverModels } from '../node/discovery';
+import { discoverForRun, discoverModels } from '../node/discovery';
 import { readRun, readSamples } from '../node/runReader';
 import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
 import { annotationSummaryRows, emptyAnnotationsFile, summarizeAnnotations } from '../shared/annotations';
@@ -131,9 +131,12 @@ function makeDemoModel(parent: string, family: string): number {
 
 async function evaluate(args: EvalArgs): Promise<number> {
   const outputFolder = resolve(args.outputFolder ?? dirname(resolve(args.request.modelFolder)));
+  const request = { ...args.request, modelFolder: resolve(args.request.modelFolder) };
+  // Discovered here, as the run (or its --resume) starts; a folder that cannot be a model is bad input (exit 2).
+  const model = await discoverForRun(request);
   const progress = new ProgressView(process.stderr);
   const client = new WorkerClient(
-    { type: 'start-run', request: { ...args.request, modelFolder: resolve(args.request.modelFolder) }, outputFolder, resume: args.resume },
+    { type: 'start-run', request, model, outputFolder, resume: args.resume },
     {
       workerScript: join(__dirname, 'worker.js'),
       onMessage: (m) => {

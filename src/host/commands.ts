@@ -4,7 +4,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { ResumeMode } from '../shared/protocol';
-import { inspectModelFolder } from '../node/discovery';
+import { discoverForRun, inspectModelFolder } from '../node/discovery';
 import { readRun } from '../node/runReader';
 import { CommandId } from './commandIds';
 import type { Config } from './config';
@@ -128,7 +128,8 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
   const choices = await askRunChoices(ctx, model);
   if (!choices) return;
   const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length);
-  await ctx.runs.start({ type: 'start-run', request, outputFolder: ctx.index.runsRoot(model.path), resume: false });
+  // Discovered again as the run starts: the picks can take minutes, and the run must rest on the folder as it is now.
+  await ctx.runs.start({ type: 'start-run', request, model: await discoverForRun(request), outputFolder: ctx.index.runsRoot(model.path), resume: false });
 }
 
 async function pickRun(ctx: CommandContext, accept: (status: string) => boolean): Promise<string | undefined> {
@@ -145,7 +146,9 @@ async function startFromRun(ctx: CommandContext, runFolder: string, resume: fals
   if (!requireTrust(ctx)) return;
   const run = readRun(runFolder);
   const request = requestFromSpec(run.card.spec);
-  await ctx.runs.start({ type: 'start-run', request, outputFolder: join(runFolder, '..', '..', '..'), resume });
+  // The folder as it is now, not as it was when the run was made: the worker checks the files' hashes against the run's.
+  const model = await discoverForRun(request);
+  await ctx.runs.start({ type: 'start-run', request, model, outputFolder: join(runFolder, '..', '..', '..'), resume });
 }
 
 /** Open in Diff Editor from the palette or the models view: pick a variant, then a sample. */

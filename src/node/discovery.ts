@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { InputProblem, ModelFolder, ModelVariant } from '../shared/modelTypes';
+import type { RunRequest } from '../shared/protocol';
 import { chooseBaseline } from './baseline';
 import { isFileSystemError, throwReadError } from './fileReadErrors';
 import { readModelConfig } from './modelConfig';
@@ -95,6 +96,16 @@ export async function inspectModelFolder(folderPath: string, options: InspectOpt
     ...(baseline ? { baselineId: baseline.id } : {}),
     problems,
   };
+}
+
+/**
+ * The discovery a run starts from (StartRunMessage.model), made by whoever starts the run — the
+ * extension host or the CLI — right then, with the request's baseline, so that the worker need
+ * not read the folder again and the run never rests on an older view of it.
+ * @throws InputError as inspectModelFolder does.
+ */
+export function discoverForRun(request: Pick<RunRequest, 'modelFolder' | 'baseline'>): Promise<ModelFolder> {
+  return inspectModelFolder(request.modelFolder, { baseline: request.baseline });
 }
 
 interface VariantFile {

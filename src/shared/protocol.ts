@@ -1,3 +1,4 @@
+import type { ModelFolder } from './modelTypes';
 import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
@@ -44,6 +45,13 @@ export interface RunRequest {
 export interface StartRunMessage {
   type: 'start-run';
   request: RunRequest;
+  /**
+   * The model folder as discovery saw it when the run was started (discoverForRun, with the
+   * request's baseline): the worker evaluates these variants and this config summary and does not
+   * read the folder's layout again, so one run rests on one discovery. The parent discovers at
+   * start, not from a cached models view, so the discovery is no older than the run.
+   */
+  model: ModelFolder;
   outputFolder: string;
   /** Continue the newest unfinished run of the same spec instead of starting a new one (false: a new run). */
   resume: false | ResumeMode;

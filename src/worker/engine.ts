@@ -35,8 +35,8 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   let opened: OpenedRun;
   let inputsOf: (unit: UnitKey) => UnitInputs;
   try {
-    io.send({ type: 'log', level: 'info', message: `Inspecting ${start.request.modelFolder}` });
-    prepared = await prepareRun(start.request);
+    io.send({ type: 'log', level: 'info', message: `Preparing the run of ${start.request.modelFolder}` });
+    prepared = await prepareRun(start.request, start.model);
     const sources = inputSourcesOf(prepared);
     inputsOf = (unit) => unitInputs(unit, sources);
     // Inside the try: a run folder that cannot be written (or a file that cannot be hashed) must

@@ -9,7 +9,6 @@ import { detectExecutionProviders } from './backend/executionProvider';
 import { geometryFromConfig, ModelGeometry } from '../shared/perf/kvCache';
 import { resolveSweep, sweepCells } from '../shared/perf/sweep';
 import { describeWindows } from '../shared/windows';
-import { inspectModelFolder } from '../node/discovery';
 import { throwReadError } from '../node/fileReadErrors';
 import { findInvalidUtf8 } from '../node/utf8Check';
 import type { TextTokenizer } from './backend/modelBackend';
@@ -69,8 +68,14 @@ function readInputFile(path: string, strict: boolean): { text: string; ref: Inpu
   return { text: bytes.toString('utf8'), ref: { path: file, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: statSync(file).size }, notUtf8 };
 }
 
-export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
-  const folder = await inspectModelFolder(resolve(request.modelFolder), { baseline: request.baseline });
+/**
+ * `folder` is the discovery the parent made when it started the run (StartRunMessage.model): the
+ * worker takes its variants, signatures, config summary and problems as they are and does not
+ * discover the folder again. Only the content hashes for resume are the worker's own, read from the
+ * files themselves.
+ */
+export async function prepareRun(request: RunRequest, folder: ModelFolder): Promise<PreparedRun> {
+  checkDiscoveryFits(request, folder);
   if (folder.variants.length === 0) {
     throw new InputError(folder.path, 'No ONNX model files found in this folder.', 'Point QuantLens at a folder with onnx/model*.onnx (the transformers.js layout) or *.onnx beside tokenizer.json.');
   }
@@ -158,6 +163,20 @@ export async function prepareRun(request: RunRequest): Promise<PreparedRun> {
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
   return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings };
+}
+
+/**
+ * A start-run message without a discovery, or with one of another folder or baseline, is a parent's
+ * bug (every parent calls discoverForRun): said plainly instead of failing later on a missing field.
+ */
+function checkDiscoveryFits(request: RunRequest, folder: ModelFolder | undefined): asserts folder is ModelFolder {
+  if (typeof folder !== 'object' || folder === null || !Array.isArray(folder.variants)) {
+    throw new Error(`the start-run message for ${request.modelFolder} carries no model discovery (model); the parent must discover the folder when it starts the run (discoverForRun).`);
+  }
+  if (folder.path !== resolve(request.modelFolder)) throw new Error(`the start-run message's discovery is of ${folder.path}, not of the requested ${resolve(request.modelFolder)}.`);
+  if (request.baseline !== undefined && folder.baselineId !== request.baseline) {
+    throw new Error(`the start-run message's discovery has baseline ${folder.baselineId ?? 'none'}, not the requested ${request.baseline}; discover with the request's baseline (discoverForRun).`);
+  }
 }
 
 function describeChatTemplate(record: RunSpec['chatTemplate'] & object): string {

@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { discoverForRun } from '../../src/node/discovery';
+import type { ModelFolder } from '../../src/shared/modelTypes';
 import type { ResumeMode, RunRequest, WorkerToParent } from '../../src/shared/protocol';
 import { WorkerClient, WorkerOutcome } from '../../src/node/workerClient';
 
@@ -43,18 +45,20 @@ export interface WorkerRun {
 /**
  * Runs one evaluation in a real worker process. `onMessage` may act on the client (cancel, kill)
  * as messages arrive. A worker still running after `timeoutMs` is killed, so a hang fails the
- * test (outcome.crashed, timedOut) instead of stalling the suite.
+ * test (outcome.crashed, timedOut) instead of stalling the suite. The folder is discovered as the
+ * host and the CLI do, when the run starts, unless `model` gives the discovery to send.
  */
 export async function runWorker(
   request: RunRequest,
   outputFolder: string,
-  options: { resume?: boolean | ResumeMode; onMessage?: (message: WorkerToParent, client: WorkerClient) => void; timeoutMs?: number } = {},
+  options: { resume?: boolean | ResumeMode; onMessage?: (message: WorkerToParent, client: WorkerClient) => void; timeoutMs?: number; model?: ModelFolder } = {},
 ): Promise<WorkerRun> {
   const messages: WorkerToParent[] = [];
   const stderr: string[] = [];
+  const model = options.model ?? (await discoverForRun(request));
   // Messages arrive on later turns of the event loop, after `client` is assigned.
   const client: WorkerClient = new WorkerClient(
-    { type: 'start-run', request, outputFolder, resume: options.resume === true ? 'recompute-changed' : (options.resume ?? false) },
+    { type: 'start-run', request, model, outputFolder, resume: options.resume === true ? 'recompute-changed' : (options.resume ?? false) },
     {
       workerScript: WORKER_SCRIPT,
       onMessage: (message) => {

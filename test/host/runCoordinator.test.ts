@@ -43,6 +43,8 @@ const startFor = (folder: string): StartRunMessage => ({
   type: 'start-run',
   outputFolder: '/out',
   resume: false,
+  // The coordinator never reads the discovery: an empty one of the folder will do.
+  model: { path: folder, name: folder, config: {}, variants: [], problems: [] },
   request: { modelFolder: folder, measures: ['fidelity'], contextLength: 64, stride: 32, maxNewTokens: 8, performance: { promptTokens: 8, outputTokens: 4, warmups: 0, repetitions: 1 }, executionProvider: 'cpu', threads: { intraOp: 1, interOp: 1 }, seed: 0 },
 });
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { RunCoordinator, RunRecord } from '../../src/host/logic/runCoordinator';
 import { WorkerClient } from '../../src/node/workerClient';
 import { readRun } from '../../src/node/runReader';
+import { discoverForRun } from '../../src/node/discovery';
 import { TINY_LLAMA } from '../helpers/fixtures';
 
 test('the real worker killed mid-run: the host marks the run crashed, says Resume, and the partial run is on disk', async () => {
@@ -27,10 +28,12 @@ test('the real worker killed mid-run: the host marks the run crashed, says Resum
       },
       { onFinished: (r) => (finished = r) },
     );
+    const model = await discoverForRun({ modelFolder: TINY_LLAMA });
     const outcome = coordinator.request({
       type: 'start-run',
       outputFolder: out,
       resume: false,
+      model,
       request: {
         modelFolder: TINY_LLAMA,
         measures: ['fidelity', 'generation'],
