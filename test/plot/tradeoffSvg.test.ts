@@ -103,14 +103,17 @@ test('a run without the chosen quantity falls back as the panel does; variants w
   const r = report();
   for (const v of r.variants) delete v.performance;
   assert.match(tradeoffSvg(r, { x: 'tpot' }), /Trade-off: Mean KLD vs Disk size/);
-  // The baseline's KLD is 0 by definition: without lockstep results only it has a point.
+  // A variant without lockstep results is named, not drawn; the others (baseline at KLD 0) are.
+  delete r.variants.find((v) => v.id === 'q4')!.kld;
+  const withoutQ4 = tradeoffSvg(r);
+  assert.match(withoutQ4, />QuantLens run [^<]* · not plotted \(no value\): q4</);
+  assert.deepEqual(drawnVariants(withoutQ4).map((d) => d.id).sort(), ['fp32', 'q8']);
+  // Without any lockstep results the baseline has no KLD either (nobody measured one): nothing to plot.
   for (const v of r.variants) {
     delete v.kld;
     delete v.perplexity;
   }
-  const onlyBaseline = tradeoffSvg(r);
-  assert.match(onlyBaseline, />QuantLens run [^<]* · not plotted \(no value\): q8, q4</);
-  assert.deepEqual(drawnVariants(onlyBaseline).map((d) => d.id), ['fp32']);
+  assert.match(tradeoffSvg(r), /not enough measurements for a trade-off plot yet/);
   assert.match(tradeoffSvg({ ...r, variants: [] }), /not enough measurements for a trade-off plot yet/);
 });
 
