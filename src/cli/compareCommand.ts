@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { compareRuns } from '../shared/compare/compareRuns';
 import { comparisonTo, type ComparisonFormat } from '../shared/compare/comparisonExports';
 import { readRunInput } from '../node/runInput';
+import { RUN_FOLDER_DISPLAY } from '../node/runFolder/layout';
 import { parseCommandLine, UsageError } from './usage';
 import { writeOutput } from './writeOutput';
 
@@ -14,7 +15,7 @@ const FORMATS: Record<string, ComparisonFormat> = { text: 'text', md: 'markdown'
  */
 export function runCompare(argv: string[]): number {
   const { values, positionals } = parseCommandLine('compare', () => parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } } }));
-  if (positionals.length !== 2) throw new UsageError('compare takes two run folders (.quantlens/runs/<runId>)', 'compare');
+  if (positionals.length !== 2) throw new UsageError(`compare takes two run folders (${RUN_FOLDER_DISPLAY})`, 'compare');
   const format = values.json ? 'json' : FORMATS[values.format ?? 'text'];
   if (!format) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}, got "${values.format}"`, 'compare');
   const comparison = compareRuns(readRunInput(resolve(positionals[0]!)), readRunInput(resolve(positionals[1]!)));

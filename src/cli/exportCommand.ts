@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { RUN_EXPORTS } from '../shared/exports';
 import type { ExportFormat } from '../shared/panelProtocol';
 import { plotAxes } from '../shared/plot/plotAxes';
-import { annotationStoreSource, loadRunData, rootOfRunFolder } from '../node/runData';
+import { annotationStoreSource, loadRunData } from '../node/runData';
+import { rootOfRunFolder, RUN_FILES, RUN_FOLDER_DISPLAY } from '../node/runFolder/layout';
 import { plotImage, PlotImageFormat } from '../node/plotImage';
 import type { MetricDefinition } from '../shared/panel/metricsCatalog';
 import type { RunReport } from '../shared/report/schema';
@@ -22,7 +23,7 @@ const IMAGE_FORMATS: readonly PlotImageFormat[] = ['svg', 'png'];
  */
 export async function runExport(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandLine('export', () => parseArgs({ args: argv, allowPositionals: true, options: { format: { type: 'string' }, out: { type: 'string' }, x: { type: 'string' }, y: { type: 'string' } } }));
-  if (positionals.length !== 1) throw new UsageError('export takes one run folder (.quantlens/runs/<runId>)', 'export');
+  if (positionals.length !== 1) throw new UsageError(`export takes one run folder (${RUN_FOLDER_DISPLAY})`, 'export');
   const format = FORMATS[values.format ?? ''];
   const image = IMAGE_FORMATS.find((f) => f === values.format);
   if (!format && !image) throw new UsageError(`--format must be one of ${[...Object.keys(FORMATS), ...IMAGE_FORMATS].join(', ')}, got "${values.format ?? ''}"`, 'export');
@@ -33,7 +34,7 @@ export async function runExport(argv: string[]): Promise<number> {
     writeOutput(RUN_EXPORTS[format].render(data), values.out);
     return 0;
   }
-  if (!data.report) throw new UsageError(`${runFolder} has no report.json yet: nothing to plot`, 'export');
+  if (!data.report) throw new UsageError(`${runFolder} has no ${RUN_FILES.report} yet: nothing to plot`, 'export');
   const axes = { x: chosenAxis(data.report, 'x', values.x), y: chosenAxis(data.report, 'y', values.y) };
   const bytes = await plotImage(data.report, image!, axes);
   if (image === 'svg') writeOutput(bytes.toString('utf8'), values.out);

@@ -11,7 +11,7 @@ import { summarizeSignature } from '../shared/signatureSummary';
 import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
 import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
 import { discoverForRun, discoverModels } from '../node/discovery';
-import { readRun, readSamples } from '../node/runReader';
+import { readRun, readSamples } from '../node/runFolder/reader';
 import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
 import { annotationSummaryRows, emptyAnnotationsFile, summarizeAnnotations } from '../shared/annotations';
 import { WorkerClient } from '../node/workerClient';

@@ -1,4 +1,5 @@
 import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
+import { RUN_FILES, RUN_FOLDER_DISPLAY, RUNS_FOLDER_DISPLAY } from '../node/runFolder/layout';
 
 export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export';
 
@@ -36,11 +37,11 @@ const EVAL_OPTIONS = `eval options:
   --rounds N              rounds of fresh probe processes, variants interleaved (default ${S.rounds.default})
   --provider P            ${EXECUTION_PROVIDERS.join('|')} (default ${S.executionProvider.default})
   --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default ${S.interOpThreads.default})
-  --out DIR               where .quantlens/runs goes (default: beside the model folder)
+  --out DIR               where ${RUNS_FOLDER_DISPLAY} goes (default: beside the model folder)
   --resume                finish the newest unfinished run of the same spec, recomputing the finished
                           units whose input files changed since (it says which file changed)
   --resume=strict         the same, but refuse (exit 2) when any input of a finished unit changed
-  --json                  print report.json to stdout instead of the table
+  --json                  print ${RUN_FILES.report} to stdout instead of the table
   --strict                refuse a corpus or prompt file that is not valid UTF-8 (exit 2) instead of warning`;
 
 const SCORE_DETAILS = `                                             score outputs made elsewhere: one JSON object a line, e.g.
@@ -65,7 +66,7 @@ ${SCORE_DETAILS}`,
                                              a verdict, what differs in the run cards, comparability warnings`,
   export: `  quantlens export RUN --format md|csv|html|json|svg|png [--x QUANTITY --y QUANTITY] [--out FILE]
                                              what the results panel's Export and plot image buttons write
-                                             (RUN: .quantlens/runs/<id>); svg/png: the trade-off plot, axes
+                                             (RUN: ${RUN_FOLDER_DISPLAY}); svg/png: the trade-off plot, axes
                                              by id (default size × kld, as the panel); png goes to --out or tradeoff.png`,
 };
 

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { ResumeMode } from '../shared/protocol';
 import { discoverForRun, inspectModelFolder } from '../node/discovery';
-import { readRun } from '../node/runReader';
+import { readRun } from '../node/runFolder/reader';
+import { rootOfRunFolder } from '../node/runFolder/layout';
 import { CommandId } from './commandIds';
 import type { Config } from './config';
 import { buildRunRequest, requestFromSpec } from './logic/runRequest';
@@ -148,7 +148,7 @@ async function startFromRun(ctx: CommandContext, runFolder: string, resume: fals
   const request = requestFromSpec(run.card.spec);
   // The folder as it is now, not as it was when the run was made: the worker checks the files' hashes against the run's.
   const model = await discoverForRun(request);
-  await ctx.runs.start({ type: 'start-run', request, model, outputFolder: join(runFolder, '..', '..', '..'), resume });
+  await ctx.runs.start({ type: 'start-run', request, model, outputFolder: rootOfRunFolder(runFolder), resume });
 }
 
 /** Open in Diff Editor from the palette or the models view: pick a variant, then a sample. */

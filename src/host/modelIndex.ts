@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { errorMessage } from '../shared/errors';
 import type { ModelFolder } from '../shared/modelTypes';
 import { discoverModels } from '../node/discovery';
-import { listRunFolders, readRun } from '../node/runReader';
+import { listRunFolders, readRun } from '../node/runFolder/reader';
 import type { Config } from './config';
 import type { RunListing } from './logic/modelTree';
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { childrenOf, modelNode, TreeNode } from './logic/modelTree';
 import type { ModelIndex } from './modelIndex';
 import { DisposableStore } from './disposables';
+import { allRunsGlob } from '../node/runFolder/layout';
 
 const ICONS: Record<TreeNode['kind'], string> = { model: 'package', variant: 'symbol-numeric', runs: 'history', run: 'graph' };
 
@@ -18,7 +19,7 @@ export class ModelsView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   constructor(private readonly index: ModelIndex) {
     this.disposables.add(this.changed);
-    for (const pattern of ['**/*.onnx', '**/config.json', '**/.quantlens/runs/*/{run.json,report.json}']) {
+    for (const pattern of ['**/*.onnx', '**/config.json', allRunsGlob(['card', 'report'])]) {
       const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(pattern));
       for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this.disposables.add(event(() => this.scheduleRefresh()));
     }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelFolder } from '../shared/modelTypes';
+import { QUANTLENS_FOLDER } from '../node/runFolder/layout';
 import { choicesProblem, inputsOf, RunChoices } from './logic/runRequest';
 import { isTaskFileName, TASK_FILE_GLOB, taskFileItems } from './logic/taskFiles';
 
@@ -12,7 +13,7 @@ export interface RunSetupContext {
 }
 
 /** Workspace files the input pickers never offer. */
-const EXCLUDED = '**/{node_modules,.quantlens,.git}/**';
+const EXCLUDED = `**/{node_modules,${QUANTLENS_FOLDER},.git}/**`;
 
 const stateKey = (modelFolder: string): string => `quantlens.runChoices:${modelFolder}`;
 

@@ -1,9 +1,8 @@
 import { emptyAnnotationsFile, resolveTaxonomy, summarizeAnnotations, type AnnotationsFile, type FailureCategory } from '../shared/annotations';
 import { AnnotationStore, modelFolderKey } from './annotations/annotationStore';
 import { currentReport } from './runInput';
-export { rootOfRunFolder } from './runInput';
 import type { RunData } from '../shared/panelProtocol';
-import { readRun, readSamples } from './runReader';
+import { readRun, readSamples } from './runFolder/reader';
 
 /** Where a run's annotations come from (the host's AnnotationService; tests pass a fixed file). */
 export interface AnnotationsSource {

@@ -1,9 +1,9 @@
-import { join, resolve } from 'node:path';
 import { InputError } from '../shared/errors';
 import { buildReport } from '../shared/report/buildReport';
 import type { RunInput } from '../shared/compare/runInput';
 import type { RunReport } from '../shared/report/schema';
-import { listRunFolders, readRun, readSamples, RunOnDisk } from './runReader';
+import { readRun, readSamples, RunOnDisk } from './runFolder/reader';
+import { runFile } from './runFolder/layout';
 
 /** The run's report.json, or while it is still running, the report folded from its completed units (as the engine will fold it). */
 export function currentReport(run: RunOnDisk): RunReport | null {
@@ -21,33 +21,6 @@ export function currentReport(run: RunOnDisk): RunReport | null {
 export function readRunInput(folder: string): RunInput {
   const run = readRun(folder);
   const report = currentReport(run);
-  if (!report) throw new InputError(join(folder, 'events.jsonl'), 'The run has no completed unit yet: nothing to compare.', 'Wait for the run to finish a unit, or pick another run.');
+  if (!report) throw new InputError(runFile(folder, 'events'), 'The run has no completed unit yet: nothing to compare.', 'Wait for the run to finish a unit, or pick another run.');
   return { folder, card: run.card, report, results: run.results, samples: readSamples(folder) };
-}
-
-/** Another run of the same model folder, as "Compare with…" offers it. */
-export interface SiblingRun {
-  folder: string;
-  runId: string;
-  createdAt: string;
-  status: string;
-}
-
-/** The other runs beside this one (same `.quantlens/runs`) of the same model folder, newest first. */
-export function siblingRuns(runFolder: string): SiblingRun[] {
-  const modelFolder = readRun(runFolder).card.spec.modelFolder;
-  return listRunFolders(rootOfRunFolder(runFolder)).flatMap((folder) => {
-    if (resolve(folder) === resolve(runFolder)) return [];
-    try {
-      const run = readRun(folder);
-      return run.card.spec.modelFolder === modelFolder ? [{ folder, runId: run.card.runId, createdAt: run.card.createdAt, status: run.status }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-/** The folder that holds `.quantlens/runs/<runId>`: annotations and sibling runs are found from it. */
-export function rootOfRunFolder(runFolder: string): string {
-  return resolve(runFolder, '..', '..', '..');
 }

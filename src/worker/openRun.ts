@@ -1,10 +1,10 @@
-import { join } from 'node:path';
 import { InputError } from '../shared/errors';
 import type { StartRunMessage } from '../shared/protocol';
 import { RunCard, SCHEMA_VERSION, UnitInputs, UnitKey, UnitResult, VariantCard } from '../shared/report/schema';
-import { listRunFolders, readRun, RUNS_SUBFOLDER } from '../node/runReader';
+import { listRunFolders, readRun } from '../node/runFolder/reader';
+import { runFile } from '../node/runFolder/layout';
+import { RunFolder } from '../node/runFolder/writer';
 import { collectEnvironment } from './environment';
-import { RunFolder } from './report/runFolder';
 import { checkFinishedUnits, StaleCause, staleCauses } from './resumeCheck';
 import type { PreparedRun } from './runSetup';
 import { specIdentity } from './specIdentity';
@@ -56,7 +56,7 @@ export function openRunFolder(start: StartRunMessage, prepared: PreparedRun, inp
     methods: prepared.methods,
     executionProviders: prepared.executionProviders,
   };
-  return { folder: RunFolder.create(join(start.outputFolder, RUNS_SUBFOLDER, runId), card), card, completed: new Map(), resumed: false, recomputed: [] };
+  return { folder: RunFolder.create(start.outputFolder, card), card, completed: new Map(), resumed: false, recomputed: [] };
 }
 
 function variantCards(prepared: PreparedRun): VariantCard[] {
@@ -73,7 +73,7 @@ function variantCards(prepared: PreparedRun): VariantCard[] {
 function strictRefusal(runFolder: string, causes: readonly StaleCause[]): InputError {
   const problem = causes.map((c) => `${c.cause} (affects ${c.units.join(', ')})`).join('; ');
   return new InputError(
-    causes.find((c) => c.file)?.file ?? join(runFolder, 'events.jsonl'),
+    causes.find((c) => c.file)?.file ?? runFile(runFolder, 'events'),
     `Cannot resume ${runFolder} strictly: ${problem}.`,
     'Restore the inputs the run started with, resume without =strict to recompute the units that depend on them, or start a new run.',
   );

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { AnnotationStore, modelFolderKey } from '../../src/node/annotations/annotationStore';
 import { BaselineSamples } from '../../src/worker/report/baselineSamples';
-import { readRun, readSamples } from '../../src/node/runReader';
+import { readRun, readSamples } from '../../src/node/runFolder/reader';
 import { anchorStatus, annotationFromFlag, annotationsForSample, computeFlags, createAnnotation, samplesWithAnnotations, summarizeAnnotations } from '../../src/shared/annotations';
 import type { SampleRecord } from '../../src/shared/report/schema';
 import { runCli } from '../helpers/engineRun';

@@ -8,7 +8,8 @@ import { RUN_EXPORTS } from '../../src/shared/exports';
 import { tradeoffSvg } from '../../src/shared/plot/tradeoffSvg';
 import { plotImage } from '../../src/node/plotImage';
 import type { RunComparison } from '../../src/shared/compare/types';
-import { annotationStoreSource, loadRunData, rootOfRunFolder } from '../../src/node/runData';
+import { annotationStoreSource, loadRunData } from '../../src/node/runData';
+import { rootOfRunFolder } from '../../src/node/runFolder/layout';
 import { CLI_SCRIPT, runCli } from '../helpers/engineRun';
 import { FixtureRuns, sha256 } from './runPair';
 

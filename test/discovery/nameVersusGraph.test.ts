@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { inspectModelFolder } from '../../src/node/discovery';
 import { graphPrecision } from '../../src/shared/graphPrecision';
 import { readQuantSignature } from '../../src/node/onnxStream';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { RunReport } from '../../src/shared/report/schema';
 import { copyModel, runCli, runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';

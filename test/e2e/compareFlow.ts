@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { listRunFolders, readRun } from '../../src/node/runReader';
+import { listRunFolders, readRun } from '../../src/node/runFolder/reader';
 import { env, norm, sequentialSteps, Workbench } from './workbench';
 
 /**

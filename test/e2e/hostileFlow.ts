@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { listRunFolders, readRun } from '../../src/node/runReader';
+import { listRunFolders, readRun } from '../../src/node/runFolder/reader';
 import { channelLog, env, sequentialSteps, waitFor, Workbench } from './workbench';
 import { writeHostileRun } from './hostileRun';
 

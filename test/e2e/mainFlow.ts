@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import { formatNumber } from '../../src/shared/format';
-import { listRunFolders, readRun } from '../../src/node/runReader';
+import { listRunFolders, readRun } from '../../src/node/runFolder/reader';
 import { channelLog, env, norm, sequentialSteps, waitFor, Workbench } from './workbench';
 
 /**

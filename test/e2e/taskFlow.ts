@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe } from 'node:test';
 import { formatNumber } from '../../src/shared/format';
-import { listRunFolders, readRun } from '../../src/node/runReader';
+import { listRunFolders, readRun } from '../../src/node/runFolder/reader';
 import { env, norm, sequentialSteps, Workbench } from './workbench';
 
 /**

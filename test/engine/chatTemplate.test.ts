@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import type * as ort from 'onnxruntime-node';
-import { readRun, readSamples } from '../../src/node/runReader';
+import { readRun, readSamples } from '../../src/node/runFolder/reader';
 import type { RunCard, SampleRecord, UnitResult } from '../../src/shared/report/schema';
 import { checkRuns, comparabilityWarnings } from '../../src/shared/report/comparability';
 import { sampleKeyOf } from '../../src/worker/passes/generationPass';

@@ -3,7 +3,7 @@ import { renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { discoverForRun } from '../../src/node/discovery';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { ModelFolder } from '../../src/shared/modelTypes';
 import { prepareRun } from '../../src/worker/runSetup';
 import { copyModel, runWorker, testRequest, withTempDir } from '../helpers/engineRun';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readRun, readSamples } from '../../src/node/runReader';
+import { readRun, readSamples } from '../../src/node/runFolder/reader';
 import type { RunReport } from '../../src/shared/report/schema';
 import { childrenOf, copyModel, runCli, runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 import { TINY_GQA, TINY_LLAMA } from '../helpers/fixtures';

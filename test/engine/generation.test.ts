@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
-import { readRun, readSamples } from '../../src/node/runReader';
+import { readRun, readSamples } from '../../src/node/runFolder/reader';
 import type { RunReport, SampleRecord } from '../../src/shared/report/schema';
 import { assertClose, logProbabilities, openSession, readDecoderConfig, tokenFacts } from '../helpers/bruteForce';
 import { DEMO_PROMPTS, runWorker, TEST_THREADS, testRequest, withTempDir } from '../helpers/engineRun';

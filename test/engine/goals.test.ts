@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import { buildReport } from '../../src/shared/report/buildReport';
 import type { RunReport } from '../../src/shared/report/schema';
 import { studentTQuantile } from '../../src/shared/stats/distributions';

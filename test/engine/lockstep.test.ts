@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { AutoTokenizer, env } from '@huggingface/transformers';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { RunReport } from '../../src/shared/report/schema';
 import { planWindows } from '../../src/shared/windows';
 import { assertClose, expectedLockstep, logProbabilities, mean, openSession, percentile, readDecoderConfig, scoredPositions, TokenFacts, tokenFacts, windowLogits } from '../helpers/bruteForce';

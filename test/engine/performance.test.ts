@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { PerformanceUnitResult, RunReport } from '../../src/shared/report/schema';
 import type { DistributionSummary } from '../../src/shared/stats/summary';
 import { runWorker, testRequest, withTempDir } from '../helpers/engineRun';

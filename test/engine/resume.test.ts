@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readRun, readSamples } from '../../src/node/runReader';
+import { readRun, readSamples } from '../../src/node/runFolder/reader';
 import type { RunReport, SampleRecord, UnitResult } from '../../src/shared/report/schema';
 import { unitKeyString } from '../../src/shared/report/schema';
 import { DEMO_PROMPTS, runWorker, testRequest, withTempDir, WorkerRun } from '../helpers/engineRun';

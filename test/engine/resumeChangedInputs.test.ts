@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readRun, readSamples, RunOnDisk } from '../../src/node/runReader';
+import { readRun, readSamples, RunOnDisk } from '../../src/node/runFolder/reader';
 import type { RunRequest } from '../../src/shared/protocol';
 import type { RunEvent, RunReport } from '../../src/shared/report/schema';
 import { unitKeyString } from '../../src/shared/report/schema';

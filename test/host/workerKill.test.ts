@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { RunCoordinator, RunRecord } from '../../src/host/logic/runCoordinator';
 import { WorkerClient } from '../../src/node/workerClient';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import { discoverForRun } from '../../src/node/discovery';
 import { TINY_LLAMA } from '../helpers/fixtures';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readJsonLines, readRun } from '../../src/node/runReader';
+import { readJsonLines, readRun } from '../../src/node/runFolder/reader';
 
 function withRunFolder(files: Record<string, string>, use: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'ql-run-'));

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { inspectModelFolder } from '../../src/node/discovery';
 import { detectExecutionProviders, planExecutionProviders, tryProvider } from '../../src/worker/backend/executionProvider';
 import { OnnxDecoderBackend } from '../../src/worker/backend/onnxBackend';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { RunCard, RunReport } from '../../src/shared/report/schema';
 import { runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import type { PerformanceCell, RunCard, RunReport } from '../../src/shared/report/schema';
 import { kvCacheBytes } from '../../src/shared/perf/kvCache';
 import { DEMO_CORPUS, runCli, TEST_THREADS, withTempDir } from '../helpers/engineRun';

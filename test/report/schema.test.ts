@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import { isInputError } from '../../src/shared/errors';
 import { SCHEMA_VERSION } from '../../src/shared/report/schema';
 import { checkSchemaVersion } from '../../src/shared/report/version';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { AutoTokenizer, env } from '@huggingface/transformers';
-import { readRun } from '../../src/node/runReader';
+import { readRun } from '../../src/node/runFolder/reader';
 import { loadTaskFile, prepareTask } from '../../src/worker/tasks';
 import type { MultipleChoicePrompt, PerplexityPrompt } from '../../src/worker/tasks';
 import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { anchorStatus, annotationsForSample, categoryLabel, createAnnotation, type Annotation, type AnnotationReply } from '../../shared/annotations';
-import { readRun } from '../../node/runReader';
+import { readRun } from '../../node/runFolder/reader';
 import { AnnotationCommandId } from '../commandIds';
 import { DisposableStore } from '../disposables';
 import { OUTPUT_SCHEME, OutputDocuments, parseOutputUri } from '../results/outputDocuments';

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { statSync } from 'node:fs';
 import type { SampleRecord } from '../../shared/report/schema';
-import { readRun, readSamples } from '../../node/runReader';
+import { readRun, readSamples } from '../../node/runFolder/reader';
+import { runFile } from '../../node/runFolder/layout';
 
 export const OUTPUT_SCHEME = 'quantlens-output';
 
@@ -36,7 +37,7 @@ export class OutputDocuments implements vscode.TextDocumentContentProvider {
   private readonly cache = new Map<string, { mtimeMs: number; samples: SampleRecord[] }>();
 
   samplesOf(runFolder: string): SampleRecord[] {
-    const file = `${runFolder}/samples.jsonl`;
+    const file = runFile(runFolder, 'samples');
     let mtimeMs = -1;
     try {
       mtimeMs = statSync(file).mtimeMs;

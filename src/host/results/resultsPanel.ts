@@ -11,7 +11,9 @@ import { annotateFromPanel, annotationsSource, decideFlag } from '../annotations
 import { panelHtml } from './panelHtml';
 import { loadRunData } from './runData';
 import { compareRuns } from '../../shared/compare/compareRuns';
-import { readRunInput, siblingRuns } from '../../node/runInput';
+import { readRunInput } from '../../node/runInput';
+import { siblingRuns } from '../../node/runFolder/reader';
+import { runFile, runFilesGlob } from '../../node/runFolder/layout';
 import { isPlotImageFormat, writePlotImage } from '../../node/plotImage';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
@@ -69,7 +71,7 @@ export class ResultsPanel implements vscode.Disposable {
     ResultsPanel.open.set(runFolder, this);
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
     this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)));
-    const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), '{events.jsonl,report.json,samples.jsonl}')));
+    const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), runFilesGlob(['events', 'report', 'samples']))));
     for (const event of [watcher.onDidCreate, watcher.onDidChange]) this.disposables.add(event(() => this.scheduleReload()));
     this.disposables.add(annotations.onDidChange(() => this.scheduleReload(50)));
     panel.webview.html = panelHtml(panel.webview, extensionUri);
@@ -157,7 +159,7 @@ export class ResultsPanel implements vscode.Disposable {
         await this.compareWith();
         return;
       case 'open-run-card':
-        await vscode.window.showTextDocument(vscode.Uri.file(join(this.runFolder, 'run.json')), { preview: false });
+        await vscode.window.showTextDocument(vscode.Uri.file(runFile(this.runFolder, 'card')), { preview: false });
         return;
       case 'export': {
         const format = RUN_EXPORTS[message.format];

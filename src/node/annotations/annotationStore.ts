@@ -1,16 +1,18 @@
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { InputError } from '../../shared/errors';
 import { applyOperations, AnnotationOperation, ApplyResult } from '../../shared/annotations/operations';
 import { normalizeAnnotationsFile } from '../../shared/annotations/order';
 import { serializeAnnotationsFile } from '../../shared/annotations/serialize';
 import { AnnotationsFile, emptyAnnotationsFile } from '../../shared/annotations/types';
+import { atomicTempPrefix, writeFileAtomic } from '../atomicWrite';
+import { QUANTLENS_FOLDER } from '../runFolder/layout';
 import { JsonPath, JsonSyntaxError, jsonSyntaxInputError, ParsedJsonWithPaths, parseJsonWithPaths } from '../jsonFile';
 import type * as Validation from './validateAnnotations';
 
 /** Where the annotations live, relative to a workspace root. */
-export const ANNOTATIONS_FILE = join('.quantlens', 'annotations.json');
+export const ANNOTATIONS_FILE = join(QUANTLENS_FOLDER, 'annotations.json');
 
 export type AnnotationsLoad =
   | { state: 'ok'; file: AnnotationsFile }
@@ -44,9 +46,9 @@ const REMEDY_BROKEN = 'The file is kept as it is and nothing is written to it: n
  *
  * Writers never send a whole file. apply() takes a lock file (created exclusively), re-reads the
  * file from disk, applies the operations to that freshest content and replaces the file atomically
- * (temporary file in the same folder, fsync, rename). Two windows writing at once therefore lose
- * nothing, and a crash at any moment leaves either the old file or the new one, whole. A file that
- * cannot be parsed is never overwritten.
+ * (writeFileAtomic: temporary file in the same folder, fsync, rename). Two windows writing at once
+ * therefore lose nothing, and a crash at any moment leaves either the old file or the new one,
+ * whole. A file that cannot be parsed is never overwritten.
  */
 export class AnnotationStore {
   readonly root: string;
@@ -90,7 +92,7 @@ export class AnnotationStore {
       const current = loaded.state === 'ok' ? loaded.file : emptyAnnotationsFile();
       const { file, results } = applyOperations(current, list);
       const written = results.some((r) => r.applied);
-      if (written) this.writeAtomic(serializeAnnotationsFile(file));
+      if (written) writeFileAtomic(this.path, serializeAnnotationsFile(file), { beforeRename: this.options.beforeRename });
       this.removeOldTempFiles();
       return { file, results, written };
     } finally {
@@ -98,41 +100,10 @@ export class AnnotationStore {
     }
   }
 
-  private writeAtomic(text: string): void {
-    const folder = dirname(this.path);
-    mkdirSync(folder, { recursive: true });
-    const temp = `${this.path}.tmp-${process.pid}-${randomSuffix()}`;
-    try {
-      const fd = openSync(temp, 'wx');
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      this.options.beforeRename?.(temp);
-      renameWithRetry(temp, this.path);
-    } catch (error) {
-      tryUnlink(temp);
-      throw error;
-    }
-    // Make the rename itself durable; not possible on every platform (Windows), where it is skipped.
-    try {
-      const dirFd = openSync(folder, 'r');
-      try {
-        fsyncSync(dirFd);
-      } finally {
-        closeSync(dirFd);
-      }
-    } catch {
-      // Directory fsync unsupported here.
-    }
-  }
-
   /** Temporary files a crashed writer left (older than the stale-lock age). Called under the lock. */
   private removeOldTempFiles(): void {
     const folder = dirname(this.path);
-    const prefix = `${basename(this.path)}.tmp-`;
+    const prefix = atomicTempPrefix(this.path);
     let names: string[] = [];
     try {
       names = readdirSync(folder);
@@ -271,20 +242,6 @@ function processExists(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** rename, retried briefly where Windows refuses while another process has the target open. */
-function renameWithRetry(from: string, to: string): void {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      renameSync(from, to);
-      return;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (attempt >= 5 || (code !== 'EPERM' && code !== 'EBUSY' && code !== 'EACCES')) throw error;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { readSamples } from '../../node/runReader';
+import { readSamples } from '../../node/runFolder/reader';
 import type { SampleRecord } from '../../shared/report/schema';
 import { withFlags } from '../../shared/annotations/flags';
 

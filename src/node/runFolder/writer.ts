@@ -1,17 +1,11 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { RunCard, RunEvent, RunReport, SampleRecord } from '../../shared/report/schema';
+import { writeFileAtomic } from '../atomicWrite';
+import { RunFileRole, runFile, runFolderOf } from './layout';
 
-export const RUN_FILES = { card: 'run.json', events: 'events.jsonl', samples: 'samples.jsonl', report: 'report.json' } as const;
-
-/** Writes one file whole or not at all: a reader never sees half a run.json or report.json. */
-export function writeJsonAtomic(file: string, value: unknown): void {
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, JSON.stringify(value, null, 2) + '\n');
-  const fd = openSync(temp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  renameSync(temp, file);
+/** Writes a JSON file whole or not at all: a reader never sees half a run.json or report.json. */
+function writeJsonAtomic(file: string, value: unknown): void {
+  writeFileAtomic(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /**
@@ -21,7 +15,9 @@ export function writeJsonAtomic(file: string, value: unknown): void {
 export class RunFolder {
   constructor(readonly path: string) {}
 
-  static create(path: string, card: RunCard): RunFolder {
+  /** A new run folder `<root>/.quantlens/runs/<runId>` with its run.json. */
+  static create(root: string, card: RunCard): RunFolder {
+    const path = runFolderOf(root, card.runId);
     mkdirSync(path, { recursive: true });
     const folder = new RunFolder(path);
     folder.writeCard(card);
@@ -30,22 +26,22 @@ export class RunFolder {
 
   /** run.json, whole: at creation, and on resume with the inputs' hashes as they are now. */
   writeCard(card: RunCard): void {
-    writeJsonAtomic(join(this.path, RUN_FILES.card), card);
+    writeJsonAtomic(runFile(this.path, 'card'), card);
   }
 
   appendEvent(event: RunEvent): void {
-    this.appendLines(RUN_FILES.events, [JSON.stringify(event)]);
+    this.appendLines('events', [JSON.stringify(event)]);
   }
 
   appendSamples(samples: readonly SampleRecord[]): void {
-    if (samples.length) this.appendLines(RUN_FILES.samples, samples.map((s) => JSON.stringify(s)));
+    if (samples.length) this.appendLines('samples', samples.map((s) => JSON.stringify(s)));
   }
 
   /** On resume: keep only the samples of units that completed (a crash may have left more). */
   keepSamplesOf(completedVariantIds: ReadonlySet<string>): void {
     let text = '';
     try {
-      text = readFileSync(join(this.path, RUN_FILES.samples), 'utf8');
+      text = readFileSync(runFile(this.path, 'samples'), 'utf8');
     } catch {
       return;
     }
@@ -56,17 +52,18 @@ export class RunFolder {
         return false;
       }
     });
-    writeFileSync(join(this.path, RUN_FILES.samples), kept.map((l) => l + '\n').join(''));
+    // Atomic: a crash while trimming must not lose the samples of the units that are kept.
+    writeFileAtomic(runFile(this.path, 'samples'), kept.map((l) => l + '\n').join(''));
   }
 
   writeReport(report: RunReport): string {
-    const file = join(this.path, RUN_FILES.report);
+    const file = runFile(this.path, 'report');
     writeJsonAtomic(file, report);
     return file;
   }
 
-  private appendLines(name: string, lines: string[]): void {
-    const fd = openSync(join(this.path, name), 'a');
+  private appendLines(role: RunFileRole, lines: string[]): void {
+    const fd = openSync(runFile(this.path, role), 'a');
     try {
       writeSync(fd, lines.join('\n') + '\n');
       fsyncSync(fd);

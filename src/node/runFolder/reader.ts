@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { InputError, isInputError } from '../shared/errors';
-import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnitResult } from '../shared/report/schema';
-import { unitKeyString } from '../shared/report/schema';
-import { checkSchemaVersion } from '../shared/report/version';
-import { parseJsonOf, readJsonFile } from './jsonFile';
-
-export const RUNS_SUBFOLDER = join('.quantlens', 'runs');
+import { join, resolve } from 'node:path';
+import { InputError, isInputError } from '../../shared/errors';
+import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnitResult } from '../../shared/report/schema';
+import { unitKeyString } from '../../shared/report/schema';
+import { checkSchemaVersion } from '../../shared/report/version';
+import { parseJsonOf, readJsonFile } from '../jsonFile';
+import { rootOfRunFolder, RUN_FILES, runFile, runsFolderOf } from './layout';
 
 /** A run folder as views and resume read it. */
 export interface RunOnDisk {
@@ -53,11 +52,11 @@ export function readJsonLines<T>(file: string): { values: T[]; damagedLines: num
 }
 
 export function readRun(folder: string): RunOnDisk {
-  const cardFile = join(folder, 'run.json');
+  const cardFile = runFile(folder, 'card');
   const card = readJsonFile(cardFile, DAMAGED_RUN) as RunCard;
   const versionProblem = checkSchemaVersion(card.schemaVersion, cardFile);
   if (versionProblem) throw new InputError(cardFile, versionProblem, 'Open it with the QuantLens version that wrote it, or re-run the evaluation.');
-  const { values: events, damagedLines, damaged } = readJsonLines<RunEvent>(join(folder, 'events.jsonl'));
+  const { values: events, damagedLines, damaged } = readJsonLines<RunEvent>(runFile(folder, 'events'));
   const results = new Map<string, UnitResult>();
   let status: RunStatus = 'running';
   for (const event of events) {
@@ -65,22 +64,44 @@ export function readRun(folder: string): RunOnDisk {
     if (event.type === 'run-finished') status = event.status;
     if (event.type === 'run-started') status = 'running';
   }
-  const reportFile = join(folder, 'report.json');
+  const reportFile = runFile(folder, 'report');
   const report = existsSync(reportFile) ? readJsonFile(reportFile, DAMAGED_RUN) as RunReport : null;
   return { folder, card, events, results: [...results.values()], status, report, damagedLines, damaged };
 }
 
 export function readSamples(folder: string): SampleRecord[] {
-  return readJsonLines<SampleRecord>(join(folder, 'samples.jsonl')).values;
+  return readJsonLines<SampleRecord>(runFile(folder, 'samples')).values;
 }
 
 /** Run folders under `<root>/.quantlens/runs`, newest first (run ids start with a UTC timestamp). */
 export function listRunFolders(root: string): string[] {
-  const runs = join(root, RUNS_SUBFOLDER);
+  const runs = runsFolderOf(root);
   if (!existsSync(runs)) return [];
   return readdirSync(runs, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(runs, d.name, 'run.json')))
+    .filter((d) => d.isDirectory() && existsSync(join(runs, d.name, RUN_FILES.card)))
     .map((d) => join(runs, d.name))
     .sort()
     .reverse();
+}
+
+/** Another run of the same model folder, as "Compare with…" offers it. */
+export interface SiblingRun {
+  folder: string;
+  runId: string;
+  createdAt: string;
+  status: string;
+}
+
+/** The other runs beside this one (same `.quantlens/runs`) of the same model folder, newest first. */
+export function siblingRuns(runFolder: string): SiblingRun[] {
+  const modelFolder = readRun(runFolder).card.spec.modelFolder;
+  return listRunFolders(rootOfRunFolder(runFolder)).flatMap((folder) => {
+    if (resolve(folder) === resolve(runFolder)) return [];
+    try {
+      const run = readRun(folder);
+      return run.card.spec.modelFolder === modelFolder ? [{ folder, runId: run.card.runId, createdAt: run.card.createdAt, status: run.status }] : [];
+    } catch {
+      return [];
+    }
+  });
 }
