@@ -49,9 +49,13 @@ clean_npm() {
 # and would install into the project's package.json instead.
 npm_dir() { mkdir -p "$1"; [ -f "$1/package.json" ] || echo '{"name":"quantlens-test-tool","private":true}' > "$1/package.json"; }
 
+# Installed means dpkg's "install ok installed": after `apt-get remove` a package keeps its config
+# files and `dpkg -s` still succeeds ("deinstall ok config-files") while its binaries are gone.
+deb_installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
 apt_install() {  # apt_install PKG... — installs the missing ones; a package that cannot be had fails here
   local missing=() p
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "$@"; do deb_installed "$p" || missing+=("$p"); done
   ((${#missing[@]})) || return 0
   command -v apt-get >/dev/null || die "missing Debian packages: ${missing[*]}, and no apt-get here; install them, or set CHROMIUM_PATH to a Chromium you have"
   log "apt-get install ${missing[*]} (once; later runs find them installed)"

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
@@ -25,8 +25,9 @@ function runScript(args: string[], env: Record<string, string>) {
 test('a nested npm does not inherit the outer npm run\'s user agent, prefix or PATH entries', () => {
   // Under `npm test` these come from Node 20's npm; code-server's postinstall read the Node major
   // from npm_config_user_agent and refused ("requires node v24").
-  const probe = 'source "$0"; clean_npm env';
-  const result = spawnSync('bash', ['-c', probe, SCRIPT], {
+  // $0 is not the script, so sourcing it only defines its functions (nothing installs).
+  const probe = 'source "$1"; clean_npm env';
+  const result = spawnSync('bash', ['-c', probe, 'bash', SCRIPT], {
     encoding: 'utf8',
     env: {
       ...process.env,
@@ -46,6 +47,19 @@ test('a nested npm does not inherit the outer npm run\'s user agent, prefix or P
   const path = /^PATH=(.*)$/m.exec(env)?.[1] ?? '';
   assert.ok(path.length > 0, 'PATH kept');
   assert.doesNotMatch(path, /node_modules\/\.bin|node-gyp-bin/);
+});
+
+test('a package apt-get removed (its config files left, dpkg -s still exits 0) counts as not installed', () => {
+  // A stand-in dpkg-query that answers as dpkg does for each state.
+  const bin = join(scratch, 'fake-dpkg-bin');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'dpkg-query'), '#!/bin/sh\ncase "$3" in removed) printf "deinstall ok config-files";; present) printf "install ok installed";; *) exit 1;; esac\n');
+  chmodSync(join(bin, 'dpkg-query'), 0o755);
+  const installed = (name: string): number | null =>
+    spawnSync('bash', ['-c', 'source "$1"; deb_installed "$2"', 'bash', SCRIPT, name], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }).status;
+  assert.equal(installed('present'), 0);
+  assert.equal(installed('removed'), 1);
+  assert.equal(installed('never-installed'), 1);
 });
 
 test('the browser step checks the Chromium it is given and records it; tests read only the record', () => {
