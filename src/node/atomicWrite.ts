@@ -66,7 +66,8 @@ function fsyncFolder(folder: string): void {
   }
 }
 
-function tryUnlink(path: string): void {
+/** Removes a file that may already be gone (a temp file, a stale lock). */
+export function tryUnlink(path: string): void {
   try {
     unlinkSync(path);
   } catch {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANNOTATIONS_SCHEMA_VERSION, outputHash, type Annotation } from '../../src/shared/annotations';
 import { serializeAnnotationsFile } from '../../src/shared/annotations';
-import { loadRunData } from '../../src/host/results/runData';
+import { loadRunData } from '../../src/node/runData';
 import { hostileRunData } from '../panel/hostile';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { loadRunData } from '../../src/host/results/runData';
+import { loadRunData } from '../../src/node/runData';
 import type { RunData } from '../../src/shared/panelProtocol';
 import type { RunRequest } from '../../src/shared/protocol';
 import { runWorker } from '../helpers/engineRun';

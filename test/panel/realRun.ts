@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunData } from '../../src/shared/panelProtocol';
-import { loadRunData } from '../../src/host/results/runData';
+import { loadRunData } from '../../src/node/runData';
 import { runCli } from '../helpers/engineRun';
 
 export const FIXTURE_MODEL = resolve('fixtures/models/quantlens-tiny-llama');

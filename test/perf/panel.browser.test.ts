@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { loadRunData } from '../../src/host/results/runData';
+import { loadRunData } from '../../src/node/runData';
 import type { RunData } from '../../src/shared/panelProtocol';
 import { DEMO_CORPUS, runCli } from '../helpers/engineRun';
 import { TINY_LLAMA } from '../helpers/fixtures';

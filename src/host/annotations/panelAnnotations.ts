@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { annotationFromFlag, createAnnotation } from '../../shared/annotations';
 import type { AnnotateMessage, FlagDecisionMessage } from '../../shared/panelProtocol';
 import { readRun } from '../../node/runFolder/reader';
-import type { AnnotationsSource } from '../results/runData';
+import type { AnnotationsSource } from '../../node/runData';
 import type { OutputDocuments } from '../results/outputDocuments';
 import type { AnnotationService } from './annotationService';
 

@@ -9,7 +9,7 @@ import type { OutputDocuments } from './outputDocuments';
 import type { AnnotationService } from '../annotations/annotationService';
 import { annotateFromPanel, annotationsSource, decideFlag } from '../annotations/panelAnnotations';
 import { panelHtml } from './panelHtml';
-import { loadRunData } from './runData';
+import { loadRunData } from '../../node/runData';
 import { compareRuns } from '../../shared/compare/compareRuns';
 import { readRunInput } from '../../node/runInput';
 import { siblingRuns } from '../../node/runFolder/reader';

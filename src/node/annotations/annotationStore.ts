@@ -6,7 +6,7 @@ import { applyOperations, AnnotationOperation, ApplyResult } from '../../shared/
 import { normalizeAnnotationsFile } from '../../shared/annotations/order';
 import { serializeAnnotationsFile } from '../../shared/annotations/serialize';
 import { AnnotationsFile, emptyAnnotationsFile } from '../../shared/annotations/types';
-import { atomicTempPrefix, writeFileAtomic } from '../atomicWrite';
+import { atomicTempPrefix, tryUnlink, writeFileAtomic } from '../atomicWrite';
 import { QUANTLENS_FOLDER } from '../runFolder/layout';
 import { JsonPath, JsonSyntaxError, jsonSyntaxInputError, ParsedJsonWithPaths, parseJsonWithPaths } from '../jsonFile';
 import type * as Validation from './validateAnnotations';
@@ -242,14 +242,6 @@ function processExists(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function tryUnlink(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Not there.
   }
 }
 
