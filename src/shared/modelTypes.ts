@@ -1,3 +1,5 @@
+import type { ServedVariantInfo } from './endpoints';
+
 /**
  * What discovery tells the rest of QuantLens about a model folder: its variants, what each one's
  * ONNX graph says about how it was quantized, and what is wrong with the folder. Pure data, so the
@@ -28,7 +30,7 @@ export interface InputProblem {
   remedy: string;
 }
 
-/** One .onnx file of a model folder. */
+/** One .onnx file of a model folder, or a variant served behind an endpoint (`served`). */
 export interface ModelVariant {
   /** Stable within the folder: the dtype where that is unique, else the file stem, else the relative path. */
   id: string;
@@ -45,6 +47,11 @@ export interface ModelVariant {
   error?: InputProblem;
   /** What a reader should know that does not stop its evaluation (its name says a dtype its graph is not). */
   warnings?: InputProblem[];
+  /**
+   * Set for a variant behind an OpenAI-compatible endpoint: `file` is then its first base URL,
+   * `externalDataFiles` empty and `sizeBytes` 0 (the server's weights are not visible here).
+   */
+  served?: ServedVariantInfo;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ModelFolder } from './modelTypes';
+import type { EndpointSpec } from './endpoints';
 import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
@@ -39,6 +40,8 @@ export interface RunRequest {
   seed: number;
   /** Refuse input files that are not valid UTF-8 (a bad-input error) instead of warning and going on. */
   strict?: boolean;
+  /** Variants served behind OpenAI-compatible endpoints, evaluated beside the folder's own. */
+  endpoints?: EndpointSpec[];
 }
 
 /** Parent → worker: evaluate this request, writing the run under `<outputFolder>/.quantlens/runs/`. */

@@ -1,24 +1,57 @@
 /**
  * What the passes need from a model, and nothing more (lm-evaluation-harness's `api/model.py`
- * idea): the in-process ONNX backend implements it today; a server or GGUF backend can plug in
- * later without touching the passes.
+ * idea): the in-process ONNX backend and the served-endpoint backend implement it. The passes
+ * learn what a backend can give (`distributions`), never which stack it is.
  */
 export interface ModelBackend {
   readonly variantId: string;
-  /** The execution provider the session actually runs on, e.g. "cpu". */
+  /** Where it runs, as the run card says it: an execution provider ("cpu") or "served". */
   readonly executionProvider: string;
-  /** Size of the logits' last dimension. */
+  /** Size of the next-token distribution (the logits' last dimension). */
   readonly vocabSize: number;
-  /** Full-vocabulary logits are exact for this backend (a server backend may give top-k only). */
-  readonly fullVocabulary: true;
+  /** What `forward` / `promptTopK` can give for a given token sequence. */
+  readonly distributions: DistributionSupport;
 
-  /** Logits for every position of `tokens` in one fresh context: [tokens.length × vocabSize]. */
-  forward(tokens: readonly number[]): Promise<Float32Array>;
+  /**
+   * Scores for every position of `tokens` in one fresh context: [tokens.length × vocabSize], row i
+   * the distribution of the token after tokens[i]. Softmax of a row is the distribution: raw
+   * logits (float32, in-process) or log-probabilities (float64, from a server, so nothing is
+   * rounded on the way). Only when `distributions.kind` is 'full'.
+   */
+  forward(tokens: readonly number[]): Promise<NextTokenScores>;
+
+  /**
+   * Log-probabilities of each next token of `tokens` and the top-k the server returned at each
+   * position. Only when `distributions.kind` is 'top-k'. `alsoIds[i]` asks for these ids at row i
+   * too where the server can (vLLM `logprob_token_ids`); `PromptTopK.askedIdsReturned` says if it did.
+   */
+  promptTopK?(tokens: readonly number[], alsoIds?: ReadonlyArray<readonly number[]>): Promise<PromptTopK>;
 
   /** Greedy decoding with a timestamp (performance.now() ms) as each token becomes available. */
   generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult>;
 
   dispose(): Promise<void>;
+}
+
+/** Softmax of each row is the next-token distribution (see ModelBackend.forward). */
+export type NextTokenScores = Float32Array | Float64Array;
+
+/**
+ * 'full': forward gives every token's score. 'top-k': promptTopK gives the k most likely tokens and
+ * the actual next token's log-probability (PPL exact, KLD only as a lower bound). 'none': the
+ * server gives no prompt log-probabilities at all (llama.cpp server, Ollama); `reason` says so,
+ * naming the endpoint and server, and generation, tasks that generate and performance still run.
+ */
+export type DistributionSupport = { kind: 'full' } | { kind: 'top-k'; k: number } | { kind: 'none'; reason: string };
+
+/** Per row i of a sequence of n tokens (i in 0..n-2, predicting tokens[i+1]). */
+export interface PromptTopK {
+  /** ln P(tokens[i+1] | tokens[..i]), length n − 1. */
+  targetLogprobs: Float64Array;
+  /** The ids and ln P the server returned at row i (its top-k, the target, and any asked ids), length n − 1. */
+  rows: Array<{ ids: Int32Array; logprobs: Float64Array }>;
+  /** Whether the ids in `alsoIds` came back (the server honours vLLM's logprob_token_ids). */
+  askedIdsReturned: boolean;
 }
 
 export interface GreedyOptions {

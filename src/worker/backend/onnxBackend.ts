@@ -25,7 +25,7 @@ export interface OnnxLoadOptions {
  * `session.run` plus an argmax — no framework overhead in the numbers.
  */
 export class OnnxDecoderBackend implements ModelBackend {
-  readonly fullVocabulary = true;
+  readonly distributions = { kind: 'full' } as const;
   private readonly kvInputs: Array<{ name: string; type: 'float32' | 'float16'; heads: number; headDim: number }>;
   private readonly usesPositionIds: boolean;
 

@@ -1,5 +1,5 @@
 import type { EvalWindow } from '../../shared/windows';
-import type { ModelBackend } from '../backend/modelBackend';
+import type { ModelBackend, NextTokenScores } from '../backend/modelBackend';
 
 /**
  * Runs every backend on every window, in order, and hands the logits to `visit`. Backends run one
@@ -11,13 +11,13 @@ export async function forEachWindow(
   backends: readonly ModelBackend[],
   tokens: readonly number[],
   windows: readonly EvalWindow[],
-  visit: (window: EvalWindow, logits: Float32Array[], index: number) => void | Promise<void>,
+  visit: (window: EvalWindow, logits: NextTokenScores[], index: number) => void | Promise<void>,
   shouldStop: () => boolean = () => false,
 ): Promise<boolean> {
   for (const [index, window] of windows.entries()) {
     if (shouldStop()) return false;
     const slice = tokens.slice(window.start, window.end);
-    const logits: Float32Array[] = [];
+    const logits: NextTokenScores[] = [];
     for (const backend of backends) logits.push(await backend.forward(slice));
     await visit(window, logits, index);
   }

@@ -2,8 +2,9 @@ import { compareTokenDistributions } from '../../shared/stats/tokenComparison';
 
 /** One window's lockstep scoring job: logits of both models and the positions to score. */
 export interface ScoreJob {
-  base: Float32Array;
-  variant: Float32Array;
+  /** Logits (float32) or log-probabilities (float64): see ModelBackend.forward. */
+  base: Float32Array | Float64Array;
+  variant: Float32Array | Float64Array;
   vocab: number;
   /** Row (position in the window) of each scored token's logits, and the token that came next. */
   rows: Int32Array;
