@@ -159,6 +159,7 @@ export class EndpointClient {
       if (options.signal?.aborted) onAbort();
       const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
       let retryDelay: number | undefined;
+      let keepLink = false;
       const sentAtMs = performance.now();
       try {
         const response = await fetch(url, { method, headers, body: payload, signal: controller.signal });
@@ -166,6 +167,8 @@ export class EndpointClient {
           if (stream) {
             clearTimeout(timer);
             if (!response.body) throw this.error(`${method} ${path} answered without a body`, response.status);
+            // The caller's signal must still close the stream once it is being read.
+            keepLink = true;
             return { response, controller, sentAtMs, timer: undefined };
           }
           return { response, controller, sentAtMs, timer };
@@ -189,7 +192,7 @@ export class EndpointClient {
         lastReason = timedOut ? `no response in ${timeoutMs} ms` : causeText(error);
         retryDelay = backoffDelayMs(policy, attempt - 1);
       } finally {
-        options.signal?.removeEventListener('abort', onAbort);
+        if (!keepLink) options.signal?.removeEventListener('abort', onAbort);
       }
       this.retries++;
       this.options.onRetry?.({ attempt, delayMs: retryDelay, reason: this.redact(lastReason) });
