@@ -11,7 +11,7 @@ import { DEFAULT_POLICY, RequestPolicy } from './requestPolicy';
 export function parseEndpointArgument(text: string): EndpointSpec {
   const trimmed = text.trim();
   const eq = trimmed.indexOf('=');
-  const hasName = eq > 0 && !trimmed.slice(0, eq).includes('://');
+  const hasName = eq >= 0 && !trimmed.slice(0, eq).includes('://');
   const name = hasName ? trimmed.slice(0, eq).trim() : undefined;
   const urls = (hasName ? trimmed.slice(eq + 1) : trimmed).split(',').map((u) => u.trim()).filter(Boolean);
   if (hasName && !name) throw new Error(`--endpoint ${text}: the name before "=" is empty. Write NAME=http://HOST:PORT/v1, or leave out "NAME=".`);
@@ -37,7 +37,8 @@ export function normaliseBaseUrl(url: string, where: string): string {
 /** host:port of a base URL, for the run card (no credentials, no path). */
 export function hostOf(baseUrl: string): string {
   const url = new URL(baseUrl);
-  return url.port ? `${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port}` : url.host;
+  // URL.host is hostname:port without credentials (IPv6 stays bracketed).
+  return url.host;
 }
 
 /** The API key named by the spec, or undefined; a named variable that is unset is an error. */
