@@ -113,7 +113,7 @@ export function toyVllm(options: ToyVllmOptions = {}): Handler {
   return async (req, res) => {
     if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', created: 1, owned_by: options.ownedBy ?? 'vllm', root: model, parent: null, max_model_len: 64 }] });
     if (req.method === 'POST' && req.path === '/tokenize') {
-      const text = (req.body as { prompt: string }).prompt;
+      const text = (req.body as { prompt?: string; content?: string }).prompt ?? (req.body as { content: string }).content;
       const tokens = options.tokenize ? options.tokenize(text) : toyTokenizer.encode(text, true);
       return sendJson(res, 200, { count: tokens.length, max_model_len: 64, tokens, token_strs: null });
     }
