@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import type { ServedVariantInfo, ServerDialect } from '../../shared/endpoints';
+import type { ServedVariantInfo } from '../../shared/endpoints';
 import type { ModelVariant } from '../../shared/modelTypes';
 import { streamCompletion } from '../../node/endpoint/completionStream';
 import { PROMPT_LOGPROBS } from '../../node/endpoint/dialect';
 import { apiKeyFor } from '../../node/endpoint/discover';
 import { EndpointClient, isEndpointError } from '../../node/endpoint/httpClient';
 import { DEFAULT_POLICY, RequestPolicy } from '../../node/endpoint/requestPolicy';
+import { promptLogprobsRequest, RETURNS_TOKEN_IDS, streamedCompletionRequest, TAKES_TOKEN_IDS, FIXES_LENGTH, tokenizeRequest } from '../../node/endpoint/requests';
 import { answeredModel, LogprobRow, parsePromptLogprobs, parseSglangInputLogprobs, parseTokenizeResponse } from '../../node/endpoint/responses';
 import type { LoadRequest, LoadTarget, StreamedRequest } from '../load/loadTarget';
 import type { DistributionSupport, GreedyOptions, GreedyResult, ModelBackend, PromptTopK, TextTokenizer } from './modelBackend';
@@ -23,13 +24,6 @@ export interface EndpointLoadOptions {
   vocabSize?: number;
   policy?: RequestPolicy;
 }
-
-/** Dialects that take a prompt as token ids on /v1/completions (vLLM, SGLang, llama.cpp and the OpenAI legacy API do). */
-const TAKES_TOKEN_IDS = new Set<ServerDialect>(['vllm', 'quantlens', 'sglang', 'llama.cpp', 'openai-compatible']);
-/** Dialects whose completions take ignore_eos / min_tokens (vLLM's sampling extras, SGLang, llama.cpp's ignore_eos). */
-const FIXES_LENGTH = new Set<ServerDialect>(['vllm', 'quantlens', 'sglang', 'llama.cpp']);
-/** Dialects that return generated token ids (vLLM `return_token_ids`, or `return_tokens_as_token_ids` logprob tokens). */
-const RETURNS_TOKEN_IDS = new Set<ServerDialect>(['vllm', 'quantlens']);
 
 /**
  * A variant behind an OpenAI-compatible server. Prompt distributions come from the server's
@@ -154,7 +148,8 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     let finishReason: string | undefined;
     let cancelled = false;
     const ids = RETURNS_TOKEN_IDS.has(this.served.dialect);
-    const stream = await streamCompletion(client, '/completions', this.completionBody(promptTokens, options.maxNewTokens, !options.stopOnEos, true), controller.signal);
+    const request = this.completionRequest(promptTokens, options.maxNewTokens, !options.stopOnEos, true);
+    const stream = await streamCompletion(client, request.path, request.body, controller.signal);
     for await (const chunk of stream.chunks) {
       this.checkModel(client, chunk.model);
       if (options.shouldStop?.()) {
@@ -209,7 +204,8 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     let sentAtMs = performance.now();
     const fixed = request.fixedLength && FIXES_LENGTH.has(this.served.dialect);
     try {
-      const stream = await streamCompletion(client, '/completions', this.completionBody(request.promptTokens, request.outputTokens, fixed, false, fixed ? request.outputTokens : 0), signal);
+      const sent = this.completionRequest(request.promptTokens, request.outputTokens, fixed, false, fixed ? request.outputTokens : 0);
+      const stream = await streamCompletion(client, sent.path, sent.body, signal);
       sentAtMs = stream.sentAtMs;
       for await (const chunk of stream.chunks) {
         this.checkModel(client, chunk.model);
@@ -242,28 +238,9 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     if (model !== undefined && model !== this.served.model) throw client.error(`answered for model "${model}" although "${this.served.model}" was asked; another model is being served there now (restart it with the model the run expects, or point --endpoint at the right server).`);
   }
 
-  private completionBody(prompt: readonly number[], maxTokens: number, ignoreEos: boolean, wantIds: boolean, minTokens = 0): Record<string, unknown> {
+  private completionRequest(prompt: readonly number[], maxTokens: number, ignoreEos: boolean, wantIds: boolean, minTokens = 0) {
     const dialect = this.served.dialect;
-    const body: Record<string, unknown> = {
-      model: this.served.model,
-      prompt: TAKES_TOKEN_IDS.has(dialect) ? [...prompt] : this.tokenizer.decode(prompt),
-      max_tokens: maxTokens,
-      temperature: 0,
-      seed: 0,
-      stream_options: { include_usage: true },
-    };
-    if (FIXES_LENGTH.has(dialect)) {
-      if (ignoreEos) body.ignore_eos = true;
-      if (minTokens > 0 && dialect !== 'llama.cpp') body.min_tokens = minTokens;
-    }
-    if (RETURNS_TOKEN_IDS.has(dialect)) {
-      body.return_token_ids = true;
-      if (wantIds) {
-        body.logprobs = 1;
-        body.return_tokens_as_token_ids = true;
-      }
-    }
-    return body;
+    return streamedCompletionRequest(dialect, this.served.model, TAKES_TOKEN_IDS.has(dialect) ? prompt : this.tokenizer.decode(prompt), { maxTokens, ignoreEos, wantIds, minTokens });
   }
 
   /** Prompt logprob rows (index = prompt position; [0] null) with `k` per row (−1 = all). */
@@ -273,20 +250,13 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
 }
 
 async function requestPromptRows(client: EndpointClient, served: ServedVariantInfo, prompt: readonly number[], k: number, checkModel: (model: string | undefined) => void, maxAttempts?: number): Promise<Array<LogprobRow | null>> {
-  if (served.dialect === 'sglang') {
-    const { body } = await client.postJson('/generate', { input_ids: [...prompt], sampling_params: { max_new_tokens: 1, temperature: 0 }, return_logprob: true, logprob_start_len: 0, top_logprobs_num: k }, { root: true, ...(maxAttempts ? { maxAttempts } : {}) });
-    try {
-      return parseSglangInputLogprobs(body, prompt.length);
-    } catch (error) {
-      throw client.error(`POST /generate: ${(error as Error).message}`);
-    }
-  }
-  const { body } = await client.postJson('/completions', { model: served.model, prompt: [...prompt], max_tokens: 1, temperature: 0, prompt_logprobs: k }, maxAttempts ? { maxAttempts } : {});
-  checkModel(answeredModel(body));
+  const request = promptLogprobsRequest(served.dialect, served.model, prompt, k);
+  const { body } = await client.postJson(request.path, request.body, { root: request.root, ...(maxAttempts ? { maxAttempts } : {}) });
+  if (!request.root) checkModel(answeredModel(body));
   try {
-    return parsePromptLogprobs(body, prompt.length);
+    return served.dialect === 'sglang' ? parseSglangInputLogprobs(body, prompt.length) : parsePromptLogprobs(body, prompt.length);
   } catch (error) {
-    throw client.error(`POST /completions: ${(error as Error).message}`);
+    throw client.error(`POST ${request.path}: ${(error as Error).message}`);
   }
 }
 
@@ -299,9 +269,9 @@ async function checkTokenizer(client: EndpointClient, served: ServedVariantInfo,
   const local = texts.map((text) => tokenizer.encode(text, true));
   const other: number[][] = [];
   for (const text of texts) {
-    const body = served.dialect === 'llama.cpp' ? { content: text, add_special: true, parse_special: true } : served.dialect === 'tgi' ? { inputs: text } : { model: served.model, prompt: text, add_special_tokens: true };
+    const request = tokenizeRequest(served.dialect, served.model, text);
     try {
-      other.push(parseTokenizeResponse((await client.postJson('/tokenize', body, { root: true })).body));
+      other.push(parseTokenizeResponse((await client.postJson(request.path, request.body, { root: request.root })).body));
     } catch (error) {
       return { ok: false, reason: `its tokenizer could not be checked against the local one (POST /tokenize: ${(error as Error).message.replace(`${client.endpoint}: `, '')})` };
     }
