@@ -200,3 +200,59 @@ test('a server without prompt logprobs (openai-compatible that ignores the field
     await server.close();
   }
 });
+
+test('generateGreedy: a stream that breaks mid-way is started again; the tokens are complete and the restart is reported', async () => {
+  const base = toyVllm();
+  let streams = 0;
+  const server = await startFake(async (req, res) => {
+    if (req.path === '/v1/completions' && (req.body as { stream?: boolean }).stream && ++streams === 1) {
+      sseHead(res);
+      res.write(`data: ${JSON.stringify({ model: 'toy', choices: [{ index: 0, text: 'a', finish_reason: null, token_ids: [2] }] })}\n\n`);
+      await sleep(20);
+      return void res.socket?.destroy();
+    }
+    return base(req, res);
+  });
+  try {
+    const warnings: string[] = [];
+    const variant = await discoverEndpoint({ baseUrls: [server.baseUrl] }, {}, { policy: FAST });
+    const backend = await EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: (m) => warnings.push(m), env: {}, vocabSize: TOY_VOCAB, policy: FAST });
+    const result = await backend.generateGreedy([1, 2, 3], { maxNewTokens: 5, stopOnEos: false });
+    assert.deepEqual(result.tokens, localGreedy([1, 2, 3], 5, false));
+    assert.equal(streams, 2);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /the connection broke after 1 stream events .* Starting the generation again \(attempt 2 of 3\)\.$/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('SGLang without /tokenize: its ids come from /generate\'s input_token_logprobs; native prompt logprobs give the whole vocabulary when asked for it', async () => {
+  const server = await startFake((req, res) => {
+    if (req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: 'toy', owned_by: 'sglang', max_model_len: 64 }] });
+    if (req.path === '/generate') {
+      const body = req.body as { text?: string; input_ids?: number[]; top_logprobs_num?: number };
+      const ids = body.input_ids ?? toyTokenizer.encode(body.text!, true);
+      const k = body.top_logprobs_num ?? 0;
+      const input_token_logprobs = ids.map((id, j) => [j === 0 ? null : toyLogprobs(ids.slice(0, j))[id]!, id, null]);
+      const input_top_logprobs = ids.map((_id, j) => {
+        if (j === 0 || k === 0) return null;
+        const row = toyLogprobs(ids.slice(0, j));
+        return [...row.keys()].sort((a, b) => row[b]! - row[a]!).slice(0, k).map((id) => [row[id]!, id, null]);
+      });
+      return sendJson(res, 200, { text: 'a', meta_info: { input_token_logprobs, input_top_logprobs } });
+    }
+    sendJson(res, 404, { detail: 'Not Found' });
+  });
+  try {
+    const variant = await discoverEndpoint({ baseUrls: [server.baseUrl] }, {}, { policy: FAST });
+    const backend = await EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: () => undefined, env: {}, vocabSize: TOY_VOCAB, policy: FAST });
+    // Asked for top_logprobs_num = the whole vocabulary (16): every row has 16 entries → full.
+    assert.deepEqual(backend.distributions, { kind: 'full' });
+    const tokens = [1, 4, 9, 2];
+    const rows = await backend.forward(tokens);
+    for (let i = 0; i < tokens.length; i++) assert.deepEqual(Array.from(rows.subarray(i * TOY_VOCAB, (i + 1) * TOY_VOCAB)), Array.from(toyLogprobs(tokens.slice(0, i + 1))));
+  } finally {
+    await server.close();
+  }
+});

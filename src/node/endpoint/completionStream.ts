@@ -51,11 +51,11 @@ export async function streamCompletion(client: EndpointClient, path: string, bod
     } catch (error) {
       if (signal?.aborted) throw signal.reason ?? error;
       if (isEndpointError(error)) throw error;
-      throw client.error(`${what}: the connection broke after ${events} stream events (${causeText(error)}); the server may have stopped or restarted.`);
+      throw client.error(`${what}: the connection broke after ${events} stream events (${causeText(error)}); the server may have stopped or restarted.`, undefined, undefined, true);
     } finally {
       stream.close();
     }
-    if (!finished) throw client.error(`${what}: the stream ended after ${events} events without a finish_reason or [DONE]; it was cut off (server restarted, proxy timeout?).`);
+    if (!finished) throw client.error(`${what}: the stream ended after ${events} events without a finish_reason or [DONE]; it was cut off (server restarted, proxy timeout?).`, undefined, undefined, true);
   }
   return { sentAtMs: stream.sentAtMs, chunks: chunks(), close: stream.close };
 }

@@ -17,6 +17,8 @@ export class EndpointError extends Error {
     readonly status?: number,
     /** The server's own error text (its JSON `message` where it has one). */
     readonly serverText?: string,
+    /** A stream that broke off (connection lost, cut short, went silent): restarting the request may succeed. */
+    readonly streamBroken = false,
   ) {
     super(message);
   }
@@ -105,7 +107,7 @@ export class EndpointClient {
       idleTimeoutMs: policy.idleTimeoutMs,
       now: () => performance.now(),
       onIdle: () => {
-        const error = new EndpointError(this.endpoint, `${this.endpoint}: ${what}: the stream sent nothing for ${policy.idleTimeoutMs} ms; the server may be overloaded or hung (raise the idle timeout if it is only slow).`);
+        const error = this.error(`${what}: the stream sent nothing for ${policy.idleTimeoutMs} ms; the server may be overloaded or hung (raise the idle timeout if it is only slow).`, undefined, undefined, true);
         controller.abort(error);
         return error;
       },
@@ -114,8 +116,8 @@ export class EndpointClient {
   }
 
   /** An error naming this endpoint, for parsers and callers (text redacted). */
-  error(message: string, status?: number, serverText?: string): EndpointError {
-    return new EndpointError(this.endpoint, this.redact(`${this.endpoint}: ${message}`), status, serverText === undefined ? undefined : this.redact(serverText));
+  error(message: string, status?: number, serverText?: string, streamBroken = false): EndpointError {
+    return new EndpointError(this.endpoint, this.redact(`${this.endpoint}: ${message}`), status, serverText === undefined ? undefined : this.redact(serverText), streamBroken);
   }
 
   /** Removes this client's API key from text a server or a library produced. */

@@ -27,6 +27,15 @@ export function tokenizeRequest(dialect: ServerDialect, model: string, text: str
 }
 
 /**
+ * Where a server has no tokenize route, its own ids for a text from a prompt-logprob request
+ * (SGLang's native /generate returns every prompt token's id in meta_info.input_token_logprobs).
+ */
+export function tokenizeFallbackRequest(dialect: ServerDialect, text: string): EndpointRequest | undefined {
+  if (dialect !== 'sglang') return undefined;
+  return { path: '/generate', root: true, body: { text, sampling_params: { max_new_tokens: 1, temperature: 0 }, return_logprob: true, logprob_start_len: 0 } };
+}
+
+/**
  * Prompt log-probabilities of `prompt` (ids), `k` per position (−1 = the whole vocabulary):
  * vLLM's `prompt_logprobs` on /v1/completions, or SGLang's native /generate from position 0.
  */

@@ -115,6 +115,17 @@ export function parseSglangInputLogprobs(body: unknown, expectedLength: number):
   });
 }
 
+/** The prompt's token ids as SGLang's /generate saw them (meta_info.input_token_logprobs[i][1]). */
+export function parseSglangInputIds(body: unknown): number[] {
+  const item = Array.isArray(body) ? body[0] : body;
+  const targets = (item as { meta_info?: { input_token_logprobs?: unknown } } | null)?.meta_info?.input_token_logprobs;
+  if (!Array.isArray(targets)) throw new Error(`the /generate answer has no meta_info.input_token_logprobs (got ${excerpt(JSON.stringify(body) ?? '', 200)})`);
+  return targets.map((entry, i) => {
+    if (!Array.isArray(entry) || !Number.isInteger(entry[1])) throw new Error(`meta_info.input_token_logprobs[${i}] is ${describe(entry)}, not [logprob, id, text]`);
+    return entry[1] as number;
+  });
+}
+
 /**
  * TGI `/generate` with `details: true, decoder_input_details: true`: `details.prefill` is
  * `[{id, text, logprob}]` per prompt token, the first without a logprob. Only the prompt token's

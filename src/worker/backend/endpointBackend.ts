@@ -6,8 +6,8 @@ import { PROMPT_LOGPROBS } from '../../node/endpoint/dialect';
 import { apiKeyFor } from '../../node/endpoint/discover';
 import { EndpointClient, isEndpointError } from '../../node/endpoint/httpClient';
 import { DEFAULT_POLICY, RequestPolicy } from '../../node/endpoint/requestPolicy';
-import { promptLogprobsRequest, RETURNS_TOKEN_IDS, streamedCompletionRequest, TAKES_TOKEN_IDS, FIXES_LENGTH, tokenizeRequest } from '../../node/endpoint/requests';
-import { answeredModel, LogprobRow, parsePromptLogprobs, parseSglangInputLogprobs, parseTokenizeResponse } from '../../node/endpoint/responses';
+import { FIXES_LENGTH, promptLogprobsRequest, RETURNS_TOKEN_IDS, streamedCompletionRequest, TAKES_TOKEN_IDS, tokenizeFallbackRequest, tokenizeRequest } from '../../node/endpoint/requests';
+import { answeredModel, LogprobRow, parsePromptLogprobs, parseSglangInputIds, parseSglangInputLogprobs, parseTokenizeResponse } from '../../node/endpoint/responses';
 import type { LoadRequest, LoadTarget, StreamedRequest } from '../load/loadTarget';
 import type { DistributionSupport, GreedyOptions, GreedyResult, ModelBackend, PromptTopK, TextTokenizer } from './modelBackend';
 import { compareTokenizations, describeDisagreement } from './tokenizerAgreement';
@@ -47,6 +47,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     private readonly tokenizer: TextTokenizer,
     private readonly eos: ReadonlySet<number>,
     private readonly warn: (message: string) => void,
+    private readonly maxAttempts: number,
   ) {
     this.baseUrls = served.baseUrls;
   }
@@ -80,7 +81,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
       distributions = probed.kind === 'none' ? { kind: 'none', reason: `${label}: ${probed.reason} — perplexity and KLD are not computed for this variant; generation, tasks and performance still run.` } : probed;
       if (probed.kind === 'full') vocabSize = probed.vocabSize;
     }
-    const backend = new EndpointBackend(variant.id, served, clients, vocabSize, distributions.kind === 'full' ? { kind: 'full' } : distributions, tokenizer, new Set(options.eosTokenIds), warn);
+    const backend = new EndpointBackend(variant.id, served, clients, vocabSize, distributions.kind === 'full' ? { kind: 'full' } : distributions, tokenizer, new Set(options.eosTokenIds), warn, policy.maxAttempts);
     return backend;
   }
 
@@ -97,7 +98,8 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     const V = this.vocabSize;
     const client = this.pick();
     const prompt = [...tokens, tokens[n - 1]!];
-    const rows = await this.promptRows(client, prompt, -1);
+    // vLLM spells "every token" −1; SGLang's top_logprobs_num takes the count itself.
+    const rows = await this.promptRows(client, prompt, this.served.dialect === 'sglang' ? V : -1);
     const out = new Float64Array(n * V);
     for (let i = 0; i < n; i++) {
       const row = rows[i + 1];
@@ -138,9 +140,24 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     return { targetLogprobs, rows: out, askedIdsReturned };
   }
 
+  /**
+   * Greedy decoding over a streamed completion. A stream that breaks off mid-way (server restarted,
+   * connection reset, cut short) is started again from the prompt, up to the policy's attempts:
+   * a greedy decode is deterministic, so the restart gives the same tokens (times are the retry's).
+   */
   async generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
-    const client = this.pick();
-    const controller = new AbortController();
+    for (let attempt = 1; ; attempt++) {
+      const client = this.pick();
+      try {
+        return await this.generateOnce(client, promptTokens, options);
+      } catch (error) {
+        if (!isEndpointError(error) || !error.streamBroken || attempt >= this.maxAttempts) throw error;
+        this.warn(`${this.variantId}: ${error.message} Starting the generation again (attempt ${attempt + 1} of ${this.maxAttempts}).`);
+      }
+    }
+  }
+
+  private async generateOnce(client: EndpointClient, promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
     const startedAtMs = performance.now();
     const tokens: number[] = [];
     const tokenTimesMs: number[] = [];
@@ -149,7 +166,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     let cancelled = false;
     const ids = RETURNS_TOKEN_IDS.has(this.served.dialect);
     const request = this.completionRequest(promptTokens, options.maxNewTokens, !options.stopOnEos, true);
-    const stream = await streamCompletion(client, request.path, request.body, controller.signal);
+    const stream = await streamCompletion(client, request.path, request.body);
     for await (const chunk of stream.chunks) {
       this.checkModel(client, chunk.model);
       if (options.shouldStop?.()) {
@@ -273,7 +290,17 @@ async function checkTokenizer(client: EndpointClient, served: ServedVariantInfo,
     try {
       other.push(parseTokenizeResponse((await client.postJson(request.path, request.body, { root: request.root })).body));
     } catch (error) {
-      return { ok: false, reason: `its tokenizer could not be checked against the local one (POST /tokenize: ${(error as Error).message.replace(`${client.endpoint}: `, '')})` };
+      const fallback = tokenizeFallbackRequest(served.dialect, text);
+      let ids: number[] | undefined;
+      if (fallback && isEndpointError(error) && error.status === 404) {
+        try {
+          ids = parseSglangInputIds((await client.postJson(fallback.path, fallback.body, { root: fallback.root })).body);
+        } catch {
+          /* reported below with the tokenize error */
+        }
+      }
+      if (!ids) return { ok: false, reason: `its tokenizer could not be checked against the local one (${(error as Error).message.replace(`${client.endpoint}: `, '')})` };
+      other.push(ids);
     }
   }
   const result = compareTokenizations(texts, local, other, (ids) => tokenizer.decode(ids));
