@@ -283,3 +283,16 @@ test('policy arithmetic: Retry-After as seconds or a date; backoff doubles under
   const p = { ...DEFAULT_POLICY, baseDelayMs: 100, maxDelayMs: 500, random: () => 0.999 };
   assert.deepEqual([0, 1, 2, 3].map((a) => backoffDelayMs(p, a)), [99, 199, 399, 499]);
 });
+
+test('a user:password@ URL is sent as Basic auth, and neither part appears in the endpoint name or errors', async () => {
+  const server = await startFake((_req, res) => sendJson(res, 500, { message: 'nope' }));
+  try {
+    const url = server.baseUrl.replace('http://', 'http://alice:s3cret-pw@');
+    const client = new EndpointClient({ baseUrl: url, policy: { ...FAST, maxAttempts: 1 } });
+    assert.equal(client.endpoint, server.baseUrl);
+    await assert.rejects(client.getJson('/models'), (e: Error) => !e.message.includes('s3cret') && !e.message.includes('alice'));
+    assert.equal(server.seen[0]!.headers.authorization, `Basic ${Buffer.from('alice:s3cret-pw').toString('base64')}`);
+  } finally {
+    await server.close();
+  }
+});

@@ -77,8 +77,16 @@ export class EndpointClient {
   readonly endpoint: string;
   private readonly base: URL;
 
+  /** Basic credentials from a user:password@ URL (fetch refuses URLs that carry them). */
+  private readonly basicAuth: string | undefined;
+
   constructor(private readonly options: EndpointClientOptions) {
     this.base = new URL(options.baseUrl.replace(/\/+$/, ''));
+    if (this.base.username || this.base.password) {
+      this.basicAuth = Buffer.from(`${decodeURIComponent(this.base.username)}:${decodeURIComponent(this.base.password)}`).toString('base64');
+      this.base.username = '';
+      this.base.password = '';
+    }
     this.endpoint = displayUrl(this.base);
   }
 
@@ -122,8 +130,9 @@ export class EndpointClient {
 
   /** Removes this client's API key from text a server or a library produced. */
   redact(text: string): string {
-    const key = this.options.apiKey;
-    return key ? text.split(key).join('***') : text;
+    let out = text;
+    for (const secret of [this.options.apiKey, this.basicAuth]) if (secret) out = out.split(secret).join('***');
+    return out;
   }
 
   private async json(method: string, path: string, body: unknown, options: RequestOptions): Promise<JsonResponse> {
@@ -152,6 +161,7 @@ export class EndpointClient {
     const headers: Record<string, string> = { accept: stream ? 'text/event-stream' : 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
+    else if (this.basicAuth) headers.authorization = `Basic ${this.basicAuth}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     let lastReason = '';
     for (let attempt = 1; ; attempt++) {
