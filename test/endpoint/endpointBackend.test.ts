@@ -256,3 +256,59 @@ test('SGLang without /tokenize: its ids come from /generate\'s input_token_logpr
     await server.close();
   }
 });
+
+test('API key from the named variable: sent on every request, never in the variant, reasons or errors', async () => {
+  const key = 'sk-live-0123456789';
+  const base = toyVllm();
+  let refuse = false;
+  const server = await startFake(async (req, res) => {
+    if (req.headers.authorization !== `Bearer ${key}`) return sendJson(res, 401, { error: { message: `invalid key ${req.headers.authorization}` } });
+    if (refuse) return sendJson(res, 403, { error: { message: `key ${key} has no quota left` } });
+    return base(req, res);
+  });
+  try {
+    const env = { QL_KEY: key };
+    const variant = await discoverEndpoint({ baseUrls: [server.baseUrl], apiKeyEnv: 'QL_KEY' }, env, { policy: FAST });
+    const backend = await EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: () => undefined, env, vocabSize: TOY_VOCAB, policy: FAST });
+    assert.deepEqual(backend.distributions, { kind: 'full' });
+    assert.ok(server.seen.every((r) => r.headers.authorization === `Bearer ${key}`));
+    assert.ok(!JSON.stringify(variant).includes(key));
+    refuse = true;
+    await assert.rejects(backend.forward([1, 2, 3]), (e: Error) => !e.message.includes(key) && /HTTP 403: key \*\*\* has no quota left$/.test(e.message));
+    const r = await backend.streamRequest({ promptTokens: [1, 2], outputTokens: 4, fixedLength: false, replica: 0 }, new AbortController().signal);
+    assert.match(r.error ?? '', /HTTP 403: key \*\*\* has no quota left$/);
+    await rejectsWithMessage(EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: () => undefined, env: {}, policy: FAST }), /API key variable QL_KEY is not set/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('streamRequest cancelled by its signal: the stream closes and the request says cancelled', async () => {
+  const base = toyVllm();
+  let closed = false;
+  const server = await startFake(async (req, res) => {
+    if (req.path === '/v1/completions' && (req.body as { stream?: boolean }).stream) {
+      sseHead(res);
+      res.on('close', () => (closed = true));
+      for (let i = 0; i < 500 && !closed; i++) {
+        res.write(`data: ${JSON.stringify({ model: 'toy', choices: [{ index: 0, text: 'a', finish_reason: null, token_ids: [2] }] })}\n\n`);
+        await sleep(5);
+      }
+      return void res.end();
+    }
+    return base(req, res);
+  });
+  try {
+    const variant = await discoverEndpoint({ baseUrls: [server.baseUrl] }, {}, { policy: FAST });
+    const backend = await EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: () => undefined, env: {}, vocabSize: TOY_VOCAB, policy: FAST });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('sweep cancelled')), 60);
+    const r = await backend.streamRequest({ promptTokens: [1, 2], outputTokens: 400, fixedLength: true, replica: 0 }, controller.signal);
+    assert.equal(r.error, 'cancelled');
+    assert.ok(r.chunkTimesMs.length > 0);
+    await sleep(50);
+    assert.ok(closed, 'the server saw the stream close');
+  } finally {
+    await server.close();
+  }
+});
