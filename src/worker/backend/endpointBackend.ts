@@ -25,6 +25,9 @@ export interface EndpointLoadOptions {
   policy?: RequestPolicy;
 }
 
+/** Most (position × token) entries one whole-vocabulary answer may hold (~75 bytes each as vLLM writes them). */
+const MAX_FULL_ENTRIES = 6_000_000;
+
 /**
  * A variant behind an OpenAI-compatible server. Prompt distributions come from the server's
  * prompt logprobs where it has them (vLLM `prompt_logprobs`, SGLang native `/generate`), probed
@@ -77,7 +80,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     } else {
       if (agreement.warning) warn(`${variant.id}: ${agreement.warning}`);
       const probeTokens = tokenizer.encode(options.agreementTexts[0] || 'The quick brown fox', true).slice(0, 8);
-      const probed = await probeDistributions(client, served, probeTokens.length >= 2 ? probeTokens : [...probeTokens, ...probeTokens, 0].slice(0, 2), options.vocabSize);
+      const probed = await probeDistributions(client, served, probeTokens.length >= 2 ? probeTokens : [probeTokens[0] ?? 0, probeTokens[0] ?? 0], options.vocabSize);
       distributions = probed.kind === 'none' ? { kind: 'none', reason: `${label}: ${probed.reason} — perplexity and KLD are not computed for this variant; generation, tasks and performance still run.` } : probed;
       if (probed.kind === 'full') vocabSize = probed.vocabSize;
     }
@@ -97,6 +100,11 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     const n = tokens.length;
     const V = this.vocabSize;
     const client = this.pick();
+    // vLLM answers every (position, token) pair as ~75 bytes of JSON in one body; past V8's string
+    // limit (~512 MB) it cannot even be read. Say so plainly instead of failing inside JSON.parse.
+    if ((n + 1) * V > MAX_FULL_ENTRIES) {
+      throw client.error(`the whole-vocabulary prompt logprobs of ${n} tokens × ${V} ids (~${Math.round(((n + 1) * V * 75) / 1e6)} MB of JSON) are too large to read in one answer. Use a shorter --context (at most ${Math.max(1, Math.floor(MAX_FULL_ENTRIES / V) - 1)} tokens for this vocabulary), or serve with a top-k cap (vLLM --max-logprobs 20) for the KLD lower bound.`);
+    }
     const prompt = [...tokens, tokens[n - 1]!];
     // vLLM spells "every token" −1; SGLang's top_logprobs_num takes the count itself.
     const rows = await this.promptRows(client, prompt, this.served.dialect === 'sglang' ? V : -1);
