@@ -24,6 +24,7 @@ const entries = {
   extension: 'src/host/extension.ts',
   worker: 'src/worker/main.ts',
   'scoring-thread': 'src/worker/scoring/scoringThread.ts',
+  'serve-model-thread': 'src/serve/modelThread.ts',
   cli: 'src/cli/main.ts',
   'make-fixtures': 'src/modelmaker/main.ts',
 };

@@ -24,6 +24,7 @@ import { ProgressView } from './progressView';
 import { runScore } from './score';
 import { runCompare } from './compareCommand';
 import { runExport } from './exportCommand';
+import { runServe } from './serveCommand';
 
 /** dist/cli.js sits one folder below the package root (repository and VSIX alike). */
 const PACKAGE_ROOT = resolve(__dirname, '..');
@@ -65,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
       return runCompare(rest);
     case 'export':
       return runExport(rest);
+    case 'serve':
+      return runServe(rest);
   }
 }
 

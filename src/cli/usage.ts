@@ -1,7 +1,7 @@
 import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
 import { RUN_FILES, RUN_FOLDER_DISPLAY, RUNS_FOLDER_DISPLAY } from '../node/runFolder/layout';
 
-export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export';
+export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export' | 'serve';
 
 /** Bad command-line input: exit 2 with the message and the usage of `command` (the whole usage without one). */
 export class UsageError extends Error {
@@ -68,6 +68,14 @@ ${SCORE_DETAILS}`,
                                              what the results panel's Export and plot image buttons write
                                              (RUN: ${RUN_FOLDER_DISPLAY}); svg/png: the trade-off plot, axes
                                              by id (default size × kld, as the panel); png goes to --out or tradeoff.png`,
+  serve: `  quantlens serve <model-folder> --variant ID [--host 127.0.0.1] [--port N] [--max-logprobs K]
+                [--served-model-name NAME] [--threads N]
+                                             an OpenAI-compatible server (vLLM's dialect) over one ONNX variant:
+                                             /v1/models, /v1/completions (echo, logprobs, prompt_logprobs),
+                                             /v1/chat/completions, SSE streaming, /tokenize, /detokenize, /health;
+                                             greedy decoding only; loopback by default; --port 0 (default) takes a
+                                             free port; prints the base URL (…/v1) on stdout; --max-logprobs caps
+                                             logprobs like vLLM's (default -1 = the whole vocabulary)`,
 };
 
 const HELP_LINE = 'Every command takes --help (its own usage).';

@@ -123,6 +123,24 @@ export class OnnxDecoderBackend implements ModelBackend {
     return { rows, stoppedBy, startedAtMs, tokenTimesMs };
   }
 
+  /**
+   * Step-by-step decoding for a server that needs every row's logits (quantlens serve: prompt
+   * logprobs, logprobs of generated tokens, its own stop rules). The prompt pass is exactly
+   * `forward(promptTokens)` (same feeds, empty cache), so served prompt logprobs equal the
+   * in-process ones bit for bit; each `next(token)` feeds one token after the cached context.
+   */
+  async decodeFrom(promptTokens: readonly number[]): Promise<DecodeCursor> {
+    return this.cursor([promptTokens], 0, this.emptyCache(1));
+  }
+
+  private async cursor(input: ReadonlyArray<readonly number[]>, past: number, cache: Record<string, ort.Tensor>): Promise<DecodeCursor> {
+    const output = await this.session.run(this.feeds(input, past, cache));
+    const logits = floatData(output.logits!);
+    const present = this.presentAsPast(output);
+    const length = past + input[0]!.length;
+    return { logits, rows: input[0]!.length, next: (token) => this.cursor([[token]], length, present) };
+  }
+
   /** Bytes per KV cache element (2 for float16 caches, 4 for float32). */
   get kvElementBytes(): number {
     return this.kvInputs[0]?.type === 'float16' ? 2 : 4;
@@ -188,6 +206,13 @@ async function createSession(options: OnnxLoadOptions, provider: string, session
   }
   const session = await ort.InferenceSession.create(options.variant.file, { ...sessionOptions, executionProviders: [provider] });
   return { session, release: () => session.release() };
+}
+
+/** Logits of the rows just fed ([rows × vocab], float32 as the model gave them) and the way on. */
+export interface DecodeCursor {
+  logits: Float32Array;
+  rows: number;
+  next(token: number): Promise<DecodeCursor>;
 }
 
 function outputVocabSize(session: ort.InferenceSession): number {
