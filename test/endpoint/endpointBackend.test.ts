@@ -312,3 +312,26 @@ test('streamRequest cancelled by its signal: the stream closes and the request s
     await server.close();
   }
 });
+
+test('garbage in a logprobs answer: forward fails naming the endpoint and what came', async () => {
+  const base = toyVllm();
+  let mode: 'ok' | 'string' | 'short' = 'ok';
+  const server = await startFake(async (req, res) => {
+    const body = req.body as { prompt_logprobs?: number; prompt?: number[] };
+    if (mode !== 'ok' && req.path === '/v1/completions' && body.prompt_logprobs !== undefined) {
+      const rows = body.prompt!.map((_t, j) => (j === 0 ? null : { '3': { logprob: mode === 'string' ? 'NaN-ish' : -1, rank: 1 } }));
+      return sendJson(res, 200, { model: 'toy', choices: [{ index: 0, text: '', prompt_logprobs: mode === 'short' ? rows.slice(1) : rows }] });
+    }
+    return base(req, res);
+  });
+  try {
+    const variant = await discoverEndpoint({ baseUrls: [server.baseUrl] }, {}, { policy: FAST });
+    const backend = await EndpointBackend.load({ variant, tokenizer: toyTokenizer, eosTokenIds: [0], agreementTexts: TEXTS, warn: () => undefined, env: {}, vocabSize: TOY_VOCAB, policy: FAST });
+    mode = 'string';
+    await rejectsWithMessage(backend.forward([1, 2, 3]), new RegExp(`^${server.baseUrl.replace(/\./g, '\\.')}: POST /completions: prompt_logprobs\\[1\\]\\["3"\\] has logprob string NaN-ish$`));
+    mode = 'short';
+    await rejectsWithMessage(backend.forward([1, 2, 3]), /POST \/completions: prompt_logprobs has 3 entries for a prompt of 4 tokens$/);
+  } finally {
+    await server.close();
+  }
+});
