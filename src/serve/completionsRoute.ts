@@ -8,7 +8,7 @@ import type { ScoredRows } from './protocol';
 import { RequestFields } from './requestFields';
 import type { RequestTiming } from './requestLog';
 import { checkLogprobCap, parseSampling, resolveMaxTokens, SamplingPlan } from './samplingPlan';
-import { checkIds, checkModel, randomId, rowRequest, ServeContext } from './serveContext';
+import { checkIds, checkModel, randomId, rowRequest, ServeContext, usage } from './serveContext';
 
 const ENDPOINT = 'POST /v1/completions';
 
@@ -139,10 +139,6 @@ function choiceOf(plan: CompletionPlan, index: number, result: PromptResult, nam
     stop_reason: result.finish.stopReason,
     prompt_logprobs: result.promptRows ? promptLogprobs(result.promptRows, names) : null,
   };
-}
-
-function usage(prompt: number, completion: number): object {
-  return { prompt_tokens: prompt, total_tokens: prompt + completion, completion_tokens: completion, prompt_tokens_details: null };
 }
 
 /**

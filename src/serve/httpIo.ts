@@ -42,13 +42,14 @@ export class SseWriter {
 
   send(chunk: unknown): number {
     this.start();
-    this.res.write(`data: ${JSON.stringify(chunk)}\n\n`);
+    // A client that went away gets nothing more (its generation is being cancelled).
+    if (!this.closed) this.res.write(`data: ${JSON.stringify(chunk)}\n\n`);
     return now();
   }
 
   done(): number {
     this.start();
-    this.res.end('data: [DONE]\n\n');
+    if (!this.closed) this.res.end('data: [DONE]\n\n');
     return now();
   }
 

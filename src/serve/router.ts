@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorMessage } from '../shared/errors';
+import { chatCompletions } from './chatRoute';
 import { completions } from './completionsRoute';
 import { errorBody, HttpError } from './httpErrors';
 import { readJsonBody, sendJson } from './httpIo';
@@ -32,6 +33,7 @@ const ROUTES: Record<string, Partial<Record<'GET' | 'POST', Route>>> = {
   '/tokenize': { POST: json(tokenize, 'POST /tokenize') },
   '/detokenize': { POST: json(detokenize, 'POST /detokenize') },
   '/v1/completions': { POST: generation(completions, 'POST /v1/completions') },
+  '/v1/chat/completions': { POST: generation(chatCompletions, 'POST /v1/chat/completions') },
   '/quantlens/requests': {
     GET: async (ctx, req, res) => {
       const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 1000);

@@ -58,3 +58,8 @@ export function randomId(prefix: string): string {
   const hex = Array.from({ length: 16 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
   return `${prefix}-${hex}`;
 }
+
+/** The usage object of vLLM's responses (UsageInfo). */
+export function usage(prompt: number, completion: number): object {
+  return { prompt_tokens: prompt, total_tokens: prompt + completion, completion_tokens: completion, prompt_tokens_details: null };
+}

@@ -29,7 +29,12 @@ export class TextStream {
     if (this.stoppedBy !== null) return true;
     this.tokens.push(token);
     this.text = this.decode(this.tokens);
-    if (this.stops.length === 0 || this.tokens.length < this.minTokens) return false;
+    if (this.stops.length === 0) return false;
+    if (this.tokens.length < this.minTokens) {
+      // Text made before min_tokens is never searched later either (vLLM checks only the new text).
+      this.searchedTo = this.text.length;
+      return false;
+    }
     const from = Math.max(0, this.searchedTo - this.holdBack);
     let best: { at: number; stop: string } | null = null;
     for (const stop of this.stops) {
