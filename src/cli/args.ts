@@ -3,7 +3,7 @@ import type { ResumeMode, RunRequest } from '../shared/protocol';
 import type { Measure } from '../shared/report/schema';
 import { RawRunSettings, resolveRunSettings, RUN_SETTINGS, RunSettingKey } from '../shared/runSettings';
 import { EndpointSpecError, parseEndpointFlags } from '../node/endpointSpecs';
-import { parseRequestRates, parseSlo, SERVED_LOAD_DEFAULTS, ServedLoadSettings } from '../shared/servedLoad';
+import { parseRequestRates, parseSlo, ServedLoadSettings } from '../shared/servedLoad';
 import { parseCommandLine, UsageError } from './usage';
 
 const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
@@ -114,9 +114,9 @@ function servedLoadSettings(values: LoadValues, hasEndpoints: boolean, command: 
     return n;
   };
   return {
-    requestRates: values['perf-rates'] !== undefined ? flagged('perf-rates', values['perf-rates'], parseRequestRates) : SERVED_LOAD_DEFAULTS.requestRates,
-    burstiness: values['perf-burstiness'] !== undefined ? flagged('perf-burstiness', values['perf-burstiness'], positive(false)) : SERVED_LOAD_DEFAULTS.burstiness,
-    requestsPerCell: values['perf-requests'] !== undefined ? flagged('perf-requests', values['perf-requests'], positive(true)) : SERVED_LOAD_DEFAULTS.requestsPerCell,
+    ...(values['perf-rates'] !== undefined ? { requestRates: flagged('perf-rates', values['perf-rates'], parseRequestRates) } : {}),
+    ...(values['perf-burstiness'] !== undefined ? { burstiness: flagged('perf-burstiness', values['perf-burstiness'], positive(false)) } : {}),
+    ...(values['perf-requests'] !== undefined ? { requestsPerCell: flagged('perf-requests', values['perf-requests'], positive(true)) } : {}),
     ...(values.slo !== undefined ? { slos: flagged('slo', values.slo, parseSlo) } : {}),
   };
 }

@@ -1,5 +1,4 @@
 import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
-import { SERVED_LOAD_DEFAULTS } from '../shared/servedLoad';
 import { RUN_FILES, RUN_FOLDER_DISPLAY, RUNS_FOLDER_DISPLAY } from '../node/runFolder/layout';
 
 export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export' | 'serve';
@@ -43,8 +42,8 @@ const EVAL_OPTIONS = `eval options:
   --endpoint-key-env VAR  the environment variable holding the endpoint's API key ([NAME=]VAR); never the key
   --perf-rates 1,4,inf    served variants: request rates swept, requests/s (default inf: all at once)
   --perf-burstiness X     served variants: gamma shape of the arrivals, 1 = Poisson (default 1)
-  --perf-requests N       served variants: requests measured per cell (default ${SERVED_LOAD_DEFAULTS.requestsPerCell}); --concurrency and
-                          --perf-inputs/--perf-outputs sweep them too
+  --perf-requests N       served variants: requests timed per cell and round (at least the concurrency);
+                          --concurrency, --perf-inputs/--perf-outputs, --warmups and --rounds apply too
   --slo ttft:500,tpot:50  served variants: goodput counts requests meeting these SLOs (ms; ttft, tpot, e2el)
   --provider P            ${EXECUTION_PROVIDERS.join('|')} (default ${S.executionProvider.default})
   --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default ${S.interOpThreads.default})

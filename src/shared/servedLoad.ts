@@ -3,18 +3,19 @@
  * idea) instead of the in-process probe. The concurrency list and the input/output lengths are the
  * run's performance sweep (`--concurrency`, `--perf-inputs`, `--perf-outputs`); this adds what
  * only a server has: arrival rates, burstiness, requests per cell, and the SLOs goodput counts
- * against. Pure data: the CLI and the extension resolve it, the worker's load generator runs it.
+ * against. Only what the user gave: the load generator (src/worker/load/) fills in its defaults.
+ * The fields are named as the report's LoadSweep names them, so the request passes on as it is.
  */
 export interface ServedLoadSettings {
   /**
    * Request rates (requests per second) to sweep; 'inf' sends every request at once, as vLLM's
    * `--request-rate inf` (JSON has no Infinity, and this crosses the worker's IPC channel).
    */
-  requestRates: Array<number | 'inf'>;
+  requestRates?: Array<number | 'inf'>;
   /** Gamma shape of the inter-arrival times: 1 is Poisson, below 1 burstier, above 1 steadier (vLLM --burstiness). */
-  burstiness: number;
-  /** Requests measured per cell (vLLM --num-prompts), after the run's warmups. */
-  requestsPerCell: number;
+  burstiness?: number;
+  /** Requests measured per cell and pass (vLLM --num-prompts), after the run's warmups. */
+  requestsPerCell?: number;
   /** Goodput counts a request only when it meets every SLO given (DistServe's definition, as vLLM uses it). */
   slos?: ServedSlos;
 }
@@ -28,8 +29,6 @@ export interface ServedSlos {
   tpot?: number;
   e2el?: number;
 }
-
-export const SERVED_LOAD_DEFAULTS: ServedLoadSettings = { requestRates: ['inf'], burstiness: 1, requestsPerCell: 16 };
 
 /** The SLO keys `--slo` takes, as vLLM's --goodput names them. */
 export const SLO_KEYS: ReadonlyArray<keyof ServedSlos> = ['ttft', 'tpot', 'e2el'];

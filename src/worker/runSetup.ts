@@ -23,7 +23,7 @@ import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
 import { parseGoalsFile } from './goals/loadGoalsFile';
-import { describeSlo, SERVED_LOAD_DEFAULTS, ServedLoadSettings } from '../shared/servedLoad';
+import { describeSlo, ServedLoadSettings } from '../shared/servedLoad';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -210,11 +210,11 @@ function describeServed(served: readonly ModelVariant[], load: ServedLoadSetting
     const replicas = info.hosts.length > 1 ? `${info.hosts.length} replicas at ${info.hosts.join(', ')}` : `host ${info.hosts[0]}`;
     return `${v.id} (model ${info.model || 'unknown'}, ${info.dialect} server, ${replicas})`;
   });
-  const sweep = { ...SERVED_LOAD_DEFAULTS, ...load };
+  const rates = load?.requestRates ? `request rates ${load.requestRates.join('/')} per second` : 'all requests at once (rate inf)';
   return [
     `Served variants, measured over HTTP: ${each.join('; ')}.`,
     'Perplexity and KL divergence from the prompt-token log-probabilities the server returns (exact with the full vocabulary, a lower bound from top-k), after checking that it tokenizes as the local tokenizer; generations greedy (temperature 0) on /v1/completions.',
-    `Performance: a load sweep from this process over streamed responses (timed per chunk on arrival), request rates ${sweep.requestRates.join('/')} per second (burstiness ${sweep.burstiness}), ${sweep.requestsPerCell} requests per cell, SLOs ${describeSlo(sweep.slos)}; the server's load time and memory are not visible from here.`,
+    `Performance: a load sweep from this process over streamed responses (timed per chunk on arrival), ${rates}${load?.burstiness !== undefined ? ` (burstiness ${load.burstiness})` : ''}, SLOs ${describeSlo(load?.slos)}; the server's load time and memory are not visible from here.`,
     "A served model's weights cannot be verified: the run card records what /v1/models said, not a hash of the weights.",
   ].join(' ');
 }
