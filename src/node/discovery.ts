@@ -5,7 +5,8 @@ import { InputError } from '../shared/errors';
 import type { InputProblem, ModelFolder, ModelVariant } from '../shared/modelTypes';
 import type { RunRequest } from '../shared/protocol';
 import { chooseBaseline } from './baseline';
-import { DiscoverEndpoint, discoverEndpointNotBuilt, withEndpointVariants } from './endpointVariants';
+import { discoverEndpoint } from './endpoint/discover';
+import { DiscoverEndpoint, withEndpointVariants } from './endpointVariants';
 import { isFileSystemError, throwReadError } from './fileReadErrors';
 import { readModelConfig } from './modelConfig';
 import { inspectVariant } from './variantInspection';
@@ -114,7 +115,7 @@ export async function discoverForRun(
   const endpoints = request.endpoints ?? [];
   const servedBaseline = request.baseline !== undefined && endpoints.some((e) => e.name === request.baseline);
   const folder = await inspectModelFolder(request.modelFolder, { baseline: servedBaseline ? undefined : request.baseline });
-  const withServed = await withEndpointVariants(folder, endpoints, options.env ?? process.env, options.discoverEndpoint ?? discoverEndpointNotBuilt);
+  const withServed = await withEndpointVariants(folder, endpoints, options.env ?? process.env, options.discoverEndpoint ?? discoverEndpoint);
   if (!servedBaseline) return withServed;
   const baseline = withServed.variants.find((v) => v.id === request.baseline)!;
   if (baseline.error) throw new InputError(baseline.error.file, `cannot be the baseline: ${baseline.error.problem}`, baseline.error.remedy);

@@ -1,21 +1,13 @@
 import { errorMessage, InputError, isInputError } from '../shared/errors';
 import type { EndpointSpec, ServedVariantInfo } from '../shared/endpoints';
 import type { ModelFolder, ModelVariant } from '../shared/modelTypes';
+import { hostOf } from './endpoint/discover';
 
 /** Reads one endpoint's /v1/models and says what it serves (helper B's `discoverEndpoint`, src/node/endpoint/). */
 export type DiscoverEndpoint = (spec: EndpointSpec, env: NodeJS.ProcessEnv) => Promise<ModelVariant>;
 
-/** Until the endpoint client (src/node/endpoint/) is on this branch: every endpoint is reported unreachable, naming why. */
-export const discoverEndpointNotBuilt: DiscoverEndpoint = () => Promise.reject(new Error('this build of QuantLens has no endpoint client yet'));
-
 /** `host:port` of a base URL, without credentials or path (what the run card and messages show). */
-export function hostOf(baseUrl: string): string {
-  try {
-    return new URL(baseUrl).host;
-  } catch {
-    return baseUrl;
-  }
-}
+export { hostOf };
 
 /** What a user recognises an endpoint by in a message: its name and URLs. */
 export function endpointLabel(spec: EndpointSpec): string {

@@ -218,6 +218,7 @@ class LoadedModels {
         agreementTexts: this.prepared.agreementTexts,
         warn: (message) => this.warn(message, variantId),
         env: process.env,
+        ...(this.prepared.folder.config.vocab_size !== undefined ? { vocabSize: this.prepared.folder.config.vocab_size } : {}),
       }).catch((error: unknown) => {
         this.loaded.delete(variantId);
         throw new Error(`${variant.file} failed to load: ${errorMessage(error)}`);

@@ -1,6 +1,7 @@
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { ExecutionProviderChoice } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from './modelBackend';
+import { EndpointBackend } from './endpointBackend';
 import { OnnxDecoderBackend } from './onnxBackend';
 
 /** What any backend may need to load, whichever kind the variant is. */
@@ -15,6 +16,8 @@ export interface BackendLoadContext {
   warn: (message: string) => void;
   /** Where API keys are read from (the variable a served variant names); the worker's own environment. */
   env: NodeJS.ProcessEnv;
+  /** config.json's vocab_size: a served variant's row length where the server does not return the whole vocabulary. */
+  vocabSize?: number;
 }
 
 /**
@@ -34,7 +37,14 @@ export function loadBackend(variant: ModelVariant, context: BackendLoadContext):
   });
 }
 
-/** Until the endpoint backend (src/worker/backend/endpointBackend.ts) is on this branch. */
-function loadServed(variant: ModelVariant, _context: BackendLoadContext): Promise<ModelBackend> {
-  return Promise.reject(new Error(`${variant.id} is served at ${variant.served!.baseUrls.join(', ')}, and this build of QuantLens has no endpoint backend yet`));
+function loadServed(variant: ModelVariant, context: BackendLoadContext): Promise<ModelBackend> {
+  return EndpointBackend.load({
+    variant,
+    tokenizer: context.tokenizer,
+    eosTokenIds: context.tokenizer.eosTokenIds,
+    agreementTexts: [...context.agreementTexts],
+    warn: context.warn,
+    env: context.env,
+    ...(context.vocabSize !== undefined ? { vocabSize: context.vocabSize } : {}),
+  });
 }
