@@ -6,7 +6,9 @@ import type { DiscoverEndpoint } from '../../src/node/endpointVariants';
 import { isInputError } from '../../src/shared/errors';
 import type { EndpointSpec } from '../../src/shared/endpoints';
 import type { ModelVariant } from '../../src/shared/modelTypes';
-import type { RunCard, RunReport } from '../../src/shared/report/schema';
+import { RunCard, RunReport, unitKeyString } from '../../src/shared/report/schema';
+import { hashModelFiles } from '../../src/worker/modelFileHashes';
+import { checkFinishedUnits, staleCauses } from '../../src/worker/resumeCheck';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 
@@ -102,5 +104,42 @@ test('a run with an unreachable endpoint: its units fail with the reason, the lo
     assert.ok(failure, JSON.stringify(report.failures));
     assert.match(failure.error, /could not be discovered: http:\/\/127\.0\.0\.1:9\/v1: connect ECONNREFUSED/);
     assert.ok(report.variants.find((v) => v.id === 'fp32')?.perplexity, 'the baseline was measured');
+  });
+});
+
+test('resume identity of a served variant: what discovery learned stands for its weights, and a change is named as the endpoint serving another model', () => {
+  const spec = { name: 'q4s', baseUrls: ['http://127.0.0.1:1/v1', 'http://127.0.0.1:2/v1'] };
+  const before = hashModelFiles(TINY_LLAMA, [servedVariant(spec)]).variants.q4s!;
+  assert.deepEqual(before.map((f) => [f.path, f.bytes]), [['http://127.0.0.1:1/v1', 0], ['http://127.0.0.1:2/v1', 0]]);
+  assert.equal(before[0]!.sha256, before[1]!.sha256);
+  assert.match(before[0]!.sha256, /^[0-9a-f]{64}$/);
+  const keyed = servedVariant({ ...spec, apiKeyEnv: 'OTHER_KEY' });
+  assert.deepEqual(hashModelFiles(TINY_LLAMA, [keyed]).variants.q4s, before, 'which key variable is used changes no number');
+  const other = servedVariant(spec);
+  other.served!.maxModelLength = 256; // the server restarted with another model behind the same id
+  const after = hashModelFiles(TINY_LLAMA, [other]).variants.q4s!;
+  assert.notEqual(after[0]!.sha256, before[0]!.sha256);
+  const unit = { kind: 'lockstep' as const, variantId: 'q4s' };
+  const recorded = { files: Object.fromEntries(before.map((f) => [f.path, f.sha256])), libraries: {} };
+  const current = { files: Object.fromEntries(after.map((f) => [f.path, f.sha256])), libraries: {} };
+  const check = checkFinishedUnits([{ type: 'unit-completed', at: '', result: { kind: 'lockstep', variantId: 'q4s' } as never, inputs: recorded }], () => current);
+  assert.equal(check.reused.size, 0);
+  const causes = staleCauses(check.stale, TINY_LLAMA);
+  assert.equal(causes[0]!.cause, `the endpoint http://127.0.0.1:1/v1 serves another model (or reports it differently in /v1/models) since the run started (${before[0]!.sha256.slice(0, 8)}… → ${after[0]!.sha256.slice(0, 8)}…)`);
+  assert.deepEqual(causes[0]!.units, [unitKeyString(unit)]);
+});
+
+test('resuming a run with a served variant warns that its weights cannot be verified', { timeout: 120_000 }, async () => {
+  await withTempDir('ql-served-resume-', async (out) => {
+    const request = testRequest(TINY_LLAMA, { variants: ['fp32'], endpoints: [{ name: 'q4s', baseUrls: ['http://127.0.0.1:9/v1'] }] });
+    const model = await discoverForRun(request, { env: {}, discoverEndpoint: refused });
+    const first = await runWorker(request, out, { model });
+    assert.equal(first.outcome.done?.status, 'completed-with-errors');
+    const resumed = await runWorker(request, out, { model, resume: true });
+    const created = resumed.messages.find((m) => m.type === 'run-created');
+    assert.ok(created?.type === 'run-created' && created.resumed && created.runFolder === first.outcome.done!.runFolder, 'the same run folder, resumed');
+    assert.deepEqual(created.skippedUnits, ['perplexity:fp32']);
+    const warnings = resumed.messages.flatMap((m) => (m.type === 'warning' ? [m.message] : []));
+    assert.ok(warnings.includes("Resuming with served variants (q4s at 127.0.0.1:9): a served model's weights cannot be verified; their finished units are reused when the endpoint reports the same model as before (base URLs, served model id and what /v1/models says)."), warnings.join('\n'));
   });
 });
