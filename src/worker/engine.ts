@@ -6,6 +6,7 @@ import type { ModelVariant } from '../shared/modelTypes';
 import { BaselineSamples } from './report/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
 import { loadBackend } from './backend/loadBackend';
+import { withoutCredentials } from './modelFileHashes';
 import { measureServedPerformance } from './servedPerformance';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
@@ -209,7 +210,7 @@ class LoadedModels {
       const variant = variantById(this.prepared, variantId);
       if (variant.error) return Promise.reject(new Error(`${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}`));
       this.io.send({ type: 'progress', stage: 'load', variantId, done: 0, total: 1, overall: NaN, etaSeconds: null });
-      this.io.send({ type: 'log', level: 'info', message: `Loading ${variantId} (${variant.file})` });
+      this.io.send({ type: 'log', level: 'info', message: `Loading ${variantId} (${withoutCredentials(variant.file)})` });
       backend = loadBackend(variant, {
         modelFolder: this.prepared.folder.path,
         executionProvider: this.prepared.spec.executionProvider,

@@ -38,7 +38,14 @@ export function hashModelFiles(folder: string, variants: readonly ModelVariant[]
 function servedRefs(served: ServedVariantInfo): InputFileRef[] {
   const { apiKeyEnv: _key, hosts: _hosts, ...identity } = served;
   const sha256 = createHash('sha256').update(canonicalJson(identity)).digest('hex');
-  return served.baseUrls.map((path) => ({ path, bytes: 0, sha256 }));
+  // The endpoint client accepts user:password@ base URLs (Basic auth): the ref, which run.json and
+  // events.jsonl carry, names the URL without them.
+  return served.baseUrls.map((url) => ({ path: withoutCredentials(url), bytes: 0, sha256 }));
+}
+
+/** A URL as the run folder and the logs may show it: no user:password@. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^(https?:\/\/)[^@/]*@/, '$1');
 }
 
 /** Whether an input ref stands for a served variant (its path is a base URL, not a file). */

@@ -115,6 +115,8 @@ test('resume identity of a served variant: what discovery learned stands for its
   assert.match(before[0]!.sha256, /^[0-9a-f]{64}$/);
   const keyed = servedVariant({ ...spec, apiKeyEnv: 'OTHER_KEY' });
   assert.deepEqual(hashModelFiles(TINY_LLAMA, [keyed]).variants.q4s, before, 'which key variable is used changes no number');
+  const basic = servedVariant({ name: 'q4s', baseUrls: ['http://user:hunter2@127.0.0.1:1/v1'] });
+  assert.equal(hashModelFiles(TINY_LLAMA, [basic]).variants.q4s![0]!.path, 'http://127.0.0.1:1/v1', 'Basic-auth credentials never reach run.json');
   const other = servedVariant(spec);
   other.served!.maxModelLength = 256; // the server restarted with another model behind the same id
   const after = hashModelFiles(TINY_LLAMA, [other]).variants.q4s!;
