@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import type { ResumeMode, RunRequest } from '../shared/protocol';
 import type { Measure } from '../shared/report/schema';
 import { RawRunSettings, resolveRunSettings, RUN_SETTINGS, RunSettingKey } from '../shared/runSettings';
+import { EndpointSpecError, parseEndpointFlags } from '../node/endpointSpecs';
+import { parseRequestRates, parseSlo, ServedLoadSettings } from '../shared/servedLoad';
 import { parseCommandLine, UsageError } from './usage';
 
 const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
@@ -43,6 +45,8 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
       strict: { type: 'boolean' }, goals: { type: 'string' }, 'chat-template': { type: 'string' },
+      endpoint: { type: 'string', multiple: true }, 'endpoint-model': { type: 'string', multiple: true }, 'endpoint-key-env': { type: 'string', multiple: true },
+      slo: { type: 'string' }, 'perf-rates': { type: 'string' }, 'perf-burstiness': { type: 'string' }, 'perf-requests': { type: 'string' },
     },
   }));
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder', command);
@@ -54,6 +58,8 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
   if (badMeasure) throw new UsageError(`unknown measure "${badMeasure}"; use ${MEASURES.join(', ')}`, command);
   const resolved = resolveRunSettings(settingFlags(values), 'cli', defaults.cores);
   if (!resolved.ok) throw new UsageError(resolved.problems.map((p) => p.message).join('\n'), command);
+  const endpoints = endpointSpecs(values, command);
+  const servedLoad = servedLoadSettings(values, endpoints.length > 0, command);
   const request: RunRequest = {
     modelFolder: positionals[0]!,
     variants: values.variants?.split(',').map((v) => v.trim()).filter(Boolean),
@@ -66,6 +72,8 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     ...resolved.settings,
     seed: 0,
     ...(values.strict ? { strict: true } : {}),
+    ...(endpoints.length ? { endpoints } : {}),
+    ...(servedLoad ? { servedLoad } : {}),
   };
   return { request, outputFolder: values.out, resume, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
 }
@@ -73,4 +81,42 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
 /** The run settings' flags as typed (each setting's flag is in RUN_SETTINGS); the resolver checks them. */
 function settingFlags(values: Record<string, unknown>): RawRunSettings {
   return Object.fromEntries(Object.entries(RUN_SETTINGS).map(([key, setting]) => [key as RunSettingKey, values[setting.flag]]));
+}
+
+type EndpointValues = { endpoint?: string[]; 'endpoint-model'?: string[]; 'endpoint-key-env'?: string[] };
+
+function endpointSpecs(values: EndpointValues, command: 'eval' | 'demo'): ReturnType<typeof parseEndpointFlags> {
+  try {
+    return parseEndpointFlags({ endpoint: values.endpoint, endpointModel: values['endpoint-model'], endpointKeyEnv: values['endpoint-key-env'] });
+  } catch (error) {
+    if (error instanceof EndpointSpecError) throw new UsageError(error.message, command);
+    throw error;
+  }
+}
+
+type LoadValues = { slo?: string; 'perf-rates'?: string; 'perf-burstiness'?: string; 'perf-requests'?: string };
+
+/** The served load sweep's own flags; undefined when none is given (the worker's defaults apply). */
+function servedLoadSettings(values: LoadValues, hasEndpoints: boolean, command: 'eval' | 'demo'): ServedLoadSettings | undefined {
+  const given = (['slo', 'perf-rates', 'perf-burstiness', 'perf-requests'] as const).filter((flag) => values[flag] !== undefined);
+  if (given.length === 0) return undefined;
+  if (!hasEndpoints) throw new UsageError(`--${given[0]} applies to served variants only; add --endpoint [name=]http://HOST:PORT/v1`, command);
+  const flagged = <T>(flag: string, text: string, parse: (text: string) => T): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new UsageError(`--${flag} ${text}: ${(error as Error).message}`, command);
+    }
+  };
+  const positive = (integer: boolean) => (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`must be a positive ${integer ? 'integer' : 'number'}`);
+    return n;
+  };
+  return {
+    ...(values['perf-rates'] !== undefined ? { requestRates: flagged('perf-rates', values['perf-rates'], parseRequestRates) } : {}),
+    ...(values['perf-burstiness'] !== undefined ? { burstiness: flagged('perf-burstiness', values['perf-burstiness'], positive(false)) } : {}),
+    ...(values['perf-requests'] !== undefined ? { requestsPerCell: flagged('perf-requests', values['perf-requests'], positive(true)) } : {}),
+    ...(values.slo !== undefined ? { slos: flagged('slo', values.slo, parseSlo) } : {}),
+  };
 }

@@ -35,6 +35,16 @@ const EVAL_OPTIONS = `eval options:
   --min-iterations N      timed iterations per cell, at least (default: --repetitions)
   --min-seconds T         timed seconds per cell, at least (default 0)
   --rounds N              rounds of fresh probe processes, variants interleaved (default ${S.rounds.default})
+  --endpoint [NAME=]URL   a variant served behind an OpenAI-compatible endpoint (vLLM, SGLang, TGI, llama.cpp
+                          server, quantlens serve), e.g. q4s=http://127.0.0.1:8000/v1; repeatable; one NAME with
+                          several URLs = replicas sharing the load; NAME defaults to the served model id
+  --endpoint-model ID     the served model id to use when the server lists several ([NAME=]ID per endpoint)
+  --endpoint-key-env VAR  the environment variable holding the endpoint's API key ([NAME=]VAR); never the key
+  --perf-rates 1,4,inf    served variants: request rates swept, requests/s (default inf: all at once)
+  --perf-burstiness X     served variants: gamma shape of the arrivals, 1 = Poisson (default 1)
+  --perf-requests N       served variants: requests timed per cell and round (at least the concurrency);
+                          --concurrency, --perf-inputs/--perf-outputs, --warmups and --rounds apply too
+  --slo ttft:500,tpot:50  served variants: goodput counts requests meeting these SLOs (ms; ttft, tpot, e2el)
   --provider P            ${EXECUTION_PROVIDERS.join('|')} (default ${S.executionProvider.default})
   --threads N             intra-op threads (default: all cores)   --inter-op-threads N (default ${S.interOpThreads.default})
   --out DIR               where ${RUNS_FOLDER_DISPLAY} goes (default: beside the model folder)

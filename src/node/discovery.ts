@@ -5,6 +5,8 @@ import { InputError } from '../shared/errors';
 import type { InputProblem, ModelFolder, ModelVariant } from '../shared/modelTypes';
 import type { RunRequest } from '../shared/protocol';
 import { chooseBaseline } from './baseline';
+import { discoverEndpoint } from './endpoint/discover';
+import { DiscoverEndpoint, withEndpointVariants } from './endpointVariants';
 import { isFileSystemError, throwReadError } from './fileReadErrors';
 import { readModelConfig } from './modelConfig';
 import { inspectVariant } from './variantInspection';
@@ -101,11 +103,23 @@ export async function inspectModelFolder(folderPath: string, options: InspectOpt
 /**
  * The discovery a run starts from (StartRunMessage.model), made by whoever starts the run — the
  * extension host or the CLI — right then, with the request's baseline, so that the worker need
- * not read the folder again and the run never rests on an older view of it.
- * @throws InputError as inspectModelFolder does.
+ * not read the folder again and the run never rests on an older view of it. The request's
+ * endpoints are discovered here too (their /v1/models read with the API keys in `env`) and their
+ * variants appended; a named endpoint can be the baseline.
+ * @throws InputError as inspectModelFolder does, and when an endpoint's variant id clashes.
  */
-export function discoverForRun(request: Pick<RunRequest, 'modelFolder' | 'baseline'>): Promise<ModelFolder> {
-  return inspectModelFolder(request.modelFolder, { baseline: request.baseline });
+export async function discoverForRun(
+  request: Pick<RunRequest, 'modelFolder' | 'baseline' | 'endpoints'>,
+  options: { env?: NodeJS.ProcessEnv; discoverEndpoint?: DiscoverEndpoint } = {},
+): Promise<ModelFolder> {
+  const endpoints = request.endpoints ?? [];
+  const servedBaseline = request.baseline !== undefined && endpoints.some((e) => e.name === request.baseline);
+  const folder = await inspectModelFolder(request.modelFolder, { baseline: servedBaseline ? undefined : request.baseline });
+  const withServed = await withEndpointVariants(folder, endpoints, options.env ?? process.env, options.discoverEndpoint ?? discoverEndpoint);
+  if (!servedBaseline) return withServed;
+  const baseline = withServed.variants.find((v) => v.id === request.baseline)!;
+  if (baseline.error) throw new InputError(baseline.error.file, `cannot be the baseline: ${baseline.error.problem}`, baseline.error.remedy);
+  return { ...withServed, baselineId: baseline.id };
 }
 
 interface VariantFile {

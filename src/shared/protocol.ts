@@ -1,5 +1,6 @@
 import type { ModelFolder } from './modelTypes';
 import type { EndpointSpec } from './endpoints';
+import type { ServedLoadSettings } from './servedLoad';
 import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
@@ -42,6 +43,8 @@ export interface RunRequest {
   strict?: boolean;
   /** Variants served behind OpenAI-compatible endpoints, evaluated beside the folder's own. */
   endpoints?: EndpointSpec[];
+  /** How served variants' performance is swept (rates, burstiness, requests per cell, SLOs); defaults when absent. */
+  servedLoad?: ServedLoadSettings;
 }
 
 /** Parent → worker: evaluate this request, writing the run under `<outputFolder>/.quantlens/runs/`. */

@@ -5,7 +5,9 @@ import { RunStatus, UnitInputs, UnitKey, unitKeyString, UnitResult } from '../sh
 import type { ModelVariant } from '../shared/modelTypes';
 import { BaselineSamples } from './report/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
-import { OnnxDecoderBackend } from './backend/onnxBackend';
+import { loadBackend } from './backend/loadBackend';
+import { withoutCredentials } from './modelFileHashes';
+import { measureServedPerformance } from './servedPerformance';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
 import { runTaskPass } from './passes/taskPass';
@@ -69,6 +71,10 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   for (const message of prepared.warnings) warn(message);
   for (const { cause, units } of opened.recomputed) warn(`${cause}: recomputing ${units.join(', ')}`);
   for (const v of prepared.variants) for (const w of v.warnings ?? []) warn(`${v.id}: ${w.file} ${w.problem} ${w.remedy}`, v.id);
+  const served = prepared.variants.filter((v) => v.served);
+  if (resumed && served.length) {
+    warn(`Resuming with served variants (${served.map((v) => `${v.id} at ${v.served!.hosts.join(', ')}`).join('; ')}): a served model's weights cannot be verified; their finished units are reused when the endpoint reports the same model as before (base URLs, served model id and what /v1/models says).`);
+  }
   const models = new LoadedModels(prepared, io, warn);
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformancePhase({
@@ -76,7 +82,8 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
     modelFolder: prepared.folder.path,
     geometry: prepared.geometry,
     spec: prepared.spec,
-    variants: units.filter((u) => u.kind === 'performance' && !completed.has(unitKeyString(u))).map((u) => variantById(prepared, u.variantId)),
+    // Served variants are swept over HTTP by their own unit, not timed in probe processes.
+    variants: units.filter((u) => u.kind === 'performance' && !completed.has(unitKeyString(u))).map((u) => variantById(prepared, u.variantId)).filter((v) => !v.served),
     source: prepared.performanceSource,
     eosTokenIds: prepared.tokenizer.eosTokenIds,
     warn,
@@ -172,7 +179,8 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
       return outcome && { result: outcome.result, samples: baselineSamples.flag(outcome.samples) };
     }
     case 'performance': {
-      const result = await performance.resultFor(unit.variantId, progress, stop);
+      const variant = variantById(prepared, unit.variantId);
+      const result = variant.served ? await measureServedPerformance(variant, await models.get(unit.variantId), prepared, progress, stop) : await performance.resultFor(unit.variantId, progress, stop);
       return result && { result };
     }
     case 'task': {
@@ -202,14 +210,16 @@ class LoadedModels {
       const variant = variantById(this.prepared, variantId);
       if (variant.error) return Promise.reject(new Error(`${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}`));
       this.io.send({ type: 'progress', stage: 'load', variantId, done: 0, total: 1, overall: NaN, etaSeconds: null });
-      this.io.send({ type: 'log', level: 'info', message: `Loading ${variantId} (${variant.file})` });
-      backend = OnnxDecoderBackend.load({
+      this.io.send({ type: 'log', level: 'info', message: `Loading ${variantId} (${withoutCredentials(variant.file)})` });
+      backend = loadBackend(variant, {
         modelFolder: this.prepared.folder.path,
-        variant,
         executionProvider: this.prepared.spec.executionProvider,
         threads: this.prepared.spec.threads,
-        eosTokenIds: this.prepared.tokenizer.eosTokenIds,
-        onFallback: (provider, reason) => this.warn(`${variantId}: execution provider ${provider} unavailable (${reason}); fell back to the next choice`, variantId),
+        tokenizer: this.prepared.tokenizer,
+        agreementTexts: this.prepared.agreementTexts,
+        warn: (message) => this.warn(message, variantId),
+        env: process.env,
+        ...(this.prepared.folder.config.vocab_size !== undefined ? { vocabSize: this.prepared.folder.config.vocab_size } : {}),
       }).catch((error: unknown) => {
         this.loaded.delete(variantId);
         throw new Error(`${variant.file} failed to load: ${errorMessage(error)}`);

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServedVariantInfo } from '../shared/endpoints';
 import type { ModelVariant } from '../shared/modelTypes';
+import { canonicalJson } from './specIdentity';
 import type { InputFileRef, ModelFileRefs } from '../shared/report/schema';
 import { fileRef } from './fileHash';
 
@@ -21,6 +24,31 @@ export function hashModelFiles(folder: string, variants: readonly ModelVariant[]
     tokenizerConfig: optionalRef(join(folder, 'tokenizer_config.json')),
     chatTemplate: optionalRef(join(folder, 'chat_template.jinja')),
     generationConfig: optionalRef(join(folder, 'generation_config.json')),
-    variants: Object.fromEntries(variants.map((v) => [v.id, v.error ? [] : [v.file, ...v.externalDataFiles].map(fileRef)])),
+    variants: Object.fromEntries(variants.map((v) => [v.id, v.served ? servedRefs(v.served) : v.error ? [] : [v.file, ...v.externalDataFiles].map(fileRef)])),
   };
+}
+
+/**
+ * A served variant has no files to hash: it stands as one ref per base URL whose sha256 is that of
+ * what discovery learned (the URLs, the served model id, the dialect, what /v1/models said such as
+ * max_model_len and root), so a resume notices a server that now serves something else. The
+ * weights behind it cannot be verified from here; the resume message says so. The API key's
+ * variable name is left out: which key is used changes no number.
+ */
+function servedRefs(served: ServedVariantInfo): InputFileRef[] {
+  const { apiKeyEnv: _key, hosts: _hosts, ...identity } = served;
+  const sha256 = createHash('sha256').update(canonicalJson(identity)).digest('hex');
+  // The endpoint client accepts user:password@ base URLs (Basic auth): the ref, which run.json and
+  // events.jsonl carry, names the URL without them.
+  return served.baseUrls.map((url) => ({ path: withoutCredentials(url), bytes: 0, sha256 }));
+}
+
+/** A URL as the run folder and the logs may show it: no user:password@. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^(https?:\/\/)[^@/]*@/, '$1');
+}
+
+/** Whether an input ref stands for a served variant (its path is a base URL, not a file). */
+export function isServedRef(path: string): boolean {
+  return path.startsWith('http://') || path.startsWith('https://');
 }

@@ -66,6 +66,13 @@ function variantCards(prepared: PreparedRun): VariantCard[] {
     files: prepared.spec.modelFiles?.variants[v.id] ?? [],
     sizeBytes: v.sizeBytes,
     signature: v.signature,
+    ...(v.served
+      ? {
+          executionProvider: 'served' as const,
+          // Hosts, dialect and model only: never the key, nor the name of the variable that holds it.
+          served: { dialect: v.served.dialect, hosts: [...v.served.hosts], model: v.served.model, baseUrls: v.served.baseUrls.length, ...(v.served.maxModelLength !== undefined ? { maxModelLength: v.served.maxModelLength } : {}) },
+        }
+      : {}),
   }));
 }
 

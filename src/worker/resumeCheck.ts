@@ -2,6 +2,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { RunEvent, UnitInputs, UnitKey, UnitResult } from '../shared/report/schema';
 import { unitKeyString } from '../shared/report/schema';
 import { changedInputs, InputChange } from './unitInputs';
+import { isServedRef } from './modelFileHashes';
 
 /** A finished unit that cannot be reused: what changed since it was computed (null: nothing was recorded). */
 export interface StaleUnit {
@@ -64,6 +65,11 @@ function displayPath(path: string, modelFolder: string): string {
 }
 
 function describeChange(change: InputChange, modelFolder: string): string {
+  if (change.kind === 'file' && isServedRef(change.name)) {
+    if (change.before === null) return `the endpoint ${change.name} was added since the run started`;
+    if (change.now === null) return `the endpoint ${change.name} is no longer an input since the run started`;
+    return `the endpoint ${change.name} serves another model (or reports it differently in /v1/models) since the run started (${short(change.before)} → ${short(change.now)})`;
+  }
   if (change.kind === 'library') return `${change.name} changed since the run started (${change.before ?? 'not recorded'} → ${change.now ?? 'not loaded'})`;
   const name = displayPath(change.name, modelFolder);
   if (change.before === null) return `${name} was added since the run started (sha256 ${short(change.now!)})`;

@@ -23,6 +23,7 @@ import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
 import { parseGoalsFile } from './goals/loadGoalsFile';
+import { describeSlo, ServedLoadSettings } from '../shared/servedLoad';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -46,6 +47,8 @@ export interface PreparedRun {
   executionProviders: ExecutionProviderReport;
   /** What the user's files got wrong without stopping the run (the engine records them as run warnings). */
   warnings: string[];
+  /** Texts the run feeds the models (pieces of the corpus, the prompts), for a backend with its own tokenizer to check it agrees with ours. */
+  agreementTexts: string[];
 }
 
 /**
@@ -92,7 +95,8 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   // Unreadable variants stay in the run: their units fail with the file's problem, so the report
   // says why they have no numbers instead of leaving them out unmentioned.
   const wanted = request.variants ?? folder.variants.map((v) => v.id);
-  const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id));
+  // The endpoints were asked for by name on the same command line: --variants picks among the folder's own.
+  const variants = folder.variants.filter((v) => v.id === baseline.id || wanted.includes(v.id) || v.served);
 
   // config.json was read once, by discovery, into folder.config; unreadable, it has problems and no values.
   const configFile = resolve(folder.path, 'config.json');
@@ -153,6 +157,8 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
     `Generations: greedy, at most ${request.maxNewTokens} new tokens, stop at EOS; each variant's output is re-scored teacher-forced under the baseline for per-token KLD and Δp. ${describeChatTemplate(chatTemplate.record)}`,
     describePerformanceMethod(sweep, request.performance.warmups),
   ];
+  const served = variants.filter((v) => v.served);
+  if (served.length) methods.push(describeServed(served, request.servedLoad));
   if (tasks) {
     methods.push(
       `Tasks (${tasks.tasks.map((t) => t.task.name).join(', ')}): multiple choice by the summed log-likelihood of each continuation given the context (lm-evaluation-harness loglikelihood); generation greedy up to max_new_tokens or EOS, cut at the first stop sequence; perplexity by rolling log-likelihood. Every aggregate with a seeded 1000-resample percentile bootstrap 95% CI; variants paired with the baseline on the same items (paired bootstrap of the delta, flips and McNemar for right/wrong metrics, TOST at the goal's margin), then the task files' goals.`,
@@ -162,7 +168,8 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   const maxPositions = config.max_position_embeddings !== undefined && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
-  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings };
+  const agreementTexts = variants.some((v) => v.served) ? agreementTextsOf(corpusInput?.text, prompts) : [];
+  return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings, agreementTexts };
 }
 
 /**
@@ -177,6 +184,39 @@ function checkDiscoveryFits(request: RunRequest, folder: ModelFolder | undefined
   if (request.baseline !== undefined && folder.baselineId !== request.baseline) {
     throw new Error(`the start-run message's discovery has baseline ${folder.baselineId ?? 'none'}, not the requested ${request.baseline}; discover with the request's baseline (discoverForRun).`);
   }
+}
+
+/** At most this much of the corpus goes to a server's /tokenize: enough lines to catch a different vocabulary, not the whole file. */
+const AGREEMENT_CORPUS_CHARS = 16_384;
+
+/** The corpus's first lines (up to AGREEMENT_CORPUS_CHARS) and every prompt as the model is fed it. */
+function agreementTextsOf(corpus: string | undefined, prompts: PromptSet | null): string[] {
+  const texts: string[] = [];
+  let chars = 0;
+  for (const line of (corpus ?? '').split(/\n/)) {
+    if (!line.trim()) continue;
+    if (chars + line.length > AGREEMENT_CORPUS_CHARS && texts.length) break;
+    texts.push(line);
+    chars += line.length;
+  }
+  for (const p of prompts?.prompts ?? []) texts.push(p.input);
+  return texts;
+}
+
+/** Where each served variant was measured, and how its numbers differ from in-process ones. */
+function describeServed(served: readonly ModelVariant[], load: ServedLoadSettings | undefined): string {
+  const each = served.map((v) => {
+    const info = v.served!;
+    const replicas = info.hosts.length > 1 ? `${info.hosts.length} replicas at ${info.hosts.join(', ')}` : `host ${info.hosts[0]}`;
+    return `${v.id} (model ${info.model || 'unknown'}, ${info.dialect} server, ${replicas})`;
+  });
+  const rates = load?.requestRates ? `request rates ${load.requestRates.join('/')} per second` : 'all requests at once (rate inf)';
+  return [
+    `Served variants, measured over HTTP: ${each.join('; ')}.`,
+    'Perplexity and KL divergence from the prompt-token log-probabilities the server returns (exact with the full vocabulary, a lower bound from top-k), after checking that it tokenizes as the local tokenizer; generations greedy (temperature 0) on /v1/completions.',
+    `Performance: a load sweep from this process over streamed responses (timed per chunk on arrival), ${rates}${load?.burstiness !== undefined ? ` (burstiness ${load.burstiness})` : ''}, SLOs ${describeSlo(load?.slos)}; the server's load time and memory are not visible from here.`,
+    "A served model's weights cannot be verified: the run card records what /v1/models said, not a hash of the weights.",
+  ].join(' ');
 }
 
 function describeChatTemplate(record: RunSpec['chatTemplate'] & object): string {

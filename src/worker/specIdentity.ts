@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InputFileRef, RunSpec } from '../shared/report/schema';
 
 /** The same JSON whatever order the keys were written in (run.json read back, or a spec built now). */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

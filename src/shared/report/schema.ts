@@ -1,4 +1,5 @@
 import type { QuantSignature, VariantDtype } from '../modelTypes';
+import type { ServerDialect } from '../endpoints';
 import type { DistributionSummary } from '../stats/summary';
 import type { KldReport } from '../stats/fidelity';
 import type { PerplexityReport } from '../stats/perplexity';
@@ -11,7 +12,7 @@ import type { Goal } from '../stats/gates';
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
  * view. Documented in docs/report-schema.md; bump the major version on any breaking change.
  */
-export const SCHEMA_VERSION = '1.1.0';
+export const SCHEMA_VERSION = '1.2.0';
 
 export type Measure = 'fidelity' | 'generation' | 'performance';
 
@@ -163,9 +164,27 @@ export interface EnvironmentInfo {
 export interface VariantCard {
   id: string;
   dtype: VariantDtype;
+  /** The weights' files with their SHA-256; for a served variant one entry per base URL (bytes 0), its sha256 that of what discovery learned (model id, what /v1/models said), not of weights. */
   files: Array<{ path: string; bytes: number; sha256: string }>;
   sizeBytes: number;
   signature?: QuantSignature;
+  /** 'served' for a variant behind an endpoint (absent for in-process variants, whose provider each unit records). */
+  executionProvider?: 'served';
+  /** Set for a variant behind an OpenAI-compatible endpoint (schema 1.2): which stack served it. Never an API key. */
+  served?: ServedVariantCard;
+}
+
+/** A served variant on the run card: the server, where it ran, the model it named. */
+export interface ServedVariantCard {
+  dialect: ServerDialect;
+  /** host:port of each replica (no scheme credentials, no path). */
+  hosts: string[];
+  /** The served model id the requests named. */
+  model: string;
+  /** How many base URLs (replicas) shared the load. */
+  baseUrls: number;
+  /** The context length the server reported (vLLM max_model_len), when it did. */
+  maxModelLength?: number;
 }
 
 /** run.json */
