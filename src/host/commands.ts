@@ -15,6 +15,8 @@ import type { ModelIndex } from './modelIndex';
 import type { ModelsView } from './modelsView';
 import type { RunService } from './runService';
 import { askRunChoices } from './runSetupPicks';
+import { runAddEndpoint, runRemoveEndpoint } from './endpointCommands';
+import { specsWithKeys } from './logic/endpointKeys';
 import type { OutputDocuments } from './results/outputDocuments';
 
 export interface CommandContext {
@@ -25,6 +27,8 @@ export interface CommandContext {
   view: ModelsView;
   runs: RunService;
   log: vscode.LogOutputChannel;
+  /** API keys of endpoints (never in settings, requests or logs). */
+  secrets: vscode.SecretStorage;
   outputs: OutputDocuments;
   openResults(runFolder: string): Promise<void>;
   /** Opens the run's results panel and compares it with another run of its model folder (picked there). */
@@ -93,6 +97,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
       if (runFolder) await ctx.compareWith(runFolder);
     }),
+    safe(CommandId.addEndpoint, () => runAddEndpoint(ctx)),
+    safe(CommandId.removeEndpoint, (arg) => runRemoveEndpoint(ctx, typeof arg === 'object' && !(arg instanceof vscode.Uri) && arg.kind === 'endpoint' ? arg : undefined)),
     safe(CommandId.openSampleDiff, async (arg) => {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
       if (runFolder) await pickAndOpenDiff(ctx, runFolder);
@@ -125,9 +131,12 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
     const problem = model.problems[0];
     throw new Error(problem ? `${fileLocation(problem.file, problem.line, problem.column)}: ${problem.problem} ${problem.remedy}` : `${folderPath} has no baseline variant.`);
   }
-  const choices = await askRunChoices(ctx, model);
+  // Checked before the picks, so a bad quantlens.endpoints entry is said before minutes of choosing.
+  const endpoints = ctx.index.endpointsForRun(model);
+  const choices = await askRunChoices(ctx, model, endpoints);
   if (!choices) return;
-  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length);
+  const picked = endpoints.filter((e) => choices.endpoints?.includes(e.name));
+  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length, await specsWithKeys(picked, ctx.secrets));
   // Discovered again as the run starts: the picks can take minutes, and the run must rest on the folder as it is now.
   await ctx.runs.start({ type: 'start-run', request, model: await discoverForRun(request), outputFolder: ctx.index.runsRoot(model.path), resume: false });
 }

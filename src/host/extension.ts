@@ -22,10 +22,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(store);
   const log = store.add(vscode.window.createOutputChannel('QuantLens', { log: true }));
   const config = new Config();
-  const index = new ModelIndex(config, log);
+  const index = new ModelIndex(config, log, context.secrets);
   const view = store.add(new ModelsView(index));
   store.add(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, view));
-  const runs = store.add(new RunService(context.extensionPath, log));
+  const runs = store.add(new RunService(context.extensionPath, log, context.secrets));
   const outputs = new OutputDocuments();
   const annotations = store.add(new AnnotationService(log));
   store.add(new AnnotationComments(annotations, outputs));
@@ -39,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!Config.affectsEvaluation(event)) return;
+      if (event.affectsConfiguration('quantlens.endpoints')) view.scheduleRefresh(100);
       const running = runs.coordinator.running().length;
       log.info(`QuantLens settings changed; they apply to the next run${running ? ` (${running} running run${running > 1 ? 's keep' : ' keeps'} the settings it started with)` : ''}.`);
       if (running) void vscode.window.showInformationMessage('QuantLens: the new settings take effect on the next run; the running evaluation keeps its settings.');
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     runs,
     log,
+    secrets: context.secrets,
     outputs,
     openResults: async (runFolder) => {
       ResultsPanel.show(context.extensionUri, runFolder, outputs, annotations, log);

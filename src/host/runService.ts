@@ -5,6 +5,7 @@ import { WorkerClient } from '../node/workerClient';
 import { CommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import { RunCoordinator, RunRecord } from './logic/runCoordinator';
+import { SecretStore, workerEnvFor } from './logic/endpointKeys';
 
 /**
  * The VS Code face of the RunCoordinator: forks the worker, streams its log into the QuantLens
@@ -19,19 +20,28 @@ export class RunService implements vscode.Disposable {
   private readonly finishedWaiters = new Map<RunRecord, () => void>();
   private readonly changed = new vscode.EventEmitter<RunRecord>();
   readonly onDidChangeRun = this.changed.event;
+  /**
+   * The stored endpoint keys each run's worker gets in its environment, looked up as the run is
+   * asked for and held only until its worker starts (a queued run waits): never in the record, the request or a log.
+   */
+  private readonly workerEnv = new WeakMap<StartRunMessage, Record<string, string>>();
 
-  constructor(extensionPath: string, private readonly log: vscode.LogOutputChannel) {
+  constructor(extensionPath: string, private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretStore) {
     this.statusBar = this.disposables.add(vscode.window.createStatusBarItem('quantlens.run', vscode.StatusBarAlignment.Left, 10));
     this.statusBar.name = 'QuantLens evaluation';
     this.statusBar.command = CommandId.showOutput;
     this.disposables.add(this.changed);
     this.coordinator = new RunCoordinator(
-      (start, onMessage) =>
-        new WorkerClient(start, {
+      (start, onMessage) => {
+        const env = this.workerEnv.get(start);
+        this.workerEnv.delete(start);
+        return new WorkerClient(start, {
           workerScript: vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'worker.js').fsPath,
+          env,
           onMessage,
           onStderr: (line) => this.log.warn(`[worker stderr] ${line}`),
-        }),
+        });
+      },
       {
         onMessage: (record, message) => this.onMessage(record, message),
         onChange: (record) => {
@@ -45,6 +55,8 @@ export class RunService implements vscode.Disposable {
 
   /** Starts (or queues) a run, with a progress notification for it. */
   async start(start: StartRunMessage): Promise<void> {
+    // Evaluate, Rerun and Resume alike: a request naming a generated key variable gets the stored key (or an error saying it is gone).
+    this.workerEnv.set(start, await workerEnvFor(start.request.endpoints, this.secrets));
     const outcome = this.coordinator.request(start);
     let record: RunRecord;
     if (outcome.kind === 'busy') {

@@ -1,3 +1,4 @@
+import type { EndpointSpec } from '../../shared/endpoints';
 import { InputError } from '../../shared/errors';
 import type { RunRequest } from '../../shared/protocol';
 import type { Measure, RunSpec } from '../../shared/report/schema';
@@ -5,7 +6,12 @@ import { RawRunSettings, resolveRunSettings } from '../../shared/runSettings';
 
 /** What the user picked in the run setup quick picks (remembered per model folder). */
 export interface RunChoices {
+  /** Local variant ids. */
   variants: string[];
+  /** Names of the served variants (quantlens.endpoints) picked; absent in choices remembered before endpoints. */
+  endpoints?: string[];
+  /** Served variants offered and left unticked, so a new endpoint is ticked by default and an unticked one stays so. */
+  skippedEndpoints?: string[];
   /** 'tasks': only the task files' metrics, as `quantlens eval --tasks` without --measure. */
   measure: 'fidelity' | 'performance' | 'both' | 'tasks';
   /** Picked only when the measures read it (inputsOf); a skipped pick keeps the remembered file. */
@@ -39,7 +45,7 @@ export function choicesProblem(choices: RunChoices): string | undefined {
  * by the same rules as the CLI's flags.
  * @throws InputError naming every setting that is out of range.
  */
-export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: RawRunSettings, cores: number): RunRequest {
+export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: RawRunSettings, cores: number, endpoints: readonly EndpointSpec[] = []): RunRequest {
   const resolved = resolveRunSettings(settings, 'settings', cores);
   if (!resolved.ok) {
     throw new InputError('settings.json', `${resolved.problems.map((p) => p.message).join('; ')}.`, 'Change it in Settings (search "quantlens"), or reset it to use the default.');
@@ -60,6 +66,8 @@ export function buildRunRequest(modelFolder: string, baselineId: string, choices
     ...(taskFiles.length && taskLimit !== undefined ? { taskLimit } : {}),
     ...runSettings,
     seed: 0,
+    // Served variants travel as specs (no key: at most the name of the variable that holds one); the worker discovers them.
+    ...(endpoints.length ? { endpoints: endpoints.map((e) => ({ ...e, baseUrls: [...e.baseUrls] })) } : {}),
   };
 }
 
