@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const index = new ModelIndex(config, log, context.secrets);
   const view = store.add(new ModelsView(index));
   store.add(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, view));
-  const runs = store.add(new RunService(context.extensionPath, log, context.secrets));
+  const runs = store.add(new RunService(context.extensionPath, log));
   const outputs = new OutputDocuments();
   const annotations = store.add(new AnnotationService(log));
   store.add(new AnnotationComments(annotations, outputs));
@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (panel, state: Partial<PanelState> | undefined) => ResultsPanel.restore(panel, context.extensionUri, state, outputs, annotations, log),
     }),
   );
+  // The Models view says which endpoints have a stored key.
+  store.add(context.secrets.onDidChange((event) => event.key.startsWith('quantlens.endpoint.') && view.scheduleRefresh(100)));
   store.add(runs.onDidChangeRun((record) => record.phase === 'finished' && view.scheduleRefresh(100)));
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {

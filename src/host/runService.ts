@@ -5,7 +5,6 @@ import { WorkerClient } from '../node/workerClient';
 import { CommandId } from './commandIds';
 import { DisposableStore } from './disposables';
 import { RunCoordinator, RunRecord } from './logic/runCoordinator';
-import { SecretStore, workerEnvFor } from './logic/endpointKeys';
 
 /**
  * The VS Code face of the RunCoordinator: forks the worker, streams its log into the QuantLens
@@ -21,12 +20,12 @@ export class RunService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunRecord>();
   readonly onDidChangeRun = this.changed.event;
   /**
-   * The stored endpoint keys each run's worker gets in its environment, looked up as the run is
-   * asked for and held only until its worker starts (a queued run waits): never in the record, the request or a log.
+   * The stored endpoint keys each run's worker gets in its environment (logic/endpointKeys.ts),
+   * held only until its worker starts (a queued run waits): never in the record, the request or a log.
    */
   private readonly workerEnv = new WeakMap<StartRunMessage, Record<string, string>>();
 
-  constructor(extensionPath: string, private readonly log: vscode.LogOutputChannel, private readonly secrets: SecretStore) {
+  constructor(extensionPath: string, private readonly log: vscode.LogOutputChannel) {
     this.statusBar = this.disposables.add(vscode.window.createStatusBarItem('quantlens.run', vscode.StatusBarAlignment.Left, 10));
     this.statusBar.name = 'QuantLens evaluation';
     this.statusBar.command = CommandId.showOutput;
@@ -53,10 +52,12 @@ export class RunService implements vscode.Disposable {
     );
   }
 
-  /** Starts (or queues) a run, with a progress notification for it. */
-  async start(start: StartRunMessage): Promise<void> {
-    // Evaluate, Rerun and Resume alike: a request naming a generated key variable gets the stored key (or an error saying it is gone).
-    this.workerEnv.set(start, await workerEnvFor(start.request.endpoints, this.secrets));
+  /**
+   * Starts (or queues) a run, with a progress notification for it. `env`: variables the worker gets
+   * beside the host's own (the stored API keys its request names by variable).
+   */
+  async start(start: StartRunMessage, env: Record<string, string> = {}): Promise<void> {
+    this.workerEnv.set(start, env);
     const outcome = this.coordinator.request(start);
     let record: RunRecord;
     if (outcome.kind === 'busy') {

@@ -8,7 +8,8 @@ import { addEndpoint, AddEndpointUi, EndpointSettingStore, ModelChoice, removeEn
 import { generatedKeyEnv, GENERATED_KEY_ENV_PREFIX, secretKeyOf, SecretStore, specsWithKeys, workerEnvFor } from '../../src/host/logic/endpointKeys';
 import { belongsTo, checkBaseUrl, ConfiguredEndpoint, ENDPOINT_ENTRY_KEYS, endpointsOfModel, hostOf, orphanEndpoints, resolveEndpointSettings } from '../../src/host/logic/endpointSettings';
 import { childrenOf, modelNode } from '../../src/host/logic/modelTree';
-import { buildRunRequest } from '../../src/host/logic/runRequest';
+import { buildRunRequest, endpointsOfRun } from '../../src/host/logic/runRequest';
+import type { RunCard } from '../../src/shared/report/schema';
 import { splitPicks, variantPickItems } from '../../src/host/logic/variantPicks';
 import { isInputError } from '../../src/shared/errors';
 import type { ModelFolder } from '../../src/shared/modelTypes';
@@ -69,7 +70,8 @@ test('quantlens.endpoints: good entries resolve (baseUrl or replicas, trailing s
   ]);
   assert.deepEqual(resolveEndpointSettings(undefined), { ok: true, endpoints: [] });
   assert.deepEqual(resolveEndpointSettings([]), { ok: true, endpoints: [] });
-  assert.equal(hostOf('https://gpu-b.example/proxy/v1'), 'gpu-b.example:443');
+  assert.equal(hostOf('https://gpu-b.example/proxy/v1'), 'gpu-b.example');
+  assert.equal(hostOf('https://gpu-b.example:8443/v1'), 'gpu-b.example:8443');
   assert.equal(hostOf('http://127.0.0.1:8000/v1'), '127.0.0.1:8000');
 });
 
@@ -328,4 +330,27 @@ test('Evaluate’s variant pick lists served variants after the local ones, tick
   assert.deepEqual(picks, { variants: ['fp32'], endpoints: ['new'], skippedEndpoints: ['q4s'] });
   const again = variantPickItems(model, [...endpoints, endpoint({ index: 2, name: 'newer' })], { ...picks, measure: 'both' });
   assert.deepEqual(again.map((i) => [i.id, i.picked]), [['fp32', true], ['q4', false], ['q4s', false], ['new', true], ['newer', true]]);
+});
+
+test('Rerun / Resume: the endpoints come back from the run card’s served variants (their files are the base URLs), the user’s key variable from the matching setting entry', async () => {
+  // As helper D's openRun writes a served variant's card (schema 1.2): files one per base URL, served = dialect, hosts, model.
+  const card = {
+    variants: [
+      { id: 'fp32', dtype: 'fp32', files: [{ path: '/w/models/tiny/onnx/model.onnx', bytes: 2048, sha256: 'a' }], sizeBytes: 2048 },
+      { id: 'q4s', dtype: 'unknown', files: [{ path: 'http://127.0.0.1:8000/v1', bytes: 0, sha256: 'b' }], sizeBytes: 0, executionProvider: 'served', served: { dialect: 'quantlens', hosts: ['127.0.0.1:8000'], model: 'tiny-q4', baseUrls: 1 } },
+      { id: 'own-env', dtype: 'unknown', files: [{ path: 'https://gpu:8443/v1', bytes: 0, sha256: 'c' }, { path: 'https://gpu2:8443/v1', bytes: 0, sha256: 'c' }], sizeBytes: 0, served: { dialect: 'vllm', hosts: ['gpu:8443', 'gpu2:8443'], model: 'm', baseUrls: 2 } },
+    ],
+  } as unknown as Pick<RunCard, 'variants'>;
+  const configured = [endpoint({ index: 4, name: 'own-env', apiKeyEnv: 'MY_VLLM_KEY', baseUrls: ['https://gpu2:8443/v1', 'https://gpu:8443/v1'] }), endpoint({ index: 5, name: 'q4s', apiKeyEnv: 'NOT_THIS_ONE', baseUrls: ['http://elsewhere:8000/v1'] })];
+  const served = endpointsOfRun(card, configured);
+  assert.deepEqual(served.map((e) => [e.name, e.baseUrls, e.model, e.apiKeyEnv]), [
+    ['q4s', ['http://127.0.0.1:8000/v1'], 'tiny-q4', undefined],
+    ['own-env', ['https://gpu:8443/v1', 'https://gpu2:8443/v1'], 'm', 'MY_VLLM_KEY'],
+  ]);
+  const secrets = new FakeSecrets();
+  secrets.map.set(secretKeyOf(endpoint()), KEY);
+  const specs = await specsWithKeys(served, secrets);
+  assert.equal(specs[0]!.apiKeyEnv, generatedKeyEnv(endpoint()), 'the key stored for q4s at 127.0.0.1:8000 is found again');
+  assert.deepEqual(await workerEnvFor(specs, secrets), { [generatedKeyEnv(endpoint())]: KEY });
+  assert.deepEqual(endpointsOfRun({ variants: card.variants.slice(0, 1) }, configured), []);
 });

@@ -126,10 +126,9 @@ export function checkBaseUrl(value: unknown): string | { problem: string } {
   return `${url.origin}${path}`;
 }
 
-/** host:port of each base URL, as the tree, the picks and the run card show it (no path, no credentials). */
+/** host:port of a base URL (URL.host: the port left out where it is the scheme's default, as the run card's `served.hosts` has it); no path, no credentials. */
 export function hostOf(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  return url.port ? `${url.hostname}:${url.port}` : `${url.hostname}:${url.protocol === 'https:' ? 443 : 80}`;
+  return new URL(baseUrl).host;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { EndpointSpec } from '../../shared/endpoints';
 import { InputError } from '../../shared/errors';
 import type { RunRequest } from '../../shared/protocol';
-import type { Measure, RunSpec } from '../../shared/report/schema';
+import type { Measure, RunCard, RunSpec } from '../../shared/report/schema';
+import type { ConfiguredEndpoint } from './endpointSettings';
 import { RawRunSettings, resolveRunSettings } from '../../shared/runSettings';
 
 /** What the user picked in the run setup quick picks (remembered per model folder). */
@@ -99,4 +100,25 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
     threads: spec.threads,
     seed: spec.seed,
   };
+}
+
+/**
+ * What the run card says of a served variant (VariantCard.served, schema 1.2: dialect, hosts,
+ * model; its `files` are its base URLs). Structural, so this reads run cards with or without it.
+ */
+type CardVariant = { id: string; files: ReadonlyArray<{ path: string }>; served?: { model?: string } };
+
+/**
+ * The endpoints a past run evaluated (Rerun, Resume), from its run card: RunSpec does not hold
+ * them, the card's served variants do (name, base URLs, model). The card names no key variable, so
+ * the user's own `apiKeyEnv` comes from the quantlens.endpoints entry of the same name and URLs;
+ * without one, a key stored for that name and those hosts is looked up as for Evaluate.
+ */
+export function endpointsOfRun(card: Pick<RunCard, 'variants'>, configured: readonly ConfiguredEndpoint[]): ConfiguredEndpoint[] {
+  return (card.variants as readonly CardVariant[]).flatMap((v, index) => {
+    if (!v.served) return [];
+    const baseUrls = v.files.map((f) => f.path);
+    const same = configured.find((c) => c.name === v.id && c.baseUrls.length === baseUrls.length && c.baseUrls.every((u) => baseUrls.includes(u)));
+    return [{ index, name: v.id, baseUrls, ...(v.served.model ? { model: v.served.model } : {}), ...(same?.apiKeyEnv ? { apiKeyEnv: same.apiKeyEnv } : {}), modelFolder: '' }];
+  });
 }
