@@ -27,7 +27,7 @@ function settingStore(): EndpointSettingStore {
 export async function runAddEndpoint(ctx: EndpointCommandContext): Promise<void> {
   if (!vscode.workspace.workspaceFolders?.length) throw new Error('Add Endpoint writes the workspace setting quantlens.endpoints: open a folder first.');
   await ctx.index.refresh();
-  const models: ModelChoice[] = ctx.index.models.map((m) => ({ path: m.path, name: m.name, relativePath: vscode.workspace.asRelativePath(m.path, false), variantIds: m.variants.map((v) => v.id) }));
+  const models: ModelChoice[] = ctx.index.models.map((m) => ({ path: m.path, name: m.name, relativePath: workspaceRelative(m.path), variantIds: m.variants.map((v) => v.id) }));
   const title = 'QuantLens: Add Endpoint';
   const entry = await addEndpoint({
     models,
@@ -46,6 +46,13 @@ export async function runAddEndpoint(ctx: EndpointCommandContext): Promise<void>
   // The entry as written holds no key; logging it is safe.
   ctx.log.info(`Endpoint ${entry.name} (${entry.baseUrl}) added to quantlens.endpoints for ${entry.modelFolder}`);
   await ctx.view.refresh();
+}
+
+/** The folder as the setting names it: relative to its workspace folder, "." for the workspace folder itself. */
+function workspaceRelative(path: string): string {
+  const root = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path));
+  if (root && root.uri.fsPath === path) return '.';
+  return vscode.workspace.asRelativePath(path, false);
 }
 
 export async function runRemoveEndpoint(ctx: EndpointCommandContext, node: { endpoint: EndpointListing } | undefined): Promise<void> {

@@ -172,7 +172,7 @@ const choices: ModelChoice[] = [
 
 test('Add Endpoint writes one entry to the workspace setting and the key to SecretStorage only; the URL and name are validated', async () => {
   const secrets = new FakeSecrets();
-  const kept = { name: 'taken', baseUrl: 'http://h:1/v1', modelFolder: 'models/tiny' };
+  const kept = { name: 'taken', baseUrl: 'http://h:1/v1', modelFolder: './models/tiny/' };
   const garbage = { note: 'someone else’s half-typed entry, kept as is' };
   const settings = new FakeSettings([kept, garbage]);
   const said: Record<string, Array<string | undefined>> = {};

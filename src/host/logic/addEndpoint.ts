@@ -1,3 +1,4 @@
+import { normalize } from 'node:path';
 import { checkBaseUrl, ConfiguredEndpoint, EndpointSettingEntry, resolveEndpointSettings, settingEntry } from './endpointSettings';
 import { secretKeyOf, SecretStore } from './endpointKeys';
 
@@ -104,7 +105,12 @@ export async function removeEndpoint(endpoint: Pick<ConfiguredEndpoint, 'name' |
 }
 
 function sameFolder(endpoint: ConfiguredEndpoint, model: ModelChoice): boolean {
-  return endpoint.modelFolder === model.relativePath || endpoint.modelFolder === model.path;
+  const folder = tidy(endpoint.modelFolder);
+  return folder === tidy(model.relativePath) || folder === tidy(model.path);
+}
+
+function tidy(path: string): string {
+  return normalize(path).replace(/(.)[\\/]+$/, '$1');
 }
 
 /** `<model>-<port>` (then -2, -3, … while taken): a starting point the user edits. */
