@@ -29,6 +29,7 @@ export async function runAddEndpoint(ctx: EndpointCommandContext): Promise<void>
   await ctx.index.refresh();
   const models: ModelChoice[] = ctx.index.models.map((m) => ({ path: m.path, name: m.name, relativePath: workspaceRelative(m.path), variantIds: m.variants.map((v) => v.id) }));
   const title = 'QuantLens: Add Endpoint';
+  const before = vscode.workspace.getConfiguration('quantlens').inspect<unknown>('endpoints');
   const entry = await addEndpoint({
     models,
     settings: settingStore(),
@@ -46,6 +47,10 @@ export async function runAddEndpoint(ctx: EndpointCommandContext): Promise<void>
   // The entry as written holds no key; logging it is safe.
   ctx.log.info(`Endpoint ${entry.name} (${entry.baseUrl}) added to quantlens.endpoints for ${entry.modelFolder}`);
   await ctx.view.refresh();
+  // VS Code does not merge lists across scopes: the new workspace list hides the user-level one here.
+  if (before?.workspaceValue === undefined && Array.isArray(before?.globalValue) && before.globalValue.length) {
+    void vscode.window.showWarningMessage(`QuantLens: this workspace now has its own quantlens.endpoints, which hides the ${before.globalValue.length} endpoint(s) in your user settings here (VS Code does not merge lists). Copy them into the workspace setting to keep them.`, 'Open Workspace Settings').then((a) => a && vscode.commands.executeCommand('workbench.action.openWorkspaceSettingsFile'));
+  }
 }
 
 /** The folder as the setting names it: relative to its workspace folder, "." for the workspace folder itself. */
