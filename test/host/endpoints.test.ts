@@ -39,7 +39,8 @@ class FakeSettings implements EndpointSettingStore {
     return this.workspace;
   }
   readEffective(): unknown {
-    return [...this.user, ...(Array.isArray(this.workspace) ? this.workspace : [])];
+    // As VS Code answers: a workspace list replaces the user's (lists are not merged across scopes).
+    return this.workspace ?? this.user;
   }
   async writeWorkspace(entries: unknown[]): Promise<void> {
     this.writes++;
