@@ -39,6 +39,12 @@ export function renderHeader(container: HTMLElement, data: RunData): void {
 
 /** `q4s (served · host:port)` for a served variant, so the panel says where its numbers were measured; the id alone otherwise. */
 export function variantLabel(id: string, variants: readonly ServedCard[]): string {
+  const served = servedTag(id, variants);
+  return served ? `${id} (${served})` : id;
+}
+
+/** `served · host:port[, …]` for a served variant of the run card, else undefined. */
+export function servedTag(id: string, variants: readonly ServedCard[]): string | undefined {
   const hosts = variants.find((v) => v.id === id)?.served?.hosts;
-  return hosts?.length ? `${id} (served · ${hosts.join(', ')})` : id;
+  return hosts?.length ? `served · ${hosts.join(', ')}` : undefined;
 }
