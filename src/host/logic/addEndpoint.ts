@@ -1,5 +1,5 @@
 import { normalize } from 'node:path';
-import { checkBaseUrl, ConfiguredEndpoint, EndpointSettingEntry, resolveEndpointSettings, settingEntry } from './endpointSettings';
+import { checkBaseUrl, ConfiguredEndpoint, ENDPOINT_NAME, EndpointSettingEntry, resolveEndpointSettings, settingEntry } from './endpointSettings';
 import { secretKeyOf, SecretStore } from './endpointKeys';
 
 /**
@@ -44,8 +44,6 @@ export interface AddEndpointDeps {
   secrets: SecretStore;
 }
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
 /** Runs the steps; returns the entry written, or undefined when the user dismissed a step. */
 export async function addEndpoint({ ui, models, settings, secrets }: AddEndpointDeps): Promise<EndpointSettingEntry | undefined> {
   if (models.length === 0) throw new Error('No model folder found in this workspace: an endpoint is compared with a local model folder (its baseline). Open a folder with config.json, tokenizer.json and an .onnx baseline first.');
@@ -63,7 +61,7 @@ export async function addEndpoint({ ui, models, settings, secrets }: AddEndpoint
   const taken = resolveEndpointSettings(settings.readEffective()).endpoints.filter((e) => sameFolder(e, model));
   const validateName = (value: string): string | undefined => {
     const name = value.trim();
-    if (!NAME.test(name)) return 'Letters, digits, ".", "_" and "-" only (at most 64), starting with a letter or digit.';
+    if (!ENDPOINT_NAME.test(name)) return 'Letters, digits, ".", "_" and "-" only (at most 64), starting with a letter or digit.';
     if (model.variantIds.includes(name)) return `"${name}" is a local variant of ${model.name}; pick another name.`;
     if (taken.some((e) => e.name === name)) return `An endpoint named "${name}" already exists for ${model.name}; remove it first or pick another name.`;
     return undefined;

@@ -1,5 +1,4 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { EndpointSpec } from '../../shared/endpoints';
 
 /**
  * The `quantlens.endpoints` setting: served variants (vLLM, SGLang, TGI, llama.cpp server,
@@ -40,7 +39,7 @@ export interface ConfiguredEndpoint {
 export type EndpointsResolution = { ok: true; endpoints: ConfiguredEndpoint[] } | { ok: false; endpoints: ConfiguredEndpoint[]; problems: string[] };
 
 /** A variant id: it names the variant in the report, the tree and the secret's key. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ENDPOINT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
@@ -63,7 +62,7 @@ export function resolveEndpointSettings(raw: unknown): EndpointsResolution {
 
     const name = typeof e.name === 'string' ? e.name.trim() : undefined;
     if (!name) complain('needs a "name" (the variant id in the report, e.g. "q4-vllm")');
-    else if (!NAME.test(name)) complain(`name "${name}" may hold only letters, digits, ".", "_" and "-" (at most 64, starting with a letter or digit)`);
+    else if (!ENDPOINT_NAME.test(name)) complain(`name "${name}" may hold only letters, digits, ".", "_" and "-" (at most 64, starting with a letter or digit)`);
 
     let baseUrls: string[] = [];
     if (e.baseUrl !== undefined && e.baseUrls !== undefined) complain('give "baseUrl" or "baseUrls" (replicas), not both');
@@ -176,9 +175,4 @@ function redactUserInfo(url: URL): string {
   copy.username = '';
   copy.password = '';
   return copy.href;
-}
-
-/** The spec the worker gets for a configured entry, before any stored key is looked up. */
-export function specOf(endpoint: ConfiguredEndpoint): EndpointSpec {
-  return { name: endpoint.name, baseUrls: [...endpoint.baseUrls], ...(endpoint.model ? { model: endpoint.model } : {}), ...(endpoint.apiKeyEnv ? { apiKeyEnv: endpoint.apiKeyEnv } : {}) };
 }
