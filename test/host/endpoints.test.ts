@@ -15,6 +15,9 @@ import { isInputError } from '../../src/shared/errors';
 import type { ModelFolder } from '../../src/shared/modelTypes';
 import type { StartRunMessage } from '../../src/shared/protocol';
 import { WorkerClient } from '../../src/node/workerClient';
+import { discoverEndpoint } from '../../src/node/endpoint/discover';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const KEY = 'sk-test-9f8e7d6c5b4a';
@@ -354,4 +357,33 @@ test('Rerun / Resume: the endpoints come back from the run card’s served varia
   assert.equal(specs[0]!.apiKeyEnv, generatedKeyEnv(endpoint()), 'the key stored for q4s at 127.0.0.1:8000 is found again');
   assert.deepEqual(await workerEnvFor(specs, secrets), { [generatedKeyEnv(endpoint())]: KEY });
   assert.deepEqual(endpointsOfRun({ variants: card.variants.slice(0, 1) }, configured), []);
+});
+
+test('over a real socket: the key stored by Add Endpoint reaches the server as a Bearer token through the variable the request names', async () => {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? 'no auth'}`);
+    if (req.headers.authorization !== `Bearer ${KEY}`) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"message":"bad key"}}');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'tiny-q4', object: 'model', owned_by: 'vllm', max_model_len: 2048 }] }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  try {
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const secrets = new FakeSecrets();
+    const settings = new FakeSettings(undefined);
+    await addEndpoint({ models: choices.slice(0, 1), settings, secrets, ui: scriptedUi({ url: baseUrl, name: 'q4s', key: KEY }, {}) });
+    const configured = resolveEndpointSettings(settings.workspace).endpoints;
+    const [spec] = await specsWithKeys(configured, secrets);
+    const env = await workerEnvFor([spec!], secrets);
+    const variant = await discoverEndpoint(spec!, { ...process.env, ...env });
+    assert.equal(variant.id, 'q4s');
+    assert.deepEqual({ model: variant.served?.model, dialect: variant.served?.dialect, hosts: variant.served?.hosts }, { model: 'tiny-q4', dialect: 'vllm', hosts: [baseUrl.slice('http://'.length, -'/v1'.length)] });
+    assert.deepEqual(seen, [`GET /v1/models Bearer ${KEY}`]);
+    assert.ok(!JSON.stringify(spec).includes(KEY) && !JSON.stringify(variant).includes(KEY), 'neither the spec nor the discovered variant holds the key');
+    // Without the worker's environment the variable is unset and discovery says so, naming it (no request goes out unauthenticated).
+    await assert.rejects(discoverEndpoint(spec!, process.env), new RegExp(`API key variable ${spec!.apiKeyEnv} is not set`));
+    assert.equal(seen.length, 1);
+  } finally {
+    server.close();
+  }
 });
