@@ -10,6 +10,8 @@ export const CommandId = {
   refreshModels: 'quantlens.refreshModels',
   openSampleDiff: 'quantlens.openSampleDiff',
   compareWith: 'quantlens.compareWith',
+  addEndpoint: 'quantlens.addEndpoint',
+  removeEndpoint: 'quantlens.removeEndpoint',
 } as const;
 
 export const MODELS_VIEW_ID = 'quantlens.models';

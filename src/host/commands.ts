@@ -2,19 +2,23 @@ import * as vscode from 'vscode';
 import { rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { errorMessage, fileLocation, isInputError } from '../shared/errors';
-import type { ResumeMode } from '../shared/protocol';
+import type { ModelFolder } from '../shared/modelTypes';
+import type { ResumeMode, RunRequest } from '../shared/protocol';
 import { discoverForRun, inspectModelFolder } from '../node/discovery';
 import { readRun } from '../node/runFolder/reader';
 import { rootOfRunFolder } from '../node/runFolder/layout';
 import { CommandId } from './commandIds';
 import type { Config } from './config';
-import { buildRunRequest, requestFromSpec } from './logic/runRequest';
+import { buildRunRequest, endpointsOfRun, requestFromSpec } from './logic/runRequest';
 import type { TreeNode } from './logic/modelTree';
 import { evaluationGate } from './logic/trust';
 import type { ModelIndex } from './modelIndex';
 import type { ModelsView } from './modelsView';
 import type { RunService } from './runService';
 import { askRunChoices } from './runSetupPicks';
+import { runAddEndpoint, runRemoveEndpoint } from './endpointCommands';
+import { specsWithKeys, workerEnvFor } from './logic/endpointKeys';
+import { resolveEndpointSettings } from './logic/endpointSettings';
 import type { OutputDocuments } from './results/outputDocuments';
 
 export interface CommandContext {
@@ -25,6 +29,8 @@ export interface CommandContext {
   view: ModelsView;
   runs: RunService;
   log: vscode.LogOutputChannel;
+  /** API keys of endpoints (never in settings, requests or logs). */
+  secrets: vscode.SecretStorage;
   outputs: OutputDocuments;
   openResults(runFolder: string): Promise<void>;
   /** Opens the run's results panel and compares it with another run of its model folder (picked there). */
@@ -93,6 +99,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
       if (runFolder) await ctx.compareWith(runFolder);
     }),
+    safe(CommandId.addEndpoint, () => runAddEndpoint(ctx)),
+    safe(CommandId.removeEndpoint, (arg) => runRemoveEndpoint(ctx, typeof arg === 'object' && !(arg instanceof vscode.Uri) && arg.kind === 'endpoint' ? arg : undefined)),
     safe(CommandId.openSampleDiff, async (arg) => {
       const runFolder = pathOf(arg) ?? (await pickRun(ctx, () => true));
       if (runFolder) await pickAndOpenDiff(ctx, runFolder);
@@ -125,11 +133,24 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
     const problem = model.problems[0];
     throw new Error(problem ? `${fileLocation(problem.file, problem.line, problem.column)}: ${problem.problem} ${problem.remedy}` : `${folderPath} has no baseline variant.`);
   }
-  const choices = await askRunChoices(ctx, model);
+  // Checked before the picks, so a bad quantlens.endpoints entry is said before minutes of choosing.
+  const endpoints = ctx.index.endpointsForRun(model);
+  const choices = await askRunChoices(ctx, model, endpoints);
   if (!choices) return;
-  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length);
+  const picked = endpoints.filter((e) => choices.endpoints?.includes(e.name));
+  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length, await specsWithKeys(picked, ctx.secrets));
+  const env = await workerEnvFor(request.endpoints, ctx.secrets);
   // Discovered again as the run starts: the picks can take minutes, and the run must rest on the folder as it is now.
-  await ctx.runs.start({ type: 'start-run', request, model: await discoverForRun(request), outputFolder: ctx.index.runsRoot(model.path), resume: false });
+  await ctx.runs.start({ type: 'start-run', request, model: await discoverWithKeys(request, env), outputFolder: ctx.index.runsRoot(model.path), resume: false }, env);
+}
+
+/**
+ * discoverForRun with the stored keys beside the host's environment: the endpoints' /v1/models is
+ * read with them. (Typed for the signature that takes `{ env }`; before it, the option is ignored.)
+ */
+function discoverWithKeys(request: RunRequest, env: Record<string, string>): Promise<ModelFolder> {
+  const discover = discoverForRun as (request: RunRequest, options?: { env?: NodeJS.ProcessEnv }) => Promise<ModelFolder>;
+  return discover(request, { env: { ...process.env, ...env } });
 }
 
 async function pickRun(ctx: CommandContext, accept: (status: string) => boolean): Promise<string | undefined> {
@@ -145,10 +166,13 @@ async function pickRun(ctx: CommandContext, accept: (status: string) => boolean)
 async function startFromRun(ctx: CommandContext, runFolder: string, resume: false | ResumeMode): Promise<void> {
   if (!requireTrust(ctx)) return;
   const run = readRun(runFolder);
-  const request = requestFromSpec(run.card.spec);
+  const served = endpointsOfRun(run.card, resolveEndpointSettings(ctx.config.endpoints()).endpoints);
+  const endpoints = await specsWithKeys(served, ctx.secrets);
+  const request: RunRequest = { ...requestFromSpec(run.card.spec), ...(endpoints.length ? { endpoints } : {}) };
+  const env = await workerEnvFor(request.endpoints, ctx.secrets);
   // The folder as it is now, not as it was when the run was made: the worker checks the files' hashes against the run's.
-  const model = await discoverForRun(request);
-  await ctx.runs.start({ type: 'start-run', request, model, outputFolder: rootOfRunFolder(runFolder), resume });
+  const model = await discoverWithKeys(request, env);
+  await ctx.runs.start({ type: 'start-run', request, model, outputFolder: rootOfRunFolder(runFolder), resume }, env);
 }
 
 /** Open in Diff Editor from the palette or the models view: pick a variant, then a sample. */

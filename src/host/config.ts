@@ -27,6 +27,11 @@ export class Config {
     return this.section.get<boolean>('resume.strict', false) ? 'strict' : 'recompute-changed';
   }
 
+  /** `quantlens.endpoints` as the user has it, unchecked: resolveEndpointSettings checks it. */
+  endpoints(): unknown {
+    return this.section.get<unknown>('endpoints');
+  }
+
   /** Where `.quantlens/runs` goes; empty means beside the model folder. */
   outputFolder(): string {
     return this.section.get<string>('outputFolder', '');

@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(store);
   const log = store.add(vscode.window.createOutputChannel('QuantLens', { log: true }));
   const config = new Config();
-  const index = new ModelIndex(config, log);
+  const index = new ModelIndex(config, log, context.secrets);
   const view = store.add(new ModelsView(index));
   store.add(vscode.window.registerTreeDataProvider(MODELS_VIEW_ID, view));
   const runs = store.add(new RunService(context.extensionPath, log));
@@ -35,10 +35,13 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (panel, state: Partial<PanelState> | undefined) => ResultsPanel.restore(panel, context.extensionUri, state, outputs, annotations, log),
     }),
   );
+  // The Models view says which endpoints have a stored key.
+  store.add(context.secrets.onDidChange((event) => event.key.startsWith('quantlens.endpoint.') && view.scheduleRefresh(100)));
   store.add(runs.onDidChangeRun((record) => record.phase === 'finished' && view.scheduleRefresh(100)));
   store.add(
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!Config.affectsEvaluation(event)) return;
+      if (event.affectsConfiguration('quantlens.endpoints')) view.scheduleRefresh(100);
       const running = runs.coordinator.running().length;
       log.info(`QuantLens settings changed; they apply to the next run${running ? ` (${running} running run${running > 1 ? 's keep' : ' keeps'} the settings it started with)` : ''}.`);
       if (running) void vscode.window.showInformationMessage('QuantLens: the new settings take effect on the next run; the running evaluation keeps its settings.');
@@ -52,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     runs,
     log,
+    secrets: context.secrets,
     outputs,
     openResults: async (runFolder) => {
       ResultsPanel.show(context.extensionUri, runFolder, outputs, annotations, log);

@@ -4,10 +4,10 @@ import type { ModelIndex } from './modelIndex';
 import { DisposableStore } from './disposables';
 import { allRunsGlob } from '../node/runFolder/layout';
 
-const ICONS: Record<TreeNode['kind'], string> = { model: 'package', variant: 'symbol-numeric', runs: 'history', run: 'graph' };
+const ICONS: Record<TreeNode['kind'], string> = { model: 'package', variant: 'symbol-numeric', endpoint: 'cloud', runs: 'history', run: 'graph' };
 
 /**
- * The Models view: model folders → variants → past runs. Refreshes when .onnx files or run folders
+ * The Models view: model folders → variants (local, then served: quantlens.endpoints) → past runs. Refreshes when .onnx files or run folders
  * change (file watcher, debounced, since a run writes many events).
  */
 export class ModelsView implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -43,7 +43,7 @@ export class ModelsView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
     if (node) return childrenOf(node);
     this.loaded ??= this.index.refresh();
     await this.loaded;
-    return this.index.models.map((m) => modelNode(m, this.index.runsOf(m.path), !vscode.workspace.isTrusted));
+    return this.index.models.map((m) => modelNode(m, this.index.runsOf(m.path), !vscode.workspace.isTrusted, this.index.endpointsOf(m.path)));
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

@@ -19,6 +19,11 @@ export class RunService implements vscode.Disposable {
   private readonly finishedWaiters = new Map<RunRecord, () => void>();
   private readonly changed = new vscode.EventEmitter<RunRecord>();
   readonly onDidChangeRun = this.changed.event;
+  /**
+   * The stored endpoint keys each run's worker gets in its environment (logic/endpointKeys.ts),
+   * held only until its worker starts (a queued run waits): never in the record, the request or a log.
+   */
+  private readonly workerEnv = new WeakMap<StartRunMessage, Record<string, string>>();
 
   constructor(extensionPath: string, private readonly log: vscode.LogOutputChannel) {
     this.statusBar = this.disposables.add(vscode.window.createStatusBarItem('quantlens.run', vscode.StatusBarAlignment.Left, 10));
@@ -26,12 +31,16 @@ export class RunService implements vscode.Disposable {
     this.statusBar.command = CommandId.showOutput;
     this.disposables.add(this.changed);
     this.coordinator = new RunCoordinator(
-      (start, onMessage) =>
-        new WorkerClient(start, {
+      (start, onMessage) => {
+        const env = this.workerEnv.get(start);
+        this.workerEnv.delete(start);
+        return new WorkerClient(start, {
           workerScript: vscode.Uri.joinPath(vscode.Uri.file(extensionPath), 'dist', 'worker.js').fsPath,
+          env,
           onMessage,
           onStderr: (line) => this.log.warn(`[worker stderr] ${line}`),
-        }),
+        });
+      },
       {
         onMessage: (record, message) => this.onMessage(record, message),
         onChange: (record) => {
@@ -43,8 +52,12 @@ export class RunService implements vscode.Disposable {
     );
   }
 
-  /** Starts (or queues) a run, with a progress notification for it. */
-  async start(start: StartRunMessage): Promise<void> {
+  /**
+   * Starts (or queues) a run, with a progress notification for it. `env`: variables the worker gets
+   * beside the host's own (the stored API keys its request names by variable).
+   */
+  async start(start: StartRunMessage, env: Record<string, string> = {}): Promise<void> {
+    this.workerEnv.set(start, env);
     const outcome = this.coordinator.request(start);
     let record: RunRecord;
     if (outcome.kind === 'busy') {

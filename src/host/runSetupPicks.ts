@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { ModelFolder } from '../shared/modelTypes';
 import { QUANTLENS_FOLDER } from '../node/runFolder/layout';
 import { choicesProblem, inputsOf, RunChoices } from './logic/runRequest';
+import type { ConfiguredEndpoint } from './logic/endpointSettings';
+import { splitPicks, variantPickItems } from './logic/variantPicks';
 import { isTaskFileName, TASK_FILE_GLOB, taskFileItems } from './logic/taskFiles';
 
 export interface RunSetupContext {
@@ -18,19 +20,15 @@ const EXCLUDED = `**/{node_modules,${QUANTLENS_FOLDER},.git}/**`;
 const stateKey = (modelFolder: string): string => `quantlens.runChoices:${modelFolder}`;
 
 /**
- * The run setup: variants, what to measure, corpus, prompts and task files — remembered per model
+ * The run setup: variants (local and served), what to measure, corpus, prompts and task files — remembered per model
  * folder. Steps the chosen measures do not read are skipped (their remembered file is kept).
  */
-export async function askRunChoices(ctx: RunSetupContext, model: ModelFolder): Promise<RunChoices | undefined> {
+export async function askRunChoices(ctx: RunSetupContext, model: ModelFolder, endpoints: readonly ConfiguredEndpoint[] = []): Promise<RunChoices | undefined> {
   const remembered = ctx.state.get<RunChoices>(stateKey(model.path));
-  const variantItems = model.variants.map((v) => ({
-    label: v.id === model.baselineId ? `${v.id} (baseline)` : v.id,
-    description: v.error ? `cannot be evaluated: ${v.error.problem}` : v.dtype,
-    id: v.id,
-    picked: v.id === model.baselineId || (remembered ? remembered.variants.includes(v.id) : !v.error),
-  }));
-  const variants = await vscode.window.showQuickPick(variantItems, { title: `Evaluate ${model.name}: variants (1/5)`, canPickMany: true, placeHolder: 'The baseline is always included' });
+  const variantItems = variantPickItems(model, endpoints, remembered);
+  const variants = await vscode.window.showQuickPick(variantItems, { title: `Evaluate ${model.name}: variants (1/5)`, canPickMany: true, placeHolder: endpoints.length ? 'The baseline is always included; served variants are compared with it' : 'The baseline is always included' });
   if (!variants) return undefined;
+  const picks = splitPicks(variants, variantItems);
 
   const measures = [
     { label: 'Fidelity and performance', value: 'both' as const },
@@ -58,7 +56,7 @@ export async function askRunChoices(ctx: RunSetupContext, model: ModelFolder): P
   const taskFiles = await pickTaskFiles(ctx, `Evaluate ${model.name}: task files for task metrics (5/5)`, measure.value === 'tasks', remembered?.taskFiles ?? []);
   if (!taskFiles) return undefined;
 
-  const choices: RunChoices = { variants: variants.map((v) => v.id), measure: measure.value, corpusFile, promptsFile, taskFiles };
+  const choices: RunChoices = { ...picks, measure: measure.value, corpusFile, promptsFile, taskFiles };
   const problem = choicesProblem(choices);
   if (problem) {
     void vscode.window.showWarningMessage(`QuantLens: ${problem}`);

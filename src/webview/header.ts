@@ -1,5 +1,9 @@
 import { formatBytes } from '../shared/format';
 import type { ExportFormat, RunData } from '../shared/panelProtocol';
+import type { VariantCard } from '../shared/report/schema';
+
+/** What the run card says of a served variant (VariantCard.served: dialect, hosts, model; never a key). */
+type ServedCard = VariantCard & { served?: { hosts?: string[] } };
 
 const EXPORT_BUTTONS: Array<[ExportFormat, string]> = [['markdown', 'Markdown'], ['csv', 'CSV'], ['html', 'HTML'], ['json', 'JSON'], ['samples-jsonl', 'Samples JSONL'], ['samples-csv', 'Samples CSV']];
 import { clear, custom, h } from './dom';
@@ -23,7 +27,7 @@ export function renderHeader(container: HTMLElement, data: RunData): void {
     ),
     h('div', { class: 'facts' },
       fact('Baseline', card.spec.baselineId),
-      fact('Variants', card.spec.variantIds.filter((v) => v !== card.spec.baselineId).join(', ')),
+      fact('Variants', card.spec.variantIds.filter((v) => v !== card.spec.baselineId).map((id) => variantLabel(id, card.variants)).join(', ')),
       fact('Machine', `${env.cpuModel} · ${env.cores} cores · ${formatBytes(env.totalMemoryBytes)}${env.gpu ? ` · ${env.gpu}` : ''}`),
       fact('Execution provider', providers.length ? providers.join(', ') : card.spec.executionProvider),
       fact('Date', card.createdAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')),
@@ -31,4 +35,16 @@ export function renderHeader(container: HTMLElement, data: RunData): void {
       fact('Prompts', card.spec.prompts ? `${card.spec.prompts.path} (sha256 ${card.spec.prompts.sha256.slice(0, 12)}…)` : '—'),
     ),
   );
+}
+
+/** `q4s (served · host:port)` for a served variant, so the panel says where its numbers were measured; the id alone otherwise. */
+export function variantLabel(id: string, variants: readonly ServedCard[]): string {
+  const served = servedTag(id, variants);
+  return served ? `${id} (${served})` : id;
+}
+
+/** `served · host:port[, …]` for a served variant of the run card, else undefined. */
+export function servedTag(id: string, variants: readonly ServedCard[]): string | undefined {
+  const hosts = variants.find((v) => v.id === id)?.served?.hosts;
+  return hosts?.length ? `served · ${hosts.join(', ')}` : undefined;
 }

@@ -4,7 +4,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { isHostToPanel, PanelState, RunData } from '../shared/panelProtocol';
 import { byId, clear, h } from './dom';
-import { renderHeader } from './header';
+import { renderHeader, servedTag } from './header';
 import { PlotChoice, renderPlot } from './plot';
 import { PerfChoice, renderPerformance } from './perfPlots';
 import { renderFailures } from './annotations';
@@ -28,7 +28,7 @@ function render(): void {
   const tableSection = byId('table');
   const plotSection = byId('plot');
   if (data.report) {
-    renderTable(tableSection, data.report, sort, onSort);
+    renderTable(tableSection, data.report, sort, onSort, servedOf);
     renderPlot(plotSection, data.report, plot, onPlotChoice);
   } else {
     clear(tableSection);
@@ -49,10 +49,15 @@ function renderPerformanceSection(): void {
   });
 }
 
+/** A served variant's row says where it ran (`served · host:port`) instead of a dtype the server does not tell. */
+function servedOf(variantId: string): string | undefined {
+  return data ? servedTag(variantId, data.card.variants) : undefined;
+}
+
 function onSort(next: TableSort): void {
   sort = next;
   saveState({ sortColumn: sort.column, sortDescending: sort.descending });
-  if (data?.report) renderTable(byId('table'), data.report, sort, onSort);
+  if (data?.report) renderTable(byId('table'), data.report, sort, onSort, servedOf);
 }
 
 function onPlotChoice(next: PlotChoice): void {

@@ -54,7 +54,7 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
 }
 
 /** The comparison table: one row per variant, every metric with its uncertainty and delta vs baseline. */
-export function renderTable(container: HTMLElement, report: RunReport, sort: TableSort, onSort: (sort: TableSort) => void): void {
+export function renderTable(container: HTMLElement, report: RunReport, sort: TableSort, onSort: (sort: TableSort) => void, servedTag: (variantId: string) => string | undefined = () => undefined): void {
   clear(container);
   const base = report.variants.find((v) => v.isBaseline);
   const all = metricsOf(report);
@@ -89,7 +89,7 @@ export function renderTable(container: HTMLElement, report: RunReport, sort: Tab
       'tbody',
       {},
       ...sorted.map((v) =>
-        h('tr', { attrs: { 'data-variant': v.id }, class: v.isBaseline ? 'baseline' : '' }, h('td', { class: 'variant' }, v.id, v.isBaseline ? h('span', { class: 'tag' }, ' baseline') : null, v.dtype !== v.id ? h('span', { class: 'dtype' }, ` ${v.dtype}`) : null), ...metrics.map((m) => cell(m, v, base))),
+        h('tr', { attrs: { 'data-variant': v.id }, class: v.isBaseline ? 'baseline' : '' }, h('td', { class: 'variant' }, v.id, v.isBaseline ? h('span', { class: 'tag' }, ' baseline') : null, servedTag(v.id) ? h('span', { class: 'dtype' }, ` ${servedTag(v.id)}`) : v.dtype !== v.id ? h('span', { class: 'dtype' }, ` ${v.dtype}`) : null), ...metrics.map((m) => cell(m, v, base))),
       ),
     ),
   );

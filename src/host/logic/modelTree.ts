@@ -3,6 +3,7 @@ import { formatBytes, formatNumber, formatPercent } from '../../shared/format';
 import type { ModelFolder, ModelVariant } from '../../shared/modelTypes';
 import type { RunReport, RunStatus } from '../../shared/report/schema';
 import { summarizeSignature } from '../../shared/signatureSummary';
+import { ConfiguredEndpoint, hostOf } from './endpointSettings';
 
 /** A past run as the models view lists it. */
 export interface RunListing {
@@ -13,33 +14,44 @@ export interface RunListing {
   report: RunReport | null;
 }
 
+/** An endpoint of the `quantlens.endpoints` setting as the models view lists it under its model folder. */
+export interface EndpointListing {
+  endpoint: ConfiguredEndpoint;
+  /** SecretStorage holds an API key for it (checked when the view refreshes). */
+  storedKey: boolean;
+}
+
 /**
  * The models view's nodes as plain data; the vscode adapter turns them into TreeItems. The
  * `contextValue` strings are what package.json's `view/item/context` menus match on.
  */
 export type TreeNode =
-  | { kind: 'model'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.model'; model: ModelFolder; runs: RunListing[] }
+  | { kind: 'model'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.model'; model: ModelFolder; runs: RunListing[]; endpoints: EndpointListing[] }
   | { kind: 'variant'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.variant' | 'quantlens.variant.broken'; model: ModelFolder; variant: ModelVariant }
+  | { kind: 'endpoint'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.endpoint'; model: ModelFolder; endpoint: EndpointListing }
   | { kind: 'runs'; id: string; label: string; description: string; tooltip: string; contextValue: 'quantlens.runs'; model: ModelFolder; runs: RunListing[] }
   | { kind: 'run'; id: string; label: string; description: string; tooltip: string; contextValue: `quantlens.run.${RunStatus}`; model: ModelFolder; run: RunListing };
 
-export function modelNode(model: ModelFolder, runs: RunListing[], untrusted: boolean): TreeNode {
+export function modelNode(model: ModelFolder, runs: RunListing[], untrusted: boolean, endpoints: EndpointListing[] = []): TreeNode {
   const problems = model.problems.length ? ` · ${model.problems.length} problem${model.problems.length > 1 ? 's' : ''}` : '';
+  const served = endpoints.length ? ` · ${endpoints.length} served` : '';
   return {
     kind: 'model',
     id: `model:${model.path}`,
     label: model.name,
-    description: `${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}${problems}`,
+    description: `${model.variants.length} variant${model.variants.length === 1 ? '' : 's'}${served}${problems}`,
     tooltip: [model.path, ...model.problems.map((p) => `⚠ ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`), untrusted ? 'Evaluation is disabled in an untrusted workspace.' : ''].filter(Boolean).join('\n'),
     contextValue: 'quantlens.model',
     model,
     runs,
+    endpoints,
   };
 }
 
 export function childrenOf(node: TreeNode): TreeNode[] {
   if (node.kind === 'model') {
-    const variants = node.model.variants.map((v) => variantNode(node.model, v));
+    // Served variants beside the local ones: each is compared with this folder's baseline.
+    const variants = [...node.model.variants.map((v) => variantNode(node.model, v)), ...node.endpoints.map((e) => endpointNode(node.model, e))];
     if (node.runs.length === 0) return variants;
     return [...variants, { kind: 'runs', id: `runs:${node.model.path}`, label: 'Runs', description: String(node.runs.length), tooltip: 'Past evaluations of this model', contextValue: 'quantlens.runs', model: node.model, runs: node.runs }];
   }
@@ -58,6 +70,28 @@ function variantNode(model: ModelFolder, variant: ModelVariant): TreeNode {
     contextValue: variant.error ? 'quantlens.variant.broken' : 'quantlens.variant',
     model,
     variant,
+  };
+}
+
+/** "served · host:port" (and how many replicas), then the served model id: what the server will be asked for. */
+export function servedDescription(endpoint: Pick<ConfiguredEndpoint, 'baseUrls' | 'model'>): string {
+  const [first, ...more] = endpoint.baseUrls.map(hostOf);
+  const replicas = more.length ? ` +${more.length} replica${more.length > 1 ? 's' : ''}` : '';
+  return `served · ${first}${replicas} · ${endpoint.model ?? "the server's model"}`;
+}
+
+function endpointNode(model: ModelFolder, listing: EndpointListing): TreeNode {
+  const e = listing.endpoint;
+  const key = e.apiKeyEnv ? `API key from $${e.apiKeyEnv}` : listing.storedKey ? 'API key in VS Code SecretStorage' : 'no API key';
+  return {
+    kind: 'endpoint',
+    id: `endpoint:${model.path}:${e.name}`,
+    label: e.name,
+    description: servedDescription(e),
+    tooltip: [`Served variant (quantlens.endpoints[${e.index}]), compared with ${model.baselineId ?? 'the baseline'}`, ...e.baseUrls, `model: ${e.model ?? 'the one the server lists (/v1/models)'}`, key].join('\n'),
+    contextValue: 'quantlens.endpoint',
+    model,
+    endpoint: listing,
   };
 }
 

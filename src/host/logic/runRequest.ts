@@ -1,11 +1,18 @@
+import type { EndpointSpec } from '../../shared/endpoints';
 import { InputError } from '../../shared/errors';
 import type { RunRequest } from '../../shared/protocol';
-import type { Measure, RunSpec } from '../../shared/report/schema';
+import type { Measure, RunCard, RunSpec } from '../../shared/report/schema';
+import type { ConfiguredEndpoint } from './endpointSettings';
 import { RawRunSettings, resolveRunSettings } from '../../shared/runSettings';
 
 /** What the user picked in the run setup quick picks (remembered per model folder). */
 export interface RunChoices {
+  /** Local variant ids. */
   variants: string[];
+  /** Names of the served variants (quantlens.endpoints) picked; absent in choices remembered before endpoints. */
+  endpoints?: string[];
+  /** Served variants offered and left unticked, so a new endpoint is ticked by default and an unticked one stays so. */
+  skippedEndpoints?: string[];
   /** 'tasks': only the task files' metrics, as `quantlens eval --tasks` without --measure. */
   measure: 'fidelity' | 'performance' | 'both' | 'tasks';
   /** Picked only when the measures read it (inputsOf); a skipped pick keeps the remembered file. */
@@ -39,7 +46,7 @@ export function choicesProblem(choices: RunChoices): string | undefined {
  * by the same rules as the CLI's flags.
  * @throws InputError naming every setting that is out of range.
  */
-export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: RawRunSettings, cores: number): RunRequest {
+export function buildRunRequest(modelFolder: string, baselineId: string, choices: RunChoices, settings: RawRunSettings, cores: number, endpoints: readonly EndpointSpec[] = []): RunRequest {
   const resolved = resolveRunSettings(settings, 'settings', cores);
   if (!resolved.ok) {
     throw new InputError('settings.json', `${resolved.problems.map((p) => p.message).join('; ')}.`, 'Change it in Settings (search "quantlens"), or reset it to use the default.');
@@ -60,6 +67,8 @@ export function buildRunRequest(modelFolder: string, baselineId: string, choices
     ...(taskFiles.length && taskLimit !== undefined ? { taskLimit } : {}),
     ...runSettings,
     seed: 0,
+    // Served variants travel as specs (no key: at most the name of the variable that holds one); the worker discovers them.
+    ...(endpoints.length ? { endpoints: endpoints.map((e) => ({ ...e, baseUrls: [...e.baseUrls] })) } : {}),
   };
 }
 
@@ -91,4 +100,25 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
     threads: spec.threads,
     seed: spec.seed,
   };
+}
+
+/**
+ * What the run card says of a served variant (VariantCard.served, schema 1.2: dialect, hosts,
+ * model; its `files` are its base URLs). Structural, so this reads run cards with or without it.
+ */
+type CardVariant = { id: string; files: ReadonlyArray<{ path: string }>; served?: { model?: string } };
+
+/**
+ * The endpoints a past run evaluated (Rerun, Resume), from its run card: RunSpec does not hold
+ * them, the card's served variants do (name, base URLs, model). The card names no key variable, so
+ * the user's own `apiKeyEnv` comes from the quantlens.endpoints entry of the same name and URLs;
+ * without one, a key stored for that name and those hosts is looked up as for Evaluate.
+ */
+export function endpointsOfRun(card: Pick<RunCard, 'variants'>, configured: readonly ConfiguredEndpoint[]): ConfiguredEndpoint[] {
+  return (card.variants as readonly CardVariant[]).flatMap((v, index) => {
+    if (!v.served) return [];
+    const baseUrls = v.files.map((f) => f.path);
+    const same = configured.find((c) => c.name === v.id && c.baseUrls.length === baseUrls.length && c.baseUrls.every((u) => baseUrls.includes(u)));
+    return [{ index, name: v.id, baseUrls, ...(v.served.model ? { model: v.served.model } : {}), ...(same?.apiKeyEnv ? { apiKeyEnv: same.apiKeyEnv } : {}), modelFolder: '' }];
+  });
 }
