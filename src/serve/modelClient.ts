@@ -103,6 +103,16 @@ export class ModelClient {
     if (message.type === 'failed' && message.id === null) return this.fail(message.message);
     const job = this.jobs.get(message.id!);
     if (!job) return;
+    try {
+      this.deliver(job, message);
+    } catch (error) {
+      // A job's own handling failed (decoding, writing): that job fails and stops, the others go on.
+      if (this.jobs.delete(message.id!)) this.post({ type: 'cancel', id: message.id! });
+      job.onFailed(`quantlens serve could not handle the model's answer: ${(error as Error).message}`);
+    }
+  }
+
+  private deliver(job: JobEvents, message: Exclude<ThreadToServer, { type: 'ready' | 'load-failed' | 'disposed' }>): void {
     switch (message.type) {
       case 'prompt-scored':
         return job.onPromptRows?.(message.rows);

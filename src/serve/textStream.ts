@@ -9,6 +9,9 @@
 export class TextStream {
   private tokens: number[] = [];
   private text = '';
+  private stable = '';
+  private prefixOffset = 0;
+  private readOffset = 0;
   private sent = 0;
   private searchedTo = 0;
   private readonly holdBack: number;
@@ -28,7 +31,7 @@ export class TextStream {
   push(token: number): boolean {
     if (this.stoppedBy !== null) return true;
     this.tokens.push(token);
-    this.text = this.decode(this.tokens);
+    this.text = this.decodeNew();
     if (this.stops.length === 0) return false;
     if (this.tokens.length < this.minTokens) {
       // Text made before min_tokens is never searched later either (vLLM checks only the new text).
@@ -46,6 +49,25 @@ export class TextStream {
     this.stoppedBy = best.stop;
     this.text = this.text.slice(0, best.at + (this.includeStop ? best.stop.length : 0));
     return true;
+  }
+
+  /**
+   * The text so far, decoding only a short window of the latest tokens (as TGI and vLLM do, so a
+   * long generation costs O(n), not O(n²), decode work on the HTTP thread): the tokens from
+   * `prefixOffset` decoded, minus the same window up to `readOffset`, is what the new tokens add. A
+   * window ending in U+FFFD (a character cut between byte tokens) stays open until it completes.
+   */
+  private decodeNew(): string {
+    // (transformers.js refuses to decode an empty list)
+    const prefix = this.readOffset > this.prefixOffset ? this.decode(this.tokens.slice(this.prefixOffset, this.readOffset)) : '';
+    const now = this.decode(this.tokens.slice(this.prefixOffset));
+    if (now.length > prefix.length && !now.endsWith('\uFFFD')) {
+      this.stable += now.slice(prefix.length);
+      this.prefixOffset = this.readOffset;
+      this.readOffset = this.tokens.length;
+      return this.stable;
+    }
+    return this.stable + now.slice(prefix.length);
   }
 
   /** Text not sent yet that is safe to send now (everything when `final`). */
