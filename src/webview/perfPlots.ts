@@ -53,6 +53,8 @@ export function latencySeries(report: RunReport, choice: PerfChoice): Array<{ na
       if (varies('outputTokens')) rest.push(`out ${c.outputTokens}`);
       if (choice.axis === 'batch' && varies('concurrency')) rest.push(`conc ${c.concurrency}`);
       if (choice.axis === 'concurrency' && varies('batchSize')) rest.push(`batch ${c.batchSize}`);
+      // A served variant's cells also vary the request rate: one line per rate.
+      if (new Set(cells.map((x) => x.served?.requestRate)).size > 1 && c.served) rest.push(`${c.served.requestRate} req/s`);
       const name = [v.id, ...rest].join(' · ');
       const d = metric.pick(c);
       if (!d) continue; // no TPOT in a prefill-only cell
