@@ -1,6 +1,6 @@
 import type { GoodputFigures, OutputLengthCheck, PerformanceCell, ServedMetricDefinitions, ServedSlos } from '../../shared/report/schema';
 import { isNoisy } from '../../shared/perf/noise';
-import { summarizeDistribution } from '../../shared/stats/summary';
+import { DistributionSummary, summarizeDistribution } from '../../shared/stats/summary';
 import type { StreamedRequest } from './loadTarget';
 import { meetsSlos } from './slo';
 
@@ -138,10 +138,10 @@ export function summarizeServedCell(plan: CellPlan, passes: readonly PassRecord[
     goodPerSecond.push(passGood / s);
     tpotByPass.push(passTpotN ? passTpot / passTpotN : NaN);
   }
-  const tpotMs = tpot.length ? summarizeDistribution(tpot) : null;
-  const ttftMs = summarizeDistribution(ttft);
+  const tpotMs = tpot.length ? summarize(tpot) : null;
+  const ttftMs = summarize(ttft);
   const goodput: GoodputFigures | null = plan.slos
-    ? { slos: plan.slos, goodRequests: good, requestGoodput: good / seconds, requestGoodputByPass: summarizeDistribution(goodPerSecond), goodShare: sent ? good / sent : 0 }
+    ? { slos: plan.slos, goodRequests: good, requestGoodput: good / seconds, requestGoodputByPass: summarize(goodPerSecond), goodShare: sent ? good / sent : 0 }
     : null;
   return {
     inputTokens: plan.inputTokens,
@@ -153,10 +153,10 @@ export function summarizeServedCell(plan: CellPlan, passes: readonly PassRecord[
     prefillMs: null,
     ttftMs,
     tpotMs,
-    itlMs: gaps ? summarizeDistribution(itl) : null,
-    e2eMs: summarizeDistribution(e2e),
-    outputTokensPerSecond: summarizeDistribution(outPerSecond),
-    requestsPerSecond: summarizeDistribution(reqPerSecond),
+    itlMs: gaps ? summarize(itl) : null,
+    e2eMs: summarize(e2e),
+    outputTokensPerSecond: summarize(outPerSecond),
+    requestsPerSecond: summarize(reqPerSecond),
     tpotMsByRound: tpotMs ? tpotByPass.map((x) => (Number.isFinite(x) ? x : 0)) : [],
     peakRssBytes: null,
     kvCacheBytes: null,
@@ -174,12 +174,21 @@ export function summarizeServedCell(plan: CellPlan, passes: readonly PassRecord[
       outputThroughput: outTotal / seconds,
       totalTokenThroughput: (inTotal + outTotal) / seconds,
       goodput,
-      clientQueueMs: summarizeDistribution(queue),
+      clientQueueMs: summarize(queue),
       peakInFlight: Math.max(0, ...passes.map((p) => p.peakInFlight)),
       fixedLength: { asked: plan.fixedLength, honoured: notHonoured === 0, notHonouredRequests: notHonoured },
       replicas: hosts.map((host, i) => ({ host, requests: replicaRequests[i]!, failed: replicaFailed[i]! })),
     },
   };
+}
+
+/**
+ * summarizeDistribution, with the coefficient of variation 0 where every value is 0 (no client
+ * queueing, no good request): std/mean is 0/0 there, and a NaN would reach the report as null.
+ */
+function summarize(values: ArrayLike<number>): DistributionSummary {
+  const d = summarizeDistribution(values);
+  return Number.isNaN(d.cv) && d.std === 0 ? { ...d, cv: 0 } : d;
 }
 
 function lengthCheck(lengths: readonly number[], expected: number): OutputLengthCheck {
