@@ -7,6 +7,7 @@ import type { LoadSweep, RunReport, VariantSummary } from '../../src/shared/repo
 import { QUANTITIES } from '../../src/shared/report/quantities';
 import { RUN_QUANTITIES } from '../../src/shared/report/runQuantities';
 import { sweepRows } from '../../src/shared/perf/sweepTable';
+import { servedLines, servedRows } from '../../src/shared/perf/servedTable';
 import { FakeLoadTarget, VirtualClock } from './fakeLoadTarget';
 
 const source = { prefix: [1], text: Array.from({ length: 3000 }, (_, i) => 2 + (i % 89)) };
@@ -49,4 +50,13 @@ test('the tables, quantities and comparisons read a served unit: the speed figur
   assert.deepEqual([rows[0]![4], rows[0]![5], rows[0]![6], rows[0]![12], rows[0]![13]], ['16', '32', '—', '—', '—']);
   assert.match(rows[0]![15]!, new RegExp(`${unit.cells![0]!.served!.failed} failed`));
   assert.ok(unit.cells![0]!.served!.failed > 0);
+  const served = servedRows({ variants: [variant] } as unknown as RunReport);
+  const c0 = unit.cells![0]!.served!;
+  // variant, in, out, conc, rate, burstiness, sent, failed, TTFT p99, ITL p99, E2E mean, E2E p99, req/s, out tok/s, goodput, good, queue p99, length
+  assert.deepEqual([served[0]![3], served[0]![4], served[0]![5], served[0]![6], served[0]![7], served[0]![14], served[0]![15], served[0]![16], served[0]![17]], ['16', '20/s', '0.5', '32', String(c0.failed), '0', '0%', '0.00 ms', 'fixed']);
+  assert.deepEqual([served[1]![4], served[1]![5]], ['inf', '—']);
+  const lines = servedLines({ variants: [variant] } as unknown as RunReport).join('\n');
+  assert.match(lines, /q4s: served at http:\/\/a:1, http:\/\/b:1; SLOs ttft ≤ 1 ms; 2 passes per cell, 2 warmups/);
+  assert.match(lines, /timed requests failed after their retries/);
+  assert.match(lines, /definitions: vLLM's `vllm bench serve`/);
 });
