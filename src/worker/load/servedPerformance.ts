@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { PerformanceCell, PerformanceSweep, PerformanceUnitResult } from '../../shared/report/schema';
 import type { PromptSource } from '../inputs/exactLengthPrompts';
 import type { PerformanceProgress } from '../passes/performancePhase';
@@ -38,6 +39,8 @@ export async function runServedPerformance(target: LoadTarget, spec: ServedPerfo
   const hosts = target.baseUrls.map(hostOf);
   const total = plans.reduce((n, c) => n + load.warmupRequests + load.passes * requestsPerPass(load, c), 0);
   const controller = new AbortController();
+  // Every request in flight listens on this one signal (its fetch, its stream): more than Node's default 10.
+  setMaxListeners(Infinity, controller.signal);
   const poll = setInterval(() => {
     if (shouldStop()) controller.abort();
   }, options.stopPollMs ?? 50);
