@@ -5,6 +5,7 @@ import { formatBytes } from '../shared/format';
 import type { EnvironmentInfo, ExecutionProviderReport, MachineProbe, RunReport } from '../shared/report/schema';
 import { renderTable } from '../shared/resultsTable';
 import { rooflineLines, SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
+import { SERVED_COLUMNS, servedLines, servedRows } from '../shared/perf/servedTable';
 import { parseCommandLine } from './usage';
 
 interface EnvironmentDescription {
@@ -67,4 +68,6 @@ export function printEnvironment(args: string[]): number {
 export function printSweep(report: RunReport): void {
   const rows = sweepRows(report);
   if (rows.length) console.log(`\nPerformance cells\n${renderTable(SWEEP_COLUMNS, rows)}\n${rooflineLines(report).join('\n')}`);
+  const served = servedRows(report);
+  if (served.length) console.log(`\nServed load (vLLM's definitions)\n${renderTable(SERVED_COLUMNS, served)}\n${servedLines(report).join('\n')}`);
 }

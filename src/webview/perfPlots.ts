@@ -1,6 +1,7 @@
 import { formatBytes } from '../shared/format';
 import type { PerformanceCell, RunReport } from '../shared/report/schema';
 import { SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
+import { SERVED_COLUMNS, servedLines, servedRows } from '../shared/perf/servedTable';
 import { clear, custom, h } from './dom';
 
 /** plotly.js-dist-min, loaded by its own <script> tag (see plot.ts). */
@@ -53,6 +54,8 @@ export function latencySeries(report: RunReport, choice: PerfChoice): Array<{ na
       if (varies('outputTokens')) rest.push(`out ${c.outputTokens}`);
       if (choice.axis === 'batch' && varies('concurrency')) rest.push(`conc ${c.concurrency}`);
       if (choice.axis === 'concurrency' && varies('batchSize')) rest.push(`batch ${c.batchSize}`);
+      // A served variant's cells also vary the request rate: one line per rate.
+      if (new Set(cells.map((x) => x.served?.requestRate)).size > 1 && c.served) rest.push(`${c.served.requestRate} req/s`);
       const name = [v.id, ...rest].join(' · ');
       const d = metric.pick(c);
       if (!d) continue; // no TPOT in a prefill-only cell
@@ -88,7 +91,7 @@ export function renderPerformance(container: HTMLElement, report: RunReport | nu
     h('h4', {}, 'Roofline: achieved share of this machine\'s measured ceilings (headline cell)'),
     rooflineDiv,
     h('div', { class: 'roofline-sentences' }, ...measured.filter((v) => v.rooflineExplanation).map((v) => h('p', { class: 'roofline-sentence', attrs: { 'data-variant': v.id } }, v.rooflineExplanation!))),
-    ...[machineLine(report), cellTable(report), warningList(report)].filter((el): el is HTMLElement => el !== null),
+    ...[machineLine(report), cellTable(report), servedTable(report), warningList(report)].filter((el): el is HTMLElement => el !== null),
   );
   const series = latencySeries(report, choice);
   latencyDiv.setAttribute('data-series', String(series.length));
@@ -125,6 +128,20 @@ function cellTable(report: RunReport): HTMLElement {
   return h('table', { class: 'comparison perf-cells', attrs: { id: 'perf-cells' } },
     h('thead', {}, h('tr', {}, ...SWEEP_COLUMNS.map((c) => h('th', {}, c)))),
     h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, i) => h('td', { class: i === 0 ? 'variant' : 'num' }, cell))))),
+  );
+}
+
+/** Served variants' load figures (request rate, failures, goodput, queueing, fixed length), with their SLOs and caveats. */
+function servedTable(report: RunReport): HTMLElement | null {
+  const rows = servedRows(report);
+  if (rows.length === 0) return null;
+  return h('div', { class: 'served-load', attrs: { id: 'perf-served' } },
+    h('h4', {}, 'Served load (vLLM\'s definitions)'),
+    h('table', { class: 'comparison perf-cells' },
+      h('thead', {}, h('tr', {}, ...SERVED_COLUMNS.map((c) => h('th', {}, c)))),
+      h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((cell, i) => h('td', { class: i === 0 ? 'variant' : 'num' }, cell))))),
+    ),
+    ...servedLines(report).map((line) => h('p', { class: 'meta' }, line)),
   );
 }
 

@@ -39,9 +39,9 @@ test('performance: each variant measured in a fresh process with finite latency,
     assert.equal(perf.executionProvider, 'cpu');
     assert.equal(perf.promptTokens, 16);
     assert.equal(perf.outputTokens, OUTPUT_TOKENS);
-    assert.ok(perf.loadMs > 0 && Number.isFinite(perf.loadMs), `${v.id} loadMs ${perf.loadMs}`);
-    assert.ok(perf.peakRssBytes > 0 && Number.isFinite(perf.peakRssBytes), `${v.id} peak RSS ${perf.peakRssBytes}`);
-    assert.ok(perf.highWaterRssBytes >= perf.peakRssBytes * 0.5, `${v.id} OS high-water mark ${perf.highWaterRssBytes} vs sampled ${perf.peakRssBytes}`);
+    assert.ok(perf.loadMs! > 0 && Number.isFinite(perf.loadMs), `${v.id} loadMs ${perf.loadMs}`);
+    assert.ok(perf.peakRssBytes! > 0 && Number.isFinite(perf.peakRssBytes), `${v.id} peak RSS ${perf.peakRssBytes}`);
+    assert.ok(perf.highWaterRssBytes! >= perf.peakRssBytes! * 0.5, `${v.id} OS high-water mark ${perf.highWaterRssBytes} vs sampled ${perf.peakRssBytes}`);
     assert.ok(Number.isFinite(perf.sessionRssBytes), `${v.id} session RSS ${perf.sessionRssBytes}`);
     assertTimings(`${v.id} TTFT`, perf.ttftMs, REPETITIONS);
     assertTimings(`${v.id} TPOT`, perf.tpotMs!, REPETITIONS);
@@ -50,7 +50,7 @@ test('performance: each variant measured in a fresh process with finite latency,
     assertTimings(`${v.id} tok/s`, perf.outputTokensPerSecond, REPETITIONS);
     assert.ok(perf.e2eMs.min >= perf.ttftMs.min, `${v.id}: E2E ≥ TTFT`);
     // The geometry comes from the config.json summary discovery read (NaN without it).
-    for (const cell of perf.cells ?? []) assert.ok(cell.kvCacheBytes > 0 && Number.isFinite(cell.kvCacheBytes), `${v.id} KV cache bytes ${cell.kvCacheBytes}`);
+    for (const cell of perf.cells ?? []) assert.ok(cell.kvCacheBytes! > 0 && Number.isFinite(cell.kvCacheBytes), `${v.id} KV cache bytes ${cell.kvCacheBytes}`);
     assert.ok((perf.cells ?? []).length > 0, `${v.id} has performance cells`);
   }
   const q8 = report.variants.find((v) => v.id === 'q8')!;

@@ -359,7 +359,7 @@ describe('exports and the metrics catalog on a real run', () => {
       const perf = v.performance!;
       assert.equal(get('size').value(v), v.sizeBytes / 1048576);
       assert.equal(get('size').se(v), 0);
-      assert.equal(get('peakRss').value(v), perf.peakRssBytes / 1048576);
+      assert.equal(get('peakRss').value(v), perf.peakRssBytes! / 1048576);
       assert.equal(get('peakRss').se(v), undefined);
       assert.equal(get('ppl').value(v), v.perplexity!.tokenPerplexity.value);
       assert.equal(get('ppl').se(v), v.perplexity!.tokenPerplexity.se);

@@ -70,7 +70,7 @@ test('a cell pools its rounds: TPOT per request and per round, prefill alone, pe
   // TPOT: (14 − 10)/2 = 2 and (18 − 10)/2 = 4.
   assert.deepEqual(cell.tpotMsByRound, [2, 4]);
   assertClose(cell.tpotMs!.mean, 3, 1e-12, 'TPOT mean');
-  assertClose(cell.prefillMs.mean, 2, 1e-12, 'prefill mean');
+  assertClose(cell.prefillMs!.mean, 2, 1e-12, 'prefill mean');
   assert.equal(cell.iterations, 2);
   assert.equal(cell.peakRssBytes, 102);
   assert.equal(cell.kvCacheBytes, 1234);

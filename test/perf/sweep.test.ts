@@ -53,7 +53,7 @@ test('a sweep over batch sizes and concurrency: every cell in report.json with i
       assert.deepEqual([c.outputLength.min, c.outputLength.max, c.outputLength.drift], [OUTPUT, OUTPUT, false], label);
       // GQA fixture: 3 layers, 2 kv heads of 16, float32 cache.
       assert.equal(c.kvCacheBytes, kvCacheBytes({ layers: 3, kvHeads: 2, headDim: 16 }, 12 + OUTPUT, c.batchSize * c.concurrency, 4), label);
-      assert.ok(c.peakRssBytes > 10e6, `${label}: peak RSS ${c.peakRssBytes}`);
+      assert.ok(c.peakRssBytes! > 10e6, `${label}: peak RSS ${c.peakRssBytes}`);
       assert.match(c.gpuMemory!.reason!, /runs on cpu/);
       assert.ok(c.roofline && c.roofline.achievedBytesPerSecond > 0 && c.roofline.flopsPerToken > 0, label);
       if (v.isBaseline) assert.equal(c.vsBaseline, undefined);

@@ -8,7 +8,11 @@ export function cellFlags(cell: PerformanceCell): string {
   const flags: string[] = [];
   if (cell.noisy) flags.push('noisy');
   if (cell.outputLength.drift) flags.push('length drift');
-  if (cell.outputLength.eosBeforeEnd > 0) flags.push(`EOS in ${(cell.outputLength.eosBeforeEnd * 100).toFixed(0)}%`);
+  const eos = cell.outputLength.eosBeforeEnd;
+  if (eos !== null && eos > 0) flags.push(`EOS in ${(eos * 100).toFixed(0)}%`);
+  const served = cell.served;
+  if (served && served.failed > 0) flags.push(`${served.failed} failed`);
+  if (served?.fixedLength.asked && !served.fixedLength.honoured) flags.push('fixed length not honoured');
   return flags.join(', ');
 }
 
@@ -24,14 +28,14 @@ export function sweepRows(report: RunReport): string[][] {
         String(c.batchSize),
         String(c.concurrency),
         String(c.iterations),
-        formatMs(c.prefillMs.mean),
+        c.prefillMs ? formatMs(c.prefillMs.mean) : '—',
         formatMs(c.ttftMs.mean),
         c.tpotMs ? `${formatMs(c.tpotMs.mean)} ± ${formatNumber(half, 2)}` : '—',
         c.tpotMs && Number.isFinite(c.tpotMs.cv) ? `${(c.tpotMs.cv * 100).toFixed(1)}%` : '—',
         formatNumber(c.outputTokensPerSecond.mean, 3),
         formatNumber(c.requestsPerSecond.mean, 3),
-        formatBytes(c.peakRssBytes),
-        formatBytes(c.kvCacheBytes),
+        c.peakRssBytes === null ? '—' : formatBytes(c.peakRssBytes),
+        c.kvCacheBytes === null ? '—' : formatBytes(c.kvCacheBytes),
         c.vsBaseline && c.tpotMs && Number.isFinite(c.vsBaseline.tpotRatio) ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}` : '—',
         cellFlags(c),
       ]);

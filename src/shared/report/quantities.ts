@@ -111,7 +111,7 @@ export const QUANTITIES: readonly Quantity[] = [
   },
   {
     id: 'peakRss', label: 'Peak memory (RSS)', column: 'peak RSS', unit: 'MiB', scale: MIB, direction: 'lower', format: { style: 'bytes' },
-    read: (v) => (v.performance ? { value: v.performance.peakRssBytes } : undefined), csv: { key: 'peak_rss_bytes' }, panelAxis: 'cost', goal: { quantity: 'peak_rss' }, compare: { id: 'peak_rss_bytes', title: 'peak RSS bytes' },
+    read: (v) => (typeof v.performance?.peakRssBytes === 'number' ? { value: v.performance.peakRssBytes } : undefined), csv: { key: 'peak_rss_bytes' }, panelAxis: 'cost', goal: { quantity: 'peak_rss' }, compare: { id: 'peak_rss_bytes', title: 'peak RSS bytes' },
   },
   // Beyond the headline table (CSV, comparisons): their CSV columns come after the headline ones, so those keep their places.
   {
@@ -132,7 +132,7 @@ export const QUANTITIES: readonly Quantity[] = [
   },
   {
     id: 'loadTime', label: 'Load time', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
-    read: (v) => (v.performance ? { value: v.performance.loadMs } : undefined), csv: { key: 'load_ms' },
+    read: (v) => (typeof v.performance?.loadMs === 'number' ? { value: v.performance.loadMs } : undefined), csv: { key: 'load_ms' },
   },
 ];
 

@@ -156,7 +156,13 @@ export const RUN_QUANTITIES: readonly RunQuantity[] = [
     title: 'Peak RSS',
     unit: 'bytes',
     higherIsBetter: false,
-    read: (v, b) => (v.performance && b.performance ? { baseline: b.performance.peakRssBytes, variant: v.performance.peakRssBytes, noCiReason: 'one peak reading per variant' } : NO_PERFORMANCE),
+    read: (v, b) => {
+      if (!v.performance || !b.performance) return NO_PERFORMANCE;
+      const [base, variant] = [b.performance.peakRssBytes, v.performance.peakRssBytes];
+      // A served variant's memory is the server's, out of the client's sight: no reading, not 0.
+      if (base === null || variant === null) return `no peak RSS for ${base === null ? b.id : v.id} (a served variant: the server's memory is not visible to the client)`;
+      return { baseline: base, variant, noCiReason: 'one peak reading per variant' };
+    },
   },
 ];
 

@@ -123,6 +123,39 @@ export interface PerformanceSweep {
   minIterations: number;
   minSeconds: number;
   rounds: number;
+  /** Served variants only (absent for runs without endpoints): the load each cell puts on the server. */
+  load?: LoadSweep;
+}
+
+/**
+ * How a served variant's cells are driven (src/worker/load), as vLLM's `vllm bench serve` does:
+ * every combination of `concurrency` × `requestRates` (with the sweep's input and output lengths)
+ * is one cell; requests arrive at `requestRates` per second (gamma-distributed gaps with shape
+ * `burstiness`, 1 = Poisson; 'inf' = all at once) and at most `concurrency` are in flight.
+ */
+export interface LoadSweep {
+  requestRates: Array<number | 'inf'>;
+  /** Gamma shape of the inter-arrival times: 1 = Poisson, below 1 burstier, above 1 more regular. */
+  burstiness: number;
+  /** Timed requests per cell and pass (at least the cell's concurrency). */
+  requestsPerCell: number;
+  /** Untimed requests per cell before the timed ones, at the cell's concurrency, spread over the replicas. */
+  warmupRequests: number;
+  /** Independent timed passes per cell: throughput and goodput get one value per pass, hence a CI. */
+  passes: number;
+  /** Seeds the arrival times (each cell and pass its own stream). */
+  seed: number;
+  /** Ask the server for exactly the output length (ignore_eos / min_tokens where it supports them). */
+  fixedLength: boolean;
+  /** Service-level objectives for goodput (`--slo ttft:500,tpot:50`), null without. */
+  slos: ServedSlos | null;
+}
+
+/** Per-request service-level objectives in ms, vLLM's `--goodput` names: a request is good when it meets every one given. */
+export interface ServedSlos {
+  ttft?: number;
+  tpot?: number;
+  e2el?: number;
 }
 
 /** What onnxruntime-node offers here, checked by creating a one-MatMul session on each provider. */
@@ -255,12 +288,15 @@ export interface GenerationUnitResult extends UnitKey {
 
 export interface PerformanceUnitResult extends UnitKey {
   kind: 'performance';
+  /** onnxruntime's provider in-process; 'served' for a variant behind an endpoint. */
   executionProvider: string;
-  loadMs: number;
-  sessionRssBytes: number;
-  peakRssBytes: number;
-  highWaterRssBytes: number;
-  rssSampleIntervalMs: number;
+  /** Null for a served variant: the server loaded it, out of the client's sight (never faked as 0). */
+  loadMs: number | null;
+  /** Null for a served variant: the server's memory is not visible to the client. */
+  sessionRssBytes: number | null;
+  peakRssBytes: number | null;
+  highWaterRssBytes: number | null;
+  rssSampleIntervalMs: number | null;
   promptTokens: number;
   outputTokens: number;
   ttftMs: DistributionSummary;
@@ -281,36 +317,67 @@ export interface PerformanceUnitResult extends UnitKey {
   machine?: MachineProbe;
   /** The headline cell's roofline figures. */
   roofline?: RooflineFigures;
+  /** A served variant's load test: which definitions the figures follow, the hosts, the load settings. */
+  served?: ServedPerformance;
+}
+
+/** What a served variant's performance unit says about how it was measured. */
+export interface ServedPerformance {
+  /** Each latency and throughput figure defined once, in words (vLLM's `benchmarks/serve.py` definitions). */
+  definitions: ServedMetricDefinitions;
+  /** The replicas' hosts (scheme://host:port, no credentials), requests spread round-robin. */
+  hosts: string[];
+  load: LoadSweep;
+  /** Timed requests over all cells and passes, and how many failed after their retries. */
+  requests: number;
+  failed: number;
+  /** Every completed request of every cell got exactly the asked output length with the fixed length honoured. */
+  fixedLengthHonoured: boolean;
+  /** Caveats a reader must see (prompts repeating in a short corpus, failed requests, lengths not honoured). */
+  notes: string[];
+}
+
+export interface ServedMetricDefinitions {
+  convention: string;
+  ttft: string;
+  itl: string;
+  tpot: string;
+  e2el: string;
+  requestThroughput: string;
+  outputThroughput: string;
+  goodput: string;
+  statistics: string;
 }
 
 /** One workload of the performance sweep, measured over every round. */
 export interface PerformanceCell {
   inputTokens: number;
   outputTokens: number;
+  /** Rows per request; 1 for a served variant (one prompt per request). */
   batchSize: number;
-  /** Requests in flight at once in one process. */
+  /** Requests in flight at once in one process; for a served variant, the most in flight at once (the client's cap). */
   concurrency: number;
-  /** Timed iterations; one iteration is `concurrency` requests of `batchSize` rows, started together. */
+  /** Timed iterations; one iteration is `concurrency` requests of `batchSize` rows, started together. Served: timed requests sent. */
   iterations: number;
-  /** Wall-clock seconds of the timed decode iterations. */
+  /** Wall-clock seconds of the timed decode iterations; served: the passes' benchmark durations summed. */
   seconds: number;
-  /** Prefill: a request with max_new_tokens = 1 (optimum-benchmark), timed on its own. */
-  prefillMs: DistributionSummary;
+  /** Prefill: a request with max_new_tokens = 1 (optimum-benchmark), timed on its own; null for a served variant (not measured apart). */
+  prefillMs: DistributionSummary | null;
   ttftMs: DistributionSummary;
   /** Null when every request had one output token (prefill only). */
   tpotMs: DistributionSummary | null;
   itlMs: DistributionSummary | null;
   e2eMs: DistributionSummary;
-  /** Per iteration: Σ output tokens (all rows, all requests) / wall duration. */
+  /** Per iteration: Σ output tokens (all rows, all requests) / wall duration. Served: per pass, Σ output tokens / benchmark duration. */
   outputTokensPerSecond: DistributionSummary;
-  /** Per iteration: completed requests / wall duration. */
+  /** Per iteration: completed requests / wall duration. Served: per pass, completed requests / benchmark duration. */
   requestsPerSecond: DistributionSummary;
-  /** Mean TPOT of each round, in round order: drift shows here. */
+  /** Mean TPOT of each round (served: each pass), in order: drift shows here. */
   tpotMsByRound: number[];
-  /** Peak RSS of the probe while this cell ran (parent-side sampling). */
-  peakRssBytes: number;
-  /** KV cache at the end of a request: 2 × layers × kv heads × head dim × (input + output) × rows in flight × element bytes. */
-  kvCacheBytes: number;
+  /** Peak RSS of the probe while this cell ran (parent-side sampling); null for a served variant. */
+  peakRssBytes: number | null;
+  /** KV cache at the end of a request: 2 × layers × kv heads × head dim × (input + output) × rows in flight × element bytes; null for a served variant (the server's cache layout is its own). */
+  kvCacheBytes: number | null;
   gpuMemory?: GpuMemoryReading;
   outputLength: OutputLengthCheck;
   /** TPOT's coefficient of variation is above the noise threshold. */
@@ -318,6 +385,48 @@ export interface PerformanceCell {
   /** This variant against the baseline in the same cell (absent for the baseline). */
   vsBaseline?: CellComparison;
   roofline?: RooflineFigures;
+  /** What only a served cell has: request rate, burstiness, failures, goodput, replicas. */
+  served?: ServedCellFigures;
+}
+
+/** A served cell's load figures, pooled over its passes (vLLM's definitions, see ServedPerformance.definitions). */
+export interface ServedCellFigures {
+  requestRate: number | 'inf';
+  burstiness: number;
+  passes: number;
+  /** Timed requests sent, completed, and failed after their retries (failed ones are in no latency figure). */
+  requests: number;
+  completed: number;
+  failed: number;
+  /** The distinct errors of the failed requests (at most 5), with how often each came. */
+  errors: Array<{ message: string; count: number }>;
+  /** Completed requests / Σ benchmark durations. */
+  requestThroughput: number;
+  /** Σ output tokens of completed requests / Σ benchmark durations. */
+  outputThroughput: number;
+  /** Σ (input + output) tokens of completed requests / Σ benchmark durations. */
+  totalTokenThroughput: number;
+  /** Null without SLOs. */
+  goodput: GoodputFigures | null;
+  /** Scheduled arrival → sent (waiting for a free slot under the concurrency cap); vLLM's client queue time. */
+  clientQueueMs: DistributionSummary | null;
+  /** The most requests the client had in flight at once (never above `concurrency`). */
+  peakInFlight: number;
+  /** Whether the server gave every completed request exactly the asked length with ignore_eos / min_tokens honoured. */
+  fixedLength: { asked: boolean; honoured: boolean; notHonouredRequests: number };
+  replicas: Array<{ host: string; requests: number; failed: number }>;
+}
+
+/** DistServe's goodput as vLLM's `--goodput` computes it: requests meeting every SLO / benchmark duration. */
+export interface GoodputFigures {
+  slos: ServedSlos;
+  goodRequests: number;
+  /** Good requests / Σ benchmark durations (req/s). */
+  requestGoodput: number;
+  /** Per pass: good requests / that pass's duration. */
+  requestGoodputByPass: DistributionSummary;
+  /** Good requests / timed requests sent (failed ones count as not good). */
+  goodShare: number;
 }
 
 /** Output lengths of the timed requests: fixed by design, so any spread is drift. */
@@ -327,8 +436,8 @@ export interface OutputLengthCheck {
   max: number;
   /** Some request produced another number of tokens than asked. */
   drift: boolean;
-  /** Share of rows whose greedy output held an EOS before the end (natural decoding would have stopped). */
-  eosBeforeEnd: number;
+  /** Share of rows whose greedy output held an EOS before the end (natural decoding would have stopped); null for a served variant (the stream does not say). */
+  eosBeforeEnd: number | null;
   /** Median position of the first EOS among rows that had one, null if none did. */
   medianEosIndex: number | null;
 }

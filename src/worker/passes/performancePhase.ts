@@ -179,7 +179,9 @@ export class PerformancePhase {
         cell.vsBaseline = compareCells(cell, other);
         if (!cell.vsBaseline.resolved) unresolved.push(`${workloadLabel(cell)} (${Number.isFinite(cell.vsBaseline.tpotRatio) ? `TPOT ×${cell.vsBaseline.tpotRatio.toFixed(2)}` : `TTFT ×${cell.vsBaseline.ttftRatio.toFixed(2)}`})`);
         const eos = cell.outputLength;
-        if (eos.eosBeforeEnd > other.outputLength.eosBeforeEnd) earlyStops.push(`${workloadLabel(cell)}: ${(eos.eosBeforeEnd * 100).toFixed(0)}% of rows, median after ${eos.medianEosIndex} tokens, against ${(other.outputLength.eosBeforeEnd * 100).toFixed(0)}%`);
+        // In-process cells always know their EOS share (only a served cell's is null).
+        const [mine, theirs] = [eos.eosBeforeEnd ?? 0, other.outputLength.eosBeforeEnd ?? 0];
+        if (mine > theirs) earlyStops.push(`${workloadLabel(cell)}: ${(mine * 100).toFixed(0)}% of rows, median after ${eos.medianEosIndex} tokens, against ${(theirs * 100).toFixed(0)}%`);
       }
       if (earlyStops.length) warn(`${id}: under natural decoding more of its rows would stop at EOS than ${spec.baselineId}'s (${earlyStops.join('; ')}), so timings with natural lengths would flatter it; these fixed-length timings are not affected.`, id);
       if (unresolved.length) warn(`${id} vs ${spec.baselineId}: the TPOT difference is not resolved at 95% (Welch's t) in ${unresolved.length} of ${result.cells.length} cells: ${unresolved.join('; ')}.`, id);

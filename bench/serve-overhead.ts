@@ -1,0 +1,188 @@
+/**
+ * bench/serve-overhead: is the load generator the bottleneck? Starts `quantlens serve` on the
+ * fixture model, drives concurrency 1, 4 and 16 through the endpoint backend (real HTTP/SSE over
+ * loopback) with the served-performance sweep, and sets the client-measured TTFT against the
+ * server's own (GET /quantlens/requests: headers parsed → first token chunk handed to the socket).
+ * Goal: client TTFT ÷ server TTFT ≤ 1.05 at concurrency 16. Prints the vLLM-style table too.
+ * The server runs in its own process (`quantlens serve`, dist/cli.js) unless --in-process: in one
+ * process the server's HTTP parsing, tokenizing and SSE writing share the client's event loop, and
+ * every chunk the client reads waits behind them — that would charge the server's work to the client.
+ *   node dist/bench/serve-overhead.js [model-folder] [--variant ID] [--slo ttft:500,tpot:50] [--requests N] [--in-process]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, request as httpRequest } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import trainingText from '../src/modelmaker/data/train.txt';
+import { FIXTURE_FAMILIES } from '../src/modelmaker/familySpec';
+import { makeFixtureModel } from '../src/modelmaker/makeFixtureModel';
+import { inspectModelFolder } from '../src/node/discovery';
+import { discoverEndpoint } from '../src/node/endpoint/discover';
+import { startServe } from '../src/serve/startServe';
+import { EndpointBackend } from '../src/worker/backend/endpointBackend';
+import { loadTokenizer } from '../src/worker/backend/tokenizer';
+import { promptSource } from '../src/worker/inputs/exactLengthPrompts';
+import { promptSlices } from '../src/worker/load/loadSweep';
+import { runServedPerformance } from '../src/worker/load/servedPerformance';
+import { formatSlos, parseSlos } from '../src/worker/load/slo';
+import type { PerformanceCell } from '../src/shared/report/schema';
+import { summarizeDistribution } from '../src/shared/stats/summary';
+
+const CONCURRENCY = [1, 4, 16];
+const INPUT_TOKENS = 32;
+const OUTPUT_TOKENS = 32;
+const GOAL = 1.05;
+
+/** One entry of GET /quantlens/requests (src/serve/requestLog.ts). */
+interface ServerTiming {
+  endpoint: string;
+  stream: boolean;
+  arrivalMs: number;
+  firstTokenWrittenMs: number | null;
+  status: string;
+}
+
+async function serverTimings(baseUrl: string, limit: number): Promise<ServerTiming[]> {
+  const url = new URL('/quantlens/requests', baseUrl);
+  url.searchParams.set('limit', String(limit));
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status} — this bench needs quantlens serve's request log`);
+  return ((await response.json()) as { requests: ServerTiming[] }).requests;
+}
+
+/**
+ * The floor any Node client pays on this machine: node:http with a keep-alive agent, the same body,
+ * TTFT from just before the body is written to the first data event holding a "text" field. No
+ * SSE parsing, no JSON, no retries: what is left of QuantLens's overhead is set against this.
+ */
+async function bareCell(baseUrl: string, model: string, prompts: number[][], concurrency: number): Promise<number[]> {
+  const url = new URL(`${baseUrl.replace(/\/$/, '')}/completions`);
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const one = (prompt: number[]): Promise<number> => new Promise((resolve, reject) => {
+    const body = JSON.stringify({ model, prompt, max_tokens: OUTPUT_TOKENS, temperature: 0, stream: true, ignore_eos: true, min_tokens: OUTPUT_TOKENS });
+    const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let first = NaN;
+      res.on('data', (chunk: Buffer) => {
+        if (Number.isNaN(first) && chunk.includes('"text"')) first = performance.now();
+      });
+      res.on('end', () => resolve(first - sent));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    const sent = performance.now();
+    req.end(body);
+  });
+  for (let i = 0; i < concurrency; i++) await one(prompts[i % prompts.length]!); // warm the sockets
+  const ttft: number[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < prompts.length) ttft.push(await one(prompts[next++]!));
+  }));
+  agent.destroy();
+  return ttft;
+}
+
+/** Server-side TTFT (headers parsed → first token chunk written) of the last `count` streamed completions. */
+async function serverTtft(baseUrl: string, count: number): Promise<number[]> {
+  const log = (await serverTimings(baseUrl, 10_000)).filter((t) => t.stream && t.endpoint.includes('completions'));
+  return log.slice(-count).filter((t) => t.status === 'ok' && t.firstTokenWrittenMs !== null).map((t) => t.firstTokenWrittenMs! - t.arrivalMs);
+}
+
+/** `quantlens serve` in a child process; resolves with its base URL (the first line it prints). */
+async function serveInChild(modelFolder: string, variantId: string): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const cli = resolve(__dirname, '..', 'cli.js');
+  const child = spawn(process.execPath, [cli, 'serve', modelFolder, '--variant', variantId, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const baseUrl = await new Promise<string>((done, fail) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => done(line.trim()));
+    child.once('exit', (code) => fail(new Error(`quantlens serve (${cli}) exited with code ${code} before printing its URL`)));
+  });
+  return { baseUrl, close: async () => { child.kill('SIGTERM'); await exited; } };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { variant: { type: 'string' }, slo: { type: 'string' }, requests: { type: 'string' }, 'in-process': { type: 'boolean' } } });
+  const fixture = resolve('fixtures/models', FIXTURE_FAMILIES[0]!.name);
+  let modelFolder = positionals[0] ? resolve(positionals[0]) : fixture;
+  if (!positionals[0] && !existsSync(join(fixture, 'onnx', 'model.onnx'))) {
+    makeFixtureModel(FIXTURE_FAMILIES[0]!, resolve('demo'));
+    modelFolder = resolve('demo', FIXTURE_FAMILIES[0]!.name);
+  }
+  const folder = await inspectModelFolder(modelFolder);
+  const variantId = values.variant ?? folder.variants.find((v) => v.dtype === 'q4')?.id ?? folder.baselineId ?? folder.variants[0]!.id;
+  const slos = parseSlos(values.slo ?? 'ttft:500,tpot:50', '--slo');
+  const timed = Number(values.requests ?? 64);
+  const serve = values['in-process'] ? await startServe({ modelFolder, variantId }) : await serveInChild(modelFolder, variantId);
+  try {
+    const tokenizer = await loadTokenizer(modelFolder, folder.config.eos_token_id);
+    const variant = await discoverEndpoint({ name: `${variantId}-served`, baseUrls: [serve.baseUrl] }, process.env);
+    const backend = await EndpointBackend.load({ variant, tokenizer, eosTokenIds: tokenizer.eosTokenIds, agreementTexts: [trainingText.slice(0, 400)], warn: (m) => console.warn(`warning: ${m}`), env: process.env });
+    const source = promptSource(tokenizer, trainingText, INPUT_TOKENS);
+    console.log(`quantlens serve ${folder.name} · ${variantId} at ${serve.baseUrl} (${values['in-process'] ? 'in this process' : 'its own process'}); ${timed} timed requests per concurrency, ${INPUT_TOKENS} in / ${OUTPUT_TOKENS} out tokens, SLOs ${formatSlos(slos)}\n`);
+    const rows: string[][] = [];
+    const overhead: string[][] = [];
+    let at16 = NaN;
+    const bare: string[][] = [];
+    const barePrompts = promptSlices(source, INPUT_TOKENS, 100_000, timed).prompts;
+    for (const concurrency of CONCURRENCY) {
+      const bareClient = await bareCell(serve.baseUrl, variant.served!.model, barePrompts, concurrency);
+      const bareServer = summarizeDistribution(await serverTtft(serve.baseUrl, bareClient.length));
+      const b = summarizeDistribution(bareClient);
+      const result = await runServedPerformance(backend, {
+        variantId,
+        sweep: { inputLengths: [INPUT_TOKENS], outputLengths: [OUTPUT_TOKENS], concurrency: [concurrency], rounds: 1, load: { requestRates: ['inf'], burstiness: 1, requestsPerCell: timed, warmupRequests: concurrency, passes: 1, seed: 1, fixedLength: true, slos } },
+        warmups: concurrency,
+        seed: 1,
+      }, source, () => {}, () => false);
+      const cell = result!.cells![0]!;
+      // The timed requests are the last ones the server logged (warmups came before them).
+      const s = summarizeDistribution(await serverTtft(serve.baseUrl, cell.served!.requests));
+      const ratioMean = cell.ttftMs.mean / s.mean;
+      const ratioMedian = cell.ttftMs.median / s.median;
+      if (concurrency === 16) at16 = ratioMean;
+      overhead.push([String(concurrency), ms(cell.ttftMs.mean), ms(s.mean), ratioMean.toFixed(3), ms(cell.ttftMs.median), ms(s.median), ratioMedian.toFixed(3), ms(cell.ttftMs.mean - s.mean)]);
+      rows.push(tableRow(cell));
+      bare.push([String(concurrency), ms(b.mean), ms(bareServer.mean), (b.mean / bareServer.mean).toFixed(3), (cell.ttftMs.mean / b.mean).toFixed(3), (cell.ttftMs.median / b.median).toFixed(3)]);
+    }
+    print(['conc', 'n', 'failed', 'TTFT mean', 'TTFT p99', 'TPOT mean', 'TPOT p99', 'ITL mean', 'ITL p99', 'E2E mean', 'E2E p99', 'req/s', 'out tok/s', 'goodput req/s', 'good', 'length'], rows);
+    console.log('\nclient overhead: QuantLens-measured TTFT (request written → first token chunk read) ÷ server-side TTFT (headers parsed → first token chunk written)');
+    print(['conc', 'client TTFT', 'server TTFT', 'mean ratio', 'client median', 'server median', 'median ratio', 'client − server'], overhead);
+    console.log('\nthe floor on this machine: a bare node:http client (keep-alive, no SSE/JSON parsing) on the same server, and QuantLens against it');
+    print(['conc', 'bare TTFT', 'server TTFT', 'bare ÷ server', 'QuantLens ÷ bare (mean)', 'QuantLens ÷ bare (median)'], bare);
+    const verdict = at16 <= GOAL ? 'met' : 'NOT met';
+    console.log(`\ngoal: mean ratio ≤ ${GOAL} at concurrency 16 — ${verdict} (${at16.toFixed(3)}); load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (a busy machine delays every wake-up of client and server alike)`);
+    console.log('definitions (vLLM benchmarks/serve.py): TTFT sent → first token chunk; ITL every gap between token chunks; TPOT (E2E − TTFT)/(tokens − 1); E2E sent → last token chunk; goodput = requests meeting every SLO / duration');
+    process.exitCode = at16 <= GOAL ? 0 : 1;
+  } finally {
+    await serve.close();
+  }
+}
+
+const ms = (x: number): string => (Number.isFinite(x) ? x.toFixed(2) : '—');
+
+function tableRow(c: PerformanceCell): string[] {
+  const s = c.served!;
+  return [
+    String(c.concurrency), String(s.completed), String(s.failed),
+    ms(c.ttftMs.mean), ms(c.ttftMs.p99), ms(c.tpotMs?.mean ?? NaN), ms(c.tpotMs?.p99 ?? NaN), ms(c.itlMs?.mean ?? NaN), ms(c.itlMs?.p99 ?? NaN), ms(c.e2eMs.mean), ms(c.e2eMs.p99),
+    s.requestThroughput.toFixed(2), s.outputThroughput.toFixed(1), s.goodput ? s.goodput.requestGoodput.toFixed(2) : '—', s.goodput ? `${(s.goodput.goodShare * 100).toFixed(0)}%` : '—',
+    s.fixedLength.honoured ? 'fixed' : 'NOT honoured',
+  ];
+}
+
+function print(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+}
+
+main().catch((error) => {
+  console.error(`serve-overhead: ${(error as Error).stack ?? error}`);
+  process.exit(1);
+});
