@@ -3,7 +3,8 @@ import type { ResumeMode, RunRequest } from '../shared/protocol';
 import type { Measure } from '../shared/report/schema';
 import { RawRunSettings, resolveRunSettings, RUN_SETTINGS, RunSettingKey } from '../shared/runSettings';
 import { EndpointSpecError, parseEndpointFlags } from '../node/endpointSpecs';
-import { parseRequestRates, parseSlo, ServedLoadSettings } from '../shared/servedLoad';
+import { parseRequestRates, ServedLoadSettings } from '../shared/servedLoad';
+import { parseSlos } from '../worker/load/slo';
 import { parseCommandLine, UsageError } from './usage';
 
 const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
@@ -117,6 +118,15 @@ function servedLoadSettings(values: LoadValues, hasEndpoints: boolean, command: 
     ...(values['perf-rates'] !== undefined ? { requestRates: flagged('perf-rates', values['perf-rates'], parseRequestRates) } : {}),
     ...(values['perf-burstiness'] !== undefined ? { burstiness: flagged('perf-burstiness', values['perf-burstiness'], positive(false)) } : {}),
     ...(values['perf-requests'] !== undefined ? { requestsPerCell: flagged('perf-requests', values['perf-requests'], positive(true)) } : {}),
-    ...(values.slo !== undefined ? { slos: flagged('slo', values.slo, parseSlo) } : {}),
+    ...(values.slo !== undefined ? { slos: sloFlag(values.slo, command) } : {}),
   };
+}
+
+/** --slo through the load generator's own parser, whose message already names the flag. */
+function sloFlag(text: string, command: 'eval' | 'demo'): NonNullable<ServedLoadSettings['slos']> {
+  try {
+    return parseSlos(text, '--slo');
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
 }

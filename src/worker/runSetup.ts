@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError } from '../shared/errors';
+import { errorMessage, InputError } from '../shared/errors';
 import type { ModelFolder, ModelVariant } from '../shared/modelTypes';
 import type { RunRequest } from '../shared/protocol';
-import type { ExecutionProviderReport, InputFileRef, PerformanceSweep, RunSpec } from '../shared/report/schema';
+import type { ExecutionProviderReport, InputFileRef, LoadSweep, PerformanceSweep, RunSpec } from '../shared/report/schema';
 import { detectExecutionProviders } from './backend/executionProvider';
 import { geometryFromConfig, ModelGeometry } from '../shared/perf/kvCache';
 import { resolveSweep, sweepCells } from '../shared/perf/sweep';
@@ -23,7 +23,9 @@ import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
 import { libraryVersions } from './environment';
 import { parseGoalsFile } from './goals/loadGoalsFile';
-import { describeSlo, ServedLoadSettings } from '../shared/servedLoad';
+import { resolveLoadSweep } from './load/loadSweep';
+import { formatSlos } from './load/slo';
+import { RUN_SETTINGS } from '../shared/runSettings';
 
 /** Everything a run needs that comes from the user's files, checked before any model loads. */
 export interface PreparedRun {
@@ -123,7 +125,9 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   const goalsInput = request.goalsFile ? readInputFile(request.goalsFile, true) : null;
   const goals = [...(goalsInput ? parseGoalsFile(goalsInput.ref.path, goalsInput.text) : []), ...(tasks?.tasks.flatMap((t) => t.task.runGoals ?? []) ?? [])];
 
-  const sweep = resolveSweep(request.performance);
+  const hasServed = variants.some((v) => v.served);
+  // Served variants are swept over HTTP with the same lengths and concurrency, plus the load settings.
+  const sweep = { ...resolveSweep(request.performance), ...(hasServed ? { load: servedLoadSweep(request) } : {}) };
   const longest = Math.max(...sweep.inputLengths) + Math.max(...sweep.outputLengths);
   if (request.measures.includes('performance') && config.max_position_embeddings !== undefined && longest > config.max_position_embeddings) {
     throw new InputError(configFile, `The longest performance workload is ${longest} tokens (input + output), more than this model's max_position_embeddings of ${config.max_position_embeddings}.`, 'Use shorter input or output lengths.');
@@ -158,7 +162,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
     describePerformanceMethod(sweep, request.performance.warmups),
   ];
   const served = variants.filter((v) => v.served);
-  if (served.length) methods.push(describeServed(served, request.servedLoad));
+  if (served.length) methods.push(describeServed(served, sweep.load!));
   if (tasks) {
     methods.push(
       `Tasks (${tasks.tasks.map((t) => t.task.name).join(', ')}): multiple choice by the summed log-likelihood of each continuation given the context (lm-evaluation-harness loglikelihood); generation greedy up to max_new_tokens or EOS, cut at the first stop sequence; perplexity by rolling log-likelihood. Every aggregate with a seeded 1000-resample percentile bootstrap 95% CI; variants paired with the baseline on the same items (paired bootstrap of the delta, flips and McNemar for right/wrong metrics, TOST at the goal's margin), then the task files' goals.`,
@@ -203,18 +207,27 @@ function agreementTextsOf(corpus: string | undefined, prompts: PromptSet | null)
   return texts;
 }
 
+/** The load generator's settings with every field filled in; a bad value the parent let through is an input error naming the flag. */
+function servedLoadSweep(request: RunRequest): LoadSweep {
+  try {
+    return resolveLoadSweep(request.servedLoad, { warmups: request.performance.warmups, rounds: request.performance.sweep?.rounds ?? RUN_SETTINGS.rounds.default, seed: request.seed });
+  } catch (error) {
+    throw new InputError(request.modelFolder, `the served load settings (--perf-rates, --perf-burstiness, --perf-requests, --slo): ${errorMessage(error)}.`, 'Fix the flag or setting named.');
+  }
+}
+
 /** Where each served variant was measured, and how its numbers differ from in-process ones. */
-function describeServed(served: readonly ModelVariant[], load: ServedLoadSettings | undefined): string {
+function describeServed(served: readonly ModelVariant[], load: LoadSweep): string {
   const each = served.map((v) => {
     const info = v.served!;
     const replicas = info.hosts.length > 1 ? `${info.hosts.length} replicas at ${info.hosts.join(', ')}` : `host ${info.hosts[0]}`;
     return `${v.id} (model ${info.model || 'unknown'}, ${info.dialect} server, ${replicas})`;
   });
-  const rates = load?.requestRates ? `request rates ${load.requestRates.join('/')} per second` : 'all requests at once (rate inf)';
+  const rates = load.requestRates.map((r) => (r === 'inf' ? 'inf (all at once)' : `${r}/s`)).join(', ');
   return [
     `Served variants, measured over HTTP: ${each.join('; ')}.`,
     'Perplexity and KL divergence from the prompt-token log-probabilities the server returns (exact with the full vocabulary, a lower bound from top-k), after checking that it tokenizes as the local tokenizer; generations greedy (temperature 0) on /v1/completions.',
-    `Performance: a load sweep from this process over streamed responses (timed per chunk on arrival), ${rates}${load?.burstiness !== undefined ? ` (burstiness ${load.burstiness})` : ''}, SLOs ${describeSlo(load?.slos)}; the server's load time and memory are not visible from here.`,
+    `Performance: a load sweep from this process over streamed responses (timed per chunk on arrival), request rates ${rates}, burstiness ${load.burstiness} (gamma shape, 1 = Poisson, seed ${load.seed}), ${load.requestsPerCell} timed requests per cell and pass after ${load.warmupRequests} warmups, ${load.passes} passes, ${load.fixedLength ? 'fixed output lengths asked for (ignore_eos / min_tokens, flagged where not honoured)' : 'natural output lengths'}, goodput against ${load.slos ? formatSlos(load.slos) : 'no SLOs'}; the server's load time and memory are not visible from here.`,
     "A served model's weights cannot be verified: the run card records what /v1/models said, not a hash of the weights.",
   ].join(' ');
 }
