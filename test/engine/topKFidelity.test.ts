@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { inspectModelFolder } from '../../src/node/discovery';
 import type { LockstepUnitResult, PerplexityUnitResult } from '../../src/shared/report/schema';
 import { logSoftmaxRow } from '../../src/shared/stats/partialKld';
-import type { ModelBackend, NextTokenScores } from '../../src/worker/backend/modelBackend';
+import type { ModelBackend, NextTokenScores, TextTokenizer } from '../../src/worker/backend/modelBackend';
+import { runGenerationPass } from '../../src/worker/passes/generationPass';
 import { OnnxDecoderBackend } from '../../src/worker/backend/onnxBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import { tokenizeCorpus, TokenizedCorpus } from '../../src/worker/inputs/corpus';
@@ -41,13 +42,21 @@ const never = (): boolean => false;
 const quiet = (): void => undefined;
 const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
-async function setup(): Promise<{ corpus: TokenizedCorpus; fp32: OnnxDecoderBackend; q4: OnnxDecoderBackend }> {
+/** A served model with no prompt log-probabilities (llama.cpp server): it only generates. */
+class GenerateOnlyBackend extends LogprobBackend {
+  override readonly distributions = { kind: 'none', reason: 'http://127.0.0.1:9/v1 (llama.cpp server) returns log-probabilities of generated tokens only' } as never;
+  override forward(): Promise<NextTokenScores> {
+    throw new Error('forward must not be called on a backend without log-probabilities');
+  }
+}
+
+async function setup(): Promise<{ corpus: TokenizedCorpus; fp32: OnnxDecoderBackend; q4: OnnxDecoderBackend; tokenizer: TextTokenizer }> {
   const folder = await inspectModelFolder(TINY_LLAMA);
   const tokenizer = await loadTokenizer(TINY_LLAMA, 2);
   const corpus = tokenizeCorpus(DEMO_CORPUS, readFileSync(DEMO_CORPUS, 'utf8'), tokenizer, { kind: 'sliding', contextLength: 64, stride: 32 });
   const load = (id: string): Promise<OnnxDecoderBackend> =>
     OnnxDecoderBackend.load({ modelFolder: TINY_LLAMA, variant: folder.variants.find((v) => v.id === id)!, executionProvider: 'cpu', threads: { intraOp: TEST_THREADS, interOp: 1 }, eosTokenIds: [] });
-  return { corpus, fp32: await load('fp32'), q4: await load('q4') };
+  return { corpus, fp32: await load('fp32'), q4: await load('q4'), tokenizer };
 }
 
 test('top-20 served variant on the tiny llama: PPL from target logprobs equals the full PPL, the KLD lower bound ≤ the exact lockstep KLD (gap printed), Δp / same-top / NLL exact', async () => {
@@ -145,6 +154,37 @@ test('full float64 log-probabilities (a server giving the whole vocabulary) give
     } finally {
       await scorer.close();
     }
+  } finally {
+    await fp32.dispose();
+    await q4.dispose();
+  }
+});
+
+test('generation against a top-20 variant: the same tokens, divergence, Δp and baseline NLL as in-process, per-token KLD ≤ exact and marked a lower bound; a variant without log-probabilities gives none, with its reason', async () => {
+  const { fp32, q4, tokenizer } = await setup();
+  try {
+    const prompts = { file: 'prompts.txt', chatTemplated: false, prompts: ['Once upon a time', 'The little robot', 'In the garden'].map((text, i) => ({ text, line: i + 1, input: text })) };
+    const run = async (variant: ModelBackend) => (await runGenerationPass(variant, fp32, tokenizer, prompts, { maxNewTokens: 12 }, quiet, never))!;
+    const exact = await run(q4);
+    const served = await run(new TopKBackend(q4, 20, true, 'q4'));
+    const none = await run(new GenerateOnlyBackend(q4));
+    assert.equal(exact.result.kldBound, undefined);
+    assert.equal(served.result.kldBound, 'lower');
+    assert.ok(served.result.meanKld <= exact.result.meanKld && served.result.meanKld > 0, `${served.result.meanKld} vs ${exact.result.meanKld}`);
+    assert.equal(served.result.differsFromBaseline, exact.result.differsFromBaseline);
+    exact.samples.forEach((e, i) => {
+      const s = served.samples[i]!;
+      assert.deepEqual(s.tokenIds, e.tokenIds);
+      assert.equal(s.firstDivergence, e.firstDivergence, `prompt ${i}: first divergence`);
+      e.kld.forEach((k, j) => assert.ok(s.kld[j]! <= k + 1e-9, `prompt ${i} token ${j}: bound ${s.kld[j]} > exact ${k}`));
+      e.deltaP.forEach((d, j) => assert.ok(Math.abs(s.deltaP[j]! - d) <= 1e-9, `prompt ${i} token ${j}: Δp`));
+      e.baselineNll!.forEach((d, j) => assert.ok(Math.abs(s.baselineNll![j]! - d) <= 1e-9, `prompt ${i} token ${j}: baseline NLL`));
+      const n = none.samples[i]!;
+      assert.deepEqual([n.kld, n.deltaP], [[], []], 'no KLD or Δp without log-probabilities');
+      assert.equal(n.firstDivergence, e.firstDivergence, 'divergence comes from the baseline alone');
+    });
+    assert.match(none.result.kldUnavailable ?? '', /llama\.cpp server.*no per-token KLD/);
+    assert.equal(none.result.divergenceUnavailable, undefined);
   } finally {
     await fp32.dispose();
     await q4.dispose();
