@@ -452,6 +452,11 @@ export interface GoalVerdict {
   /** degradation / |baseline| · 100. */
   percentDegradation: number | null;
   pass: boolean;
+  /**
+   * The value was only a lower bound (KLD from a top-k server) and met the goal: the true value may
+   * not, so the goal is neither passed nor failed (`pass` is false, so gates do not pass silently).
+   */
+  inconclusive?: true;
   reason?: string;
   /** What decided: the point estimate, a 95% CI bound, or the TOST equivalence test. */
   evidence?: 'point' | 'ci' | 'equivalence';
