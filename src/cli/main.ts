@@ -188,6 +188,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     if (goalTableRows.length) console.log(`\nGoals (each decided by the evidence it asks for):\n${renderTable(GOAL_COLUMNS, goalTableRows)}`);
     printFailureSummary(done.runFolder, outputFolder);
     for (const f of report.failures) console.log(`failed: ${f.unit}: ${f.error}`);
+    for (const u of report.unavailable ?? []) console.log(`not scored: ${u.unit}: ${u.reason}`);
     for (const w of comparabilityWarnings(report.comparability ?? [])) console.log(`comparability warning: ${w}`);
     console.log(`\nRun ${report.status}. Report: ${done.reportPath}`);
   }

@@ -11,7 +11,7 @@ export function currentReport(run: RunOnDisk): RunReport | null {
   if (run.results.length === 0) return null;
   const failures = run.events.flatMap((e) => (e.type === 'unit-failed' ? [{ unit: `${e.unit.kind}:${e.unit.variantId}`, error: e.error }] : []));
   const warnings = run.events.flatMap((e) => (e.type === 'warning' ? [e.message] : []));
-  return buildReport(run.card, run.results, failures, warnings, run.status, new Date().toISOString());
+  return buildReport(run.card, run.results, failures, warnings, run.status, new Date().toISOString(), run.unavailable);
 }
 
 /**

@@ -39,13 +39,18 @@ export function describeVerdict(goal: GoalVerdict): string {
   const allowed = percent ? `${formatNumber(goal.limit)}%` : formatNumber(goal.limit);
   const drop = percent ? goal.percentDegradation : goal.degradation;
   const got = drop === null ? (goal.reason ?? 'no value') : `${formatNumber(drop)}${percent ? '%' : ''}`;
-  let text = `${goal.pass ? 'pass' : 'FAIL'} (max drop ${allowed}, got ${got})`;
+  let text = `${verdictWord(goal)} (max drop ${allowed}, got ${got})`;
   if (goal.reason && drop !== null) text += `: ${goal.reason}`;
   if (goal.evidence === undefined || goal.reason) return text;
   text += ` by ${describeEvidence(goal)}`;
   if (goal.evidence !== 'point' && goal.pointPass !== undefined && goal.pointPass !== goal.pass) text += `; the point would ${goal.pointPass ? 'pass' : 'fail'}`;
   if (goal.note) text += ` (${goal.note})`;
   return text;
+}
+
+/** pass, FAIL, or INCONCLUSIVE (a lower bound that meets the goal: not a pass). */
+function verdictWord(goal: GoalVerdict): string {
+  return goal.pass ? 'pass' : goal.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
 }
 
 /** "KLD p99 ≤ 0.227" from the verdict's threshold and direction. */
@@ -64,7 +69,7 @@ export function goalRows(report: RunReport): string[][] {
       const unit = g.unit && g.unit !== 'bytes' ? ` ${g.unit}` : '';
       const value = g.ci ? `${formatValue(g.variant, bare)} [${formatValue(g.ci.low, bare)}, ${formatValue(g.ci.high, bare)}]${unit}` : formatValue(g.variant, g.unit);
       const threshold = g.threshold === null ? '—' : `${g.higherIsBetter ? '≥' : '≤'} ${formatValue(g.threshold, g.unit)}`;
-      const verdict = g.reason ? `FAIL: ${g.reason}` : `${g.pass ? 'pass' : 'FAIL'}${g.evidence !== 'point' && g.pointPass !== undefined && g.pointPass !== g.pass ? ` (point would ${g.pointPass ? 'pass' : 'fail'})` : ''}`;
+      const verdict = g.reason ? `FAIL: ${g.reason}` : `${verdictWord(g)}${g.evidence !== 'point' && g.pointPass !== undefined && g.pointPass !== g.pass ? ` (point would ${g.pointPass ? 'pass' : 'fail'})` : ''}`;
       const decidedBy = g.reason ? '—' : `${describeEvidence(g)}${g.note ? ` (${g.note})` : ''}`;
       rows.push([v.id, goalHeading(g), value, threshold, decidedBy, verdict]);
     }

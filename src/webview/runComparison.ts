@@ -29,6 +29,9 @@ export function renderComparabilityWarnings(container: HTMLElement, report: RunR
   clear(container);
   const warnings = comparabilityWarnings(report?.comparability ?? []);
   append(container, warningList(warnings, 'comparability-warnings'));
+  // Measures a served variant cannot give (no prompt log-probabilities): said, not left as blank cells.
+  const unavailable = report?.unavailable ?? [];
+  if (unavailable.length) append(container, h('ul', { class: 'notice', attrs: { id: 'unavailable-measures' } }, ...unavailable.map((u) => h('li', {}, `Not scored: ${u.unit} — ${u.reason}`))));
 }
 
 function warningList(warnings: readonly string[], id: string): HTMLElement | null {

@@ -29,8 +29,11 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
     td.textContent = '—';
     return td;
   }
-  const main = h('span', { class: 'value' }, formatNumber(value, 4));
+  const bound = metric.lowerBound?.(v);
+  const main = h('span', { class: 'value' }, `${bound ? '≥ ' : ''}${formatNumber(value, 4)}`);
   td.append(main);
+  // A KLD from a top-k server: say what the bound could not see.
+  if (bound) td.append(h('span', { class: 'bound', title: 'A lower bound of the true KLD: the ids outside both top-k lists are merged into one tail bucket' }, ` (${bound})`));
   if (se !== undefined && Number.isFinite(se) && se > 0) td.append(h('span', { class: 'se' }, ` ± ${formatNumber(se, 2)}`));
   // KLD, Same top and RMS Δp already measure the difference from the baseline: no second delta.
   if (base && !v.isBaseline && !metric.vsBaseline) {
@@ -48,7 +51,9 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
   const verdicts = metric.verdicts?.(v) ?? [];
   if (verdicts.length) {
     const pass = verdicts.every((g) => g.pass);
-    td.append(' ', h('span', { class: `verdict ${pass ? 'pass' : 'fail'}`, title: verdicts.map(describeVerdict).join('\n'), attrs: { 'data-verdict': pass ? 'pass' : 'fail' } }, pass ? '✓ goal' : '✗ goal'));
+    const open = !pass && verdicts.every((g) => g.pass || g.inconclusive);
+    const state = pass ? 'pass' : open ? 'inconclusive' : 'fail';
+    td.append(' ', h('span', { class: `verdict ${state}`, title: verdicts.map(describeVerdict).join('\n'), attrs: { 'data-verdict': state } }, pass ? '✓ goal' : open ? '? goal' : '✗ goal'));
   }
   return td;
 }

@@ -1,7 +1,7 @@
 import { errorMessage, isInputError } from '../shared/errors';
 import type { DoneMessage, ProgressMessage, StartRunMessage, WorkerToParent } from '../shared/protocol';
 import { buildReport } from '../shared/report/buildReport';
-import { RunStatus, UnitInputs, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
+import { RunStatus, UnavailableMeasure, unavailableMeasure, UnitInputs, UnitKey, unitKeyString, UnitResult } from '../shared/report/schema';
 import type { ModelVariant } from '../shared/modelTypes';
 import { BaselineSamples } from './report/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
@@ -17,6 +17,7 @@ import { OpenedRun, openRunFolder } from './openRun';
 import { PreparedRun, prepareRun } from './runSetup';
 import { planUnits, PlannedUnit } from './unitPlan';
 import { inputSourcesOf, unitInputs } from './unitInputs';
+import { unavailableReason } from './unavailable';
 
 export interface EngineIO {
   send(message: WorkerToParent): void;
@@ -62,6 +63,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   const clock = new ProgressClock(units.reduce((sum, u) => sum + u.weight, 0));
   const results = new Map<string, UnitResult>(completed);
   const failures: Array<{ unit: string; error: string }> = [];
+  const unavailable: UnavailableMeasure[] = [];
   const warnings: string[] = [];
   const warn = (message: string, variantId?: string): void => {
     warnings.push(message);
@@ -115,6 +117,15 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
           status = 'cancelled';
           break;
         }
+        if ('unavailable' in outcome) {
+          // Not scored and not failed: recorded with the backend's reason (the report lists it).
+          unavailable.push(unavailableMeasure(unitKeyOf(unit), outcome.unavailable));
+          runFolder.appendEvent({ type: 'unit-unavailable', at: now(), unit: unitKeyOf(unit), reason: outcome.unavailable });
+          io.send({ type: 'warning', message: `${key}: ${outcome.unavailable}`, variantId: unit.variantId });
+          clock.advance(unit.weight);
+          await models.releaseUnneeded(units.slice(units.indexOf(unit) + 1));
+          continue;
+        }
         if (outcome.samples) runFolder.appendSamples(outcome.samples);
         runFolder.appendEvent({ type: 'unit-completed', at: now(), result: outcome.result, inputs: inputsOf(unit) });
         results.set(key, outcome.result);
@@ -136,7 +147,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   }
   if (status === 'completed' && failures.length) status = 'completed-with-errors';
 
-  const report = buildReport(card, [...results.values()], failures, warnings, status, now());
+  const report = buildReport(card, [...results.values()], failures, warnings, status, now(), unavailable);
   const reportPath = runFolder.writeReport(report);
   runFolder.appendEvent({ type: 'run-finished', at: now(), status });
   io.send({ type: 'progress', stage: 'report', variantId: prepared.baseline.id, done: 1, total: 1, overall: 1, etaSeconds: 0 });
@@ -157,18 +168,25 @@ function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: str
   }
 }
 
-type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | null;
+/** `unavailable`: the backend cannot give this unit's measure, and why (see unavailable.ts). */
+type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | { unavailable: string } | null;
 
 async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformancePhase, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
   switch (unit.kind) {
     case 'perplexity': {
-      const result = await runPerplexityPass(await models.get(unit.variantId), prepared.corpus!, progress, stop);
+      const variant = await models.get(unit.variantId);
+      const unavailable = unavailableReason('perplexity', { variant });
+      if (unavailable) return { unavailable };
+      const result = await runPerplexityPass(variant, prepared.corpus!, progress, stop);
       return result && { result };
     }
     case 'lockstep': {
       const base = await models.get(prepared.baseline.id);
-      const result = await runLockstepPass(base, await models.get(unit.variantId), prepared.corpus!, progress, stop);
+      const variant = await models.get(unit.variantId);
+      const unavailable = unavailableReason('lockstep', { baseline: base, variant });
+      if (unavailable) return { unavailable };
+      const result = await runLockstepPass(base, variant, prepared.corpus!, progress, stop);
       return result && { result };
     }
     case 'generation': {
@@ -188,7 +206,11 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
       const isBaseline = unit.variantId === prepared.baseline.id;
       // The baseline's unit ran earlier in this process or in the run being resumed (events.jsonl).
       const baseline = isBaseline ? undefined : results.get(unitKeyString({ kind: 'task', task: unit.task, variantId: prepared.baseline.id }));
-      const result = await runTaskPass(await models.get(unit.variantId), prepared.tokenizer, task, { maxPositions: prepared.maxPositions, seed: prepared.spec.seed, isBaseline, baseline: baseline?.kind === 'task' ? baseline : undefined }, progress, stop);
+      const backend = await models.get(unit.variantId);
+      // Generation tasks need only greedy decoding; the others score log-likelihoods.
+      const unavailable = task.task.type === 'generation' ? undefined : unavailableReason('task', { variant: backend });
+      if (unavailable) return { unavailable };
+      const result = await runTaskPass(backend, prepared.tokenizer, task, { maxPositions: prepared.maxPositions, seed: prepared.spec.seed, isBaseline, baseline: baseline?.kind === 'task' ? baseline : undefined }, progress, stop);
       return result && { result };
     }
   }

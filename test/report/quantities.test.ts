@@ -31,7 +31,7 @@ describe('headline quantity catalog', () => {
     const header = toCsv(syntheticRun({ samples: 2 })).split('\r\n')[0]!.split(',');
     assert.deepEqual(header, [
       'variant', 'dtype', 'baseline', 'size_bytes', 'ppl', 'ppl_se', 'delta_ppl', 'delta_ppl_se', 'mean_kld', 'mean_kld_se', 'same_top_p', 'rms_dp', 'ttft_ms', 'tpot_ms', 'tokens_per_s', 'peak_rss_bytes',
-      'ppl_ratio', 'ppl_ratio_se', 'kld_p99', 'itl_ms', 'load_ms',
+      'ppl_ratio', 'ppl_ratio_se', 'kld_p99', 'itl_ms', 'load_ms', 'kld_lower_bound_top_k', 'kld_tail_mass',
     ]);
   });
 

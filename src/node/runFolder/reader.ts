@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError, isInputError } from '../../shared/errors';
-import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnitResult } from '../../shared/report/schema';
-import { unitKeyString } from '../../shared/report/schema';
+import type { RunCard, RunEvent, RunReport, RunStatus, SampleRecord, UnavailableMeasure, UnitResult } from '../../shared/report/schema';
+import { unavailableMeasure, unitKeyString } from '../../shared/report/schema';
 import { checkSchemaVersion } from '../../shared/report/version';
 import { parseJsonOf, readJsonFile } from '../jsonFile';
 import { rootOfRunFolder, RUN_FILES, runFile, runsFolderOf } from './layout';
@@ -14,6 +14,8 @@ export interface RunOnDisk {
   events: RunEvent[];
   /** Completed unit results, last one wins per unit. */
   results: UnitResult[];
+  /** Units the backend could not give (unit-unavailable, unless the unit completed after). */
+  unavailable: UnavailableMeasure[];
   status: RunStatus;
   report: RunReport | null;
   /** A line that could not be parsed (a crash mid-write leaves at most the last one). */
@@ -59,14 +61,19 @@ export function readRun(folder: string): RunOnDisk {
   const { values: events, damagedLines, damaged } = readJsonLines<RunEvent>(runFile(folder, 'events'));
   const results = new Map<string, UnitResult>();
   let status: RunStatus = 'running';
+  const unavailable = new Map<string, UnavailableMeasure>();
   for (const event of events) {
-    if (event.type === 'unit-completed') results.set(unitKeyString(event.result), event.result);
+    if (event.type === 'unit-completed') {
+      results.set(unitKeyString(event.result), event.result);
+      unavailable.delete(unitKeyString(event.result));
+    }
+    if (event.type === 'unit-unavailable') unavailable.set(unitKeyString(event.unit), unavailableMeasure(event.unit, event.reason));
     if (event.type === 'run-finished') status = event.status;
     if (event.type === 'run-started') status = 'running';
   }
   const reportFile = runFile(folder, 'report');
   const report = existsSync(reportFile) ? readJsonFile(reportFile, DAMAGED_RUN) as RunReport : null;
-  return { folder, card, events, results: [...results.values()], status, report, damagedLines, damaged };
+  return { folder, card, events, results: [...results.values()], unavailable: [...unavailable.values()], status, report, damagedLines, damaged };
 }
 
 export function readSamples(folder: string): SampleRecord[] {

@@ -1,6 +1,6 @@
 import type { IndexedStatistic } from '../stats/bootstrap';
 import { meanAt } from '../stats/bootstrap';
-import { compareInfo } from '../report/quantities';
+import { compareInfo, kldLowerBound, lowerBoundText } from '../report/quantities';
 import type { LockstepUnitResult, PerplexityUnitResult, SampleRecord, TaskUnitResult, WindowTotals } from '../report/schema';
 import { exactChange, independentChange, MetricInfo, pairedChange, unmatchedValuesChange, untestedChange, welchChange } from './changes';
 import { corpusUnitOf, performanceOf, RunInput, tasksOf } from './runInput';
@@ -45,11 +45,19 @@ export function variantChanges(a: RunInput, b: RunInput, variantId: string): Met
     const lockA = corpusA?.kind === 'lockstep' ? corpusA : undefined;
     const lockB = corpusB?.kind === 'lockstep' ? corpusB : undefined;
     const windows = pairableWindows(a, b, lockA, lockB);
+    // A KLD from a top-k server is a lower bound: a difference of bounds says nothing of the true change.
+    const sides: Array<[string, typeof summaryA]> = [['A', summaryA], ['B', summaryB]];
+    const bounds = sides.flatMap(([run, s]) => {
+      const bound = s && kldLowerBound(s);
+      return bound ? [`run ${run}'s KLD is a lower bound (${lowerBoundText(bound)}): no test of the change`] : [];
+    });
     changes.push(
-      windows.paired && windows.a.kld && windows.b.kld
-        ? pairedChange(METRIC.kldMean, 'windows', windows.a.tokens.length, ratioOver(windows.a.kld, windows.a.tokens), ratioOver(windows.b.kld, windows.b.tokens), seed)
-        : independentChange(METRIC.kldMean, asValue(summaryA?.kld?.kld), asValue(summaryB?.kld?.kld), windows.paired ? 'no per-window KLD recorded' : windows.reason),
-      untestedChange(METRIC.kldP99, summaryA?.kld?.kld.percentiles['99'], summaryB?.kld?.kld.percentiles['99'], 'a percentile of per-token values the run folder does not keep: no interval'),
+      bounds.length
+        ? untestedChange(METRIC.kldMean, summaryA?.kld?.kld.mean, summaryB?.kld?.kld.mean, bounds.join('; '))
+        : windows.paired && windows.a.kld && windows.b.kld
+          ? pairedChange(METRIC.kldMean, 'windows', windows.a.tokens.length, ratioOver(windows.a.kld, windows.a.tokens), ratioOver(windows.b.kld, windows.b.tokens), seed)
+          : independentChange(METRIC.kldMean, asValue(summaryA?.kld?.kld), asValue(summaryB?.kld?.kld), windows.paired ? 'no per-window KLD recorded' : windows.reason),
+      untestedChange(METRIC.kldP99, summaryA?.kld?.kld.percentiles['99'], summaryB?.kld?.kld.percentiles['99'], ['a percentile of per-token values the run folder does not keep: no interval', ...bounds].join('; ')),
       independentChange(METRIC.deltaPpl, summaryA?.deltaPerplexity, summaryB?.deltaPerplexity, 'each run pairs the variant with its own baseline; the two runs are independent'),
       independentChange(METRIC.sameTop, summaryA?.kld?.sameTop, summaryB?.kld?.sameTop),
       independentChange(METRIC.rmsDp, summaryA?.kld?.rmsDeltaP, summaryB?.kld?.rmsDeltaP),

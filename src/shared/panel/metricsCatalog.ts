@@ -1,4 +1,4 @@
-import { QUANTITIES, type Quantity, quantityById } from '../report/quantities';
+import { lowerBoundText, QUANTITIES, type Quantity, quantityById } from '../report/quantities';
 import type { GoalVerdict, RunReport, VariantSummary } from '../report/schema';
 
 /**
@@ -31,6 +31,8 @@ export interface MetricDefinition {
    * the quantity's units converted to this metric's (e.g. bytes → MiB, a PPL ratio → perplexity).
    */
   goal?: { quantity: string; toAxis(threshold: number, baseline: VariantSummary | undefined): number | undefined };
+  /** "top-20, tail 0.8%" when the value is only a lower bound (KLD from a top-k server): the table prints "≥". */
+  lowerBound?(v: VariantSummary): string | undefined;
 }
 
 /** A catalog quantity in panel units (MiB, %), the baseline at its own value on vs-baseline quantities. */
@@ -46,6 +48,7 @@ function panelMetric(q: Quantity, axis: 'cost' | 'fidelity'): MetricDefinition {
     value: (v) => scaled(reading(v)?.value, q.scale),
     se: (v) => scaled(reading(v)?.se, q.scale),
     ...(q.vsBaseline ? { vsBaseline: true } : {}),
+    ...(q.lowerBound ? { lowerBound: (v: VariantSummary) => { const b = q.lowerBound!(v); return b && !v.isBaseline ? lowerBoundText(b) : undefined; } } : {}),
     ...(q.goal ? goalsOn(q.goal, q.scale) : {}),
     ...(delta
       ? {

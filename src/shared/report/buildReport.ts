@@ -1,13 +1,14 @@
 import { explainRoofline } from '../perf/roofline';
 import { checkVariants } from './comparability';
 import { checkRunGoals } from './runGoals';
-import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnitResult, VariantSummary } from './schema';
+import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnavailableMeasure, UnitResult, VariantSummary } from './schema';
 
 /**
  * Folds the unit results of a run (from events.jsonl) into the summary report. Pure, so a view or a
  * resumed run rebuilds exactly the same report from the same events.
  */
-export function buildReport(card: RunCard, results: readonly UnitResult[], failures: RunReport['failures'], warnings: string[], status: RunStatus, finishedAt: string): RunReport {
+/** `unavailable`: units the backend could not give (not scored, not failed), the last of each unit in events.jsonl. */
+export function buildReport(card: RunCard, results: readonly UnitResult[], failures: RunReport['failures'], warnings: string[], status: RunStatus, finishedAt: string, unavailable: readonly UnavailableMeasure[] = []): RunReport {
   const byVariant = new Map<string, UnitResult[]>();
   for (const r of results) byVariant.set(r.variantId, [...(byVariant.get(r.variantId) ?? []), r]);
   const baselineId = card.spec.baselineId;
@@ -43,6 +44,8 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
     if (performance) summary.rooflineExplanation = explainRoofline(v.id, performance, baselineId, basePerf, performance.cells?.[0]?.vsBaseline?.resolved);
     const tasks = taskUnitsOf(v.id);
     if (tasks.length) summary.tasks = tasks.map(taskSummary);
+    const missing = unavailable.filter((u) => u.variantId === v.id);
+    if (missing.length) summary.unavailable = missing;
     return summary;
   });
   // Run-level goals compare each variant with the baseline's summary, so they come once all exist.
@@ -52,7 +55,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
     const verdicts = [...taskUnitsOf(summary.id).flatMap((t) => t.goals ?? []), ...(summary.goals ?? [])];
     if (verdicts.length) summary.gatesPassed = verdicts.every((g) => g.pass);
   }
-  return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, warnings, comparability: checkVariants(card, results) };
+  return { schemaVersion: card.schemaVersion, runId: card.runId, status, finishedAt, baselineId, variants, failures, ...(unavailable.length ? { unavailable: [...unavailable] } : {}), warnings, comparability: checkVariants(card, results) };
 }
 
 /** A task unit as the report shows it: each metric with its comparison and the goals on it. */

@@ -60,6 +60,26 @@ export interface Quantity {
   goal?: { quantity: string; toAxis?(threshold: number, baseline: VariantSummary | undefined): number | undefined };
   /** Its id and title in a comparison of two runs (compare/variantChanges.ts and the comparison exports). */
   compare?: { id: string; title: string };
+  /** A KLD read from top-k rows is only a lower bound: the views print "≥ x (top-k, tail p_T)". */
+  lowerBound?(v: VariantSummary): LowerBoundNote | undefined;
+}
+
+/** What makes a reading a lower bound: the top-k seen and the mean tail mass it could not see (a fraction). */
+export interface LowerBoundNote {
+  k: number;
+  tailMass: number;
+}
+
+/** The KLD of this variant is a lower bound (a side gave only its top-k), or undefined when exact. */
+export function kldLowerBound(v: VariantSummary): LowerBoundNote | undefined {
+  const kld = v.kld;
+  if (kld?.bound !== 'lower') return undefined;
+  return { k: kld.topK?.k ?? NaN, tailMass: kld.topK?.baseTailMass.mean ?? NaN };
+}
+
+/** "top-20, tail 0.8%": what the bound saw, for the text beside a "≥". */
+export function lowerBoundText(note: LowerBoundNote): string {
+  return `top-${note.k}, tail ${formatPercent(note.tailMass, 1)}`;
 }
 
 /**
@@ -87,7 +107,7 @@ export const QUANTITIES: readonly Quantity[] = [
   },
   {
     id: 'kld', label: 'Mean KLD', column: 'mean KLD', unit: 'nats', scale: 1, direction: 'lower', format: { style: 'number', digits: 3, withSe: true },
-    read: (v) => (v.kld ? { value: v.kld.kld.mean, se: v.kld.kld.se } : undefined), vsBaseline: { baselineValue: 0 }, csv: { key: 'mean_kld', seKey: 'mean_kld_se' }, panelAxis: 'fidelity', goal: { quantity: 'kld_mean' }, compare: { id: 'kld_mean', title: 'mean KLD' },
+    read: (v) => (v.kld ? { value: v.kld.kld.mean, se: v.kld.kld.se } : undefined), vsBaseline: { baselineValue: 0 }, csv: { key: 'mean_kld', seKey: 'mean_kld_se' }, panelAxis: 'fidelity', goal: { quantity: 'kld_mean' }, compare: { id: 'kld_mean', title: 'mean KLD' }, lowerBound: kldLowerBound,
   },
   {
     id: 'sameTop', label: 'Same top p', column: 'same top', unit: '%', scale: 100, direction: 'higher', format: { style: 'percent', digits: 1 },
@@ -124,7 +144,7 @@ export const QUANTITIES: readonly Quantity[] = [
       const p99 = v.kld?.kld.percentiles['99'];
       return p99 === undefined ? undefined : { value: p99 };
     },
-    vsBaseline: { baselineValue: 0 }, csv: { key: 'kld_p99' }, compare: { id: 'kld_p99', title: 'KLD p99' },
+    vsBaseline: { baselineValue: 0 }, csv: { key: 'kld_p99' }, compare: { id: 'kld_p99', title: 'KLD p99' }, lowerBound: kldLowerBound,
   },
   {
     id: 'itl', label: 'ITL', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
@@ -133,6 +153,15 @@ export const QUANTITIES: readonly Quantity[] = [
   {
     id: 'loadTime', label: 'Load time', unit: 'ms', scale: 1, direction: 'lower', format: { style: 'ms' },
     read: (v) => (typeof v.performance?.loadMs === 'number' ? { value: v.performance.loadMs } : undefined), csv: { key: 'load_ms' },
+  },
+  // Set only when the KLD columns are lower bounds (a served side gave only its top-k): empty cells mean exact.
+  {
+    id: 'kldBoundTopK', label: 'KLD lower bound: top-k', unit: '', scale: 1, direction: 'higher', format: { style: 'number', digits: 0, withSe: false },
+    read: (v) => { const b = kldLowerBound(v); return b ? { value: b.k } : undefined; }, csv: { key: 'kld_lower_bound_top_k' },
+  },
+  {
+    id: 'kldTailMass', label: 'KLD lower bound: mean tail mass', unit: '%', scale: 100, direction: 'lower', format: { style: 'percent', digits: 1 },
+    read: (v) => { const b = kldLowerBound(v); return b ? { value: b.tailMass } : undefined; }, csv: { key: 'kld_tail_mass' },
   },
 ];
 
@@ -151,6 +180,11 @@ export function compareInfo(id: string): { metric: string; title: string; lowerI
 export function quantityText(q: Quantity, v: VariantSummary): string {
   const r = v.isBaseline && q.vsBaseline ? undefined : q.read(v);
   if (!r) return '—';
+  const bound = q.lowerBound?.(v);
+  return bound ? `≥ ${readingText(q, r)} (${lowerBoundText(bound)})` : readingText(q, r);
+}
+
+function readingText(q: Quantity, r: Reading): string {
   switch (q.format.style) {
     case 'bytes':
       return formatBytes(r.value);

@@ -16,6 +16,14 @@ export function checkRunGoals(goals: readonly RunGoal[], variant: VariantSummary
     else if (!baseline) verdict.reason = 'no baseline in this report';
     else if (typeof reading === 'string') verdict.reason = reading;
     if (verdict.reason) verdict.pass = verdict.pointPass = false;
+    else if (usable?.lowerBound) {
+      // A lower bound that already fails the goal fails it; one that meets it says nothing of the true value.
+      if (verdict.pass) {
+        verdict.pass = false;
+        verdict.inconclusive = true;
+      }
+      verdict.note = verdict.note ? `${verdict.note}; ${usable.lowerBound}` : usable.lowerBound;
+    }
     if (quantity) {
       verdict.metric = quantity.name;
       verdict.title = quantity.title;

@@ -24,7 +24,21 @@ export interface QuantityReading {
   /** Estimate and standard error of the difference on a t (df) or normal (df = Infinity) scale: TOST's p-value. */
   test?: { estimate: number; se: number; df: number };
   noCiReason?: string;
+  /** The variant's value is only a lower bound of the quantity (KLD from top-k rows), and why: a goal it meets is inconclusive. */
+  lowerBound?: string;
 }
+
+/** The reason a KLD reading is only a lower bound, or undefined when it is exact. */
+function kldBoundReason(v: VariantSummary): string | undefined {
+  const t = v.kld?.topK;
+  if (v.kld?.bound !== 'lower') return undefined;
+  return `the KLD is a lower bound from top-${t?.k ?? '?'} log-probabilities (mean tail mass ${t ? (100 * t.baseTailMass.mean).toFixed(1) : '?'}% unseen)`;
+}
+
+const withBound = (reading: QuantityReading | string, v: VariantSummary): QuantityReading | string => {
+  const reason = typeof reading === 'object' ? kldBoundReason(v) : undefined;
+  return reason ? { ...(reading as QuantityReading), lowerBound: reason } : reading;
+};
 
 export interface RunQuantity {
   /** What a goal's `metric` names. */
@@ -64,21 +78,23 @@ const NO_FIDELITY = 'no KLD in this run (measure fidelity)';
 const NO_PERFORMANCE = 'no performance measurement in this run (measure performance)';
 
 function kldPercentile(label: string): RunQuantity {
+  const read = (v: VariantSummary): QuantityReading | string => {
+    if (!v.kld) return NO_FIDELITY;
+    const value = v.kld.kld.percentiles[label];
+    if (value === undefined) return `no ${label}th percentile of KLD in this report`;
+    const ci = v.kld.kld.percentileCi?.[label];
+    // The baseline's KLD from itself is 0 at every percentile.
+    if (!ci) return { baseline: 0, variant: value, noCiReason: 'this report has no percentile intervals (made before they existed)' };
+    return { baseline: 0, variant: value, delta: { 0.95: ci.ci95, 0.9: ci.ci90 }, method: 'order statistics of the per-token KLD (tokens taken as independent)' };
+  };
   return {
     name: `kld_p${label}`,
     title: `KLD p${label}`,
     unit: 'nats',
     higherIsBetter: false,
     zeroBaseline: true,
-    read: (v) => {
-      if (!v.kld) return NO_FIDELITY;
-      const value = v.kld.kld.percentiles[label];
-      if (value === undefined) return `no ${label}th percentile of KLD in this report`;
-      const ci = v.kld.kld.percentileCi?.[label];
-      // The baseline's KLD from itself is 0 at every percentile.
-      if (!ci) return { baseline: 0, variant: value, noCiReason: 'this report has no percentile intervals (made before they existed)' };
-      return { baseline: 0, variant: value, delta: { 0.95: ci.ci95, 0.9: ci.ci90 }, method: 'order statistics of the per-token KLD (tokens taken as independent)' };
-    },
+    // Every per-token value is a lower bound, so each order statistic is one too.
+    read: (v) => withBound(read(v), v),
   };
 }
 
@@ -116,7 +132,7 @@ export const RUN_QUANTITIES: readonly RunQuantity[] = [
     unit: 'nats',
     higherIsBetter: false,
     zeroBaseline: true,
-    read: (v) => (v.kld ? normal(0, v.kld.kld.mean, v.kld.kld.se, 'normal, mean ± z·se over tokens') : NO_FIDELITY),
+    read: (v) => withBound(v.kld ? normal(0, v.kld.kld.mean, v.kld.kld.se, 'normal, mean ± z·se over tokens') : NO_FIDELITY, v),
   },
   ...['50', '90', '95', '99', '99.9'].map(kldPercentile),
   {

@@ -278,12 +278,39 @@ export interface LockstepUnitResult extends UnitKey {
   windowTotals?: WindowTotals;
 }
 
+/**
+ * A unit whose measure the backend cannot give: a served model without prompt log-probabilities
+ * (llama.cpp server, Ollama) has no perplexity, no KLD and no likelihood-task scores. Such a unit is
+ * not scored — never at chance — and not a failure (the run still completes): the report lists it
+ * with the backend's reason, naming the endpoint and the server. Not a finished unit either, so a
+ * resumed run checks the backend again (the server may have been restarted with logprobs on).
+ */
+export interface UnavailableMeasure {
+  /** unitKeyString of the unit. */
+  unit: string;
+  kind: UnitKind;
+  variantId: string;
+  task?: string;
+  reason: string;
+}
+
+export function unavailableMeasure(unit: UnitKey, reason: string): UnavailableMeasure {
+  return { unit: unitKeyString(unit), kind: unit.kind, variantId: unit.variantId, ...(unit.task !== undefined ? { task: unit.task } : {}), reason };
+}
+
 export interface GenerationUnitResult extends UnitKey {
   kind: 'generation';
   samples: number;
   differsFromBaseline: number;
+  /** Mean per-token KL(base ‖ variant) over the generated tokens (0 with `kldUnavailable`). */
   meanKld: number;
   stoppedByEos: number;
+  /** 'lower': a side gave only its top-k, so the samples' per-token KLD (and meanKld) are lower bounds; Δp stays exact. */
+  kldBound?: 'lower';
+  /** Why the samples carry no per-token KLD and Δp (a side gives no log-probabilities; the reason names the endpoint). */
+  kldUnavailable?: string;
+  /** Why first divergences were not computed (the baseline gives no log-probabilities): differsFromBaseline is then 0 by omission, not a finding. */
+  divergenceUnavailable?: string;
 }
 
 export interface PerformanceUnitResult extends UnitKey {
@@ -553,6 +580,11 @@ export interface GoalVerdict {
   /** degradation / |baseline| · 100. */
   percentDegradation: number | null;
   pass: boolean;
+  /**
+   * The value was only a lower bound (KLD from a top-k server) and met the goal: the true value may
+   * not, so the goal is neither passed nor failed (`pass` is false, so gates do not pass silently).
+   */
+  inconclusive?: true;
   reason?: string;
   /** What decided: the point estimate, a 95% CI bound, or the TOST equivalence test. */
   evidence?: 'point' | 'ci' | 'equivalence';
@@ -613,6 +645,8 @@ export type RunEvent =
   /** `inputs` is absent in runs before schema 1.1 (resume recomputes such units). */
   | { type: 'unit-completed'; at: string; result: UnitResult; inputs?: UnitInputs }
   | { type: 'unit-failed'; at: string; unit: UnitKey; error: string }
+  /** The unit's measure cannot be had from this backend (UnavailableMeasure): not scored, not failed. */
+  | { type: 'unit-unavailable'; at: string; unit: UnitKey; reason: string }
   | { type: 'warning'; at: string; message: string; variantId?: string }
   | { type: 'run-finished'; at: string; status: RunStatus };
 
@@ -659,6 +693,8 @@ export interface RunReport {
   baselineId: string;
   variants: VariantSummary[];
   failures: Array<{ unit: string; error: string }>;
+  /** Units not scored because the backend cannot give their measure (absent when none). */
+  unavailable?: UnavailableMeasure[];
   warnings: string[];
   /**
    * The comparability checklist across this run's variants (chat template, decoding, sample counts,
@@ -682,7 +718,10 @@ export interface VariantSummary {
   perplexity?: PerplexityReport;
   /** PPL(variant) − PPL(base) on the same windows, ± se (llama.cpp's paired form). */
   deltaPerplexity?: ValueWithError;
+  /** Exact, or with `kld.bound` 'lower' a lower bound (a side gave only its top-k). */
   kld?: KldReport;
+  /** This variant's units that were not scored and why (see RunReport.unavailable). */
+  unavailable?: UnavailableMeasure[];
   generation?: GenerationUnitResult;
   performance?: PerformanceUnitResult;
   /** baseline ÷ variant for the headline speed figures; null where a ratio is undefined (no TPOT in a prefill-only run). */

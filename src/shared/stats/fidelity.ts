@@ -1,5 +1,6 @@
 import { GrowableFloat64 } from './growableArray';
 import { meanAndError, MeanWithError, percentileOfSorted, quantileIntervalOfSorted, sortedCopy } from './summary';
+import type { TopKFidelity } from './partialKldSummary';
 import { TokenComparison } from './tokenComparison';
 
 /** The percentiles llama.cpp's `--kl-divergence` prints for KLD, as fractions. */
@@ -67,6 +68,15 @@ export interface KldReport {
   deltaP: DistributionStats;
   rmsDeltaP: { value: number; se: number };
   sameTop: { value: number; se: number };
+  /**
+   * 'lower' when a side gave only its top-k (a served model): kld and reverseKld (mean, every
+   * percentile, max) are then lower bounds of the true divergence (top-k plus one tail bucket,
+   * src/shared/stats/partialKld.ts), while the NLLs, PPLs, Δp and Same top p stay exact (from the
+   * actual tokens' log-probabilities and the known argmaxes). Absent: every figure is exact.
+   */
+  bound?: 'lower';
+  /** With `bound`: k, the tail mass the bound could not see, the asked ids that came back. */
+  topK?: TopKFidelity;
 }
 
 function percentLabel(fraction: number): string {

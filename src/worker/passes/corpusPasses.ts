@@ -7,6 +7,8 @@ import type { ModelBackend } from '../backend/modelBackend';
 import type { TokenizedCorpus } from '../inputs/corpus';
 import { forEachScoredToken, forEachWindow } from './windowForwards';
 import { LockstepScorer } from '../scoring/lockstepScorer';
+import { runPartialLockstepPass } from './partialLockstep';
+import { targetLogprobs } from './partialRows';
 import type { ScoredBatch } from '../scoring/scoreBatch';
 
 export interface PassProgress {
@@ -15,6 +17,7 @@ export interface PassProgress {
 
 /** Perplexity of one model on the corpus windows. Returns null when cancelled. */
 export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
+  if (backend.distributions.kind !== 'full') return runTargetLogprobPerplexity(backend, corpus, progress, shouldStop);
   const nll = new GrowableFloat64();
   const windowTotals: WindowTotals = { tokens: [], nll: [] };
   const V = backend.vocabSize;
@@ -36,6 +39,32 @@ export async function runPerplexityPass(backend: ModelBackend, corpus: Tokenized
   };
 }
 
+/**
+ * Perplexity from the actual next tokens' log-probabilities alone (a top-k server returns them
+ * whatever its k): exact, the same windows and tokens as the full path.
+ */
+async function runTargetLogprobPerplexity(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
+  const nll = new GrowableFloat64();
+  const windowTotals: WindowTotals = { tokens: [], nll: [] };
+  for (const [index, window] of corpus.windows.entries()) {
+    if (shouldStop()) return null;
+    const logprobs = await targetLogprobs(backend, corpus.tokens.slice(window.start, window.end));
+    const before = nll.length;
+    forEachScoredToken(window, corpus.tokens, (row) => nll.push(-logprobs.at(row)));
+    const scored = nll.values().subarray(before);
+    windowTotals.tokens.push(scored.length);
+    windowTotals.nll.push(sum(scored));
+    progress(index + 1, corpus.windows.length);
+  }
+  return {
+    kind: 'perplexity',
+    variantId: backend.variantId,
+    executionProvider: backend.executionProvider,
+    perplexity: summarizePerplexity(nll.values(), corpus.scoredWords, corpus.scoredBytes),
+    windowTotals,
+  };
+}
+
 function sum(values: ArrayLike<number>): number {
   let total = 0;
   for (let i = 0; i < values.length; i++) total += values[i]!;
@@ -44,12 +73,14 @@ function sum(values: ArrayLike<number>): number {
 
 /**
  * Baseline and variant in lockstep on the same windows: every scored token adds its full-vocabulary
- * KLD, Δp, NLLs and top-1 agreement to the accumulator; no logits are kept past their window.
+ * KLD (a lower bound when a side gives only its top-k), Δp, NLLs and top-1 agreement to the accumulator; no logits are kept past their window.
  */
 export async function runLockstepPass(base: ModelBackend, variant: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<LockstepUnitResult | null> {
   if (base.vocabSize !== variant.vocabSize) {
     throw new Error(`${variant.variantId} has a vocabulary of ${variant.vocabSize} tokens but the baseline ${base.variantId} has ${base.vocabSize}: no KL divergence is possible between different vocabularies. Compare variants that share the baseline's tokenizer.`);
   }
+  // A side with only its top-k: the KLD becomes a lower bound (partialLockstep.ts); both full stays here, unchanged.
+  if (base.distributions.kind !== 'full' || variant.distributions.kind !== 'full') return runPartialLockstepPass(base, variant, corpus, progress, shouldStop);
   const V = base.vocabSize;
   const acc = new LockstepAccumulator();
   const windowTotals: Required<WindowTotals> = { tokens: [], nll: [], kld: [] };

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { compareTokenDistributions, logSumExp, negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import type { GenerationUnitResult, SampleRecord } from '../../shared/report/schema';
+import { kldLowerBound, topIds } from '../../shared/stats/partialKld';
+import { targetLogprobs, windowRows } from './partialRows';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
 import { promptTokenIds, PromptSet } from '../inputs/prompts';
@@ -41,8 +43,9 @@ export async function runGenerationPass(
     const promptIds = promptTokenIds(tokenizer, promptSet, prompt);
     const generated = await variant.generateGreedy(promptIds, { maxNewTokens: options.maxNewTokens, stopOnEos: true, shouldStop });
     if (generated.stoppedBy === 'cancelled' || shouldStop()) return null;
+    const bothFull = base?.distributions.kind === 'full' && variant.distributions.kind === 'full';
     const scored = base && base !== variant
-      ? await scoreUnderBaseline(base, variant, promptIds, generated.tokens)
+      ? bothFull ? await scoreUnderBaseline(base, variant, promptIds, generated.tokens) : await scorePartialUnderBaseline(base, variant, promptIds, generated.tokens)
       : { kld: generated.tokens.map(() => 0), deltaP: generated.tokens.map(() => 0), firstDivergence: null, baselineNll: base === variant ? await selfNll(variant, promptIds, generated.tokens) : undefined };
     for (const k of scored.kld) {
       kldSum += k;
@@ -65,17 +68,65 @@ export async function runGenerationPass(
     });
     progress(index + 1, promptSet.prompts.length);
   }
-  return {
-    samples,
-    result: {
-      kind: 'generation',
-      variantId: variant.variantId,
-      samples: samples.length,
-      differsFromBaseline: samples.filter((s) => s.firstDivergence !== null).length,
-      meanKld: kldCount ? kldSum / kldCount : 0,
-      stoppedByEos: samples.filter((s) => s.stoppedBy === 'eos').length,
-    },
+  const result: GenerationUnitResult = {
+    kind: 'generation',
+    variantId: variant.variantId,
+    samples: samples.length,
+    differsFromBaseline: samples.filter((s) => s.firstDivergence !== null).length,
+    meanKld: kldCount ? kldSum / kldCount : 0,
+    stoppedByEos: samples.filter((s) => s.stoppedBy === 'eos').length,
   };
+  if (base && base !== variant) Object.assign(result, partialComparison(base, variant));
+  return { samples, result };
+}
+
+/** What the teacher-forced comparison could not be, when a side is served with top-k or nothing. */
+function partialComparison(base: ModelBackend, variant: ModelBackend): Pick<GenerationUnitResult, 'kldBound' | 'kldUnavailable' | 'divergenceUnavailable'> {
+  const none = [base, variant].find((b) => b.distributions.kind === 'none');
+  const out: Pick<GenerationUnitResult, 'kldBound' | 'kldUnavailable' | 'divergenceUnavailable'> = {};
+  if (none && none.distributions.kind === 'none') out.kldUnavailable = `${none.variantId} gives no prompt log-probabilities (${none.distributions.reason}): no per-token KLD or Δp`;
+  else if (base.distributions.kind !== 'full' || variant.distributions.kind !== 'full') out.kldBound = 'lower';
+  if (base.distributions.kind === 'none') out.divergenceUnavailable = `the baseline ${base.variantId} gives no prompt log-probabilities (${base.distributions.reason}): its greedy choice under the variant's output is unknown`;
+  return out;
+}
+
+/**
+ * scoreUnderBaseline for a side that gives only its top-k (KLD a lower bound, Δp and the baseline's
+ * NLL exact from the actual tokens, divergence from the baseline's top-1) or nothing (no KLD and Δp;
+ * without the baseline's, no divergence or NLL either).
+ */
+async function scorePartialUnderBaseline(base: ModelBackend, variant: ModelBackend, promptIds: number[], generated: number[]): Promise<{ kld: number[]; deltaP: number[]; firstDivergence: number | null; baselineNll?: number[] }> {
+  if (generated.length === 0) return { kld: [], deltaP: [], firstDivergence: null, baselineNll: [] };
+  if (base.distributions.kind === 'none') return { kld: [], deltaP: [], firstDivergence: null };
+  // The whole output this time: promptTopK gives rows only for positions whose next token is in the sequence.
+  const sequence = [...promptIds, ...generated];
+  const baseRows = await windowRows(base, sequence);
+  const at = (j: number): number => promptIds.length - 1 + j;
+  let firstDivergence: number | null = null;
+  const baselineNll = generated.map((token, j) => {
+    const row = baseRows.row(at(j));
+    const top = row.kind === 'full' ? topIds(row, 1)[0] : row.ids[argmaxIndex(row.logprobs)];
+    if (firstDivergence === null && top !== token) firstDivergence = j;
+    return -baseRows.targetLogprob(at(j));
+  });
+  if (variant.distributions.kind === 'none') return { kld: [], deltaP: [], firstDivergence, baselineNll };
+  const k = variant.distributions.kind === 'top-k' ? variant.distributions.k : base.distributions.kind === 'top-k' ? base.distributions.k : 0;
+  const ask = variant.distributions.kind === 'top-k' ? sequence.slice(1).map((_, i) => (i >= at(0) ? baseRows.idsToAsk(i, k) : [])) : undefined;
+  const variantRows = await windowRows(variant, sequence, ask);
+  const kld: number[] = [];
+  const deltaP: number[] = [];
+  generated.forEach((token, j) => {
+    const b = kldLowerBound(baseRows.row(at(j)), variantRows.row(at(j)), token);
+    kld.push(b.kld);
+    deltaP.push(b.deltaP ?? NaN);
+  });
+  return { kld, deltaP, firstDivergence, baselineNll };
+}
+
+function argmaxIndex(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
 }
 
 async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, promptIds: number[], generated: number[]): Promise<{ kld: number[]; deltaP: number[]; firstDivergence: number | null; baselineNll: number[] }> {
@@ -101,8 +152,13 @@ async function scoreUnderBaseline(base: ModelBackend, variant: ModelBackend, pro
 }
 
 /** −ln P(token) of a model's own generation, teacher-forced (the baseline's surprise at its own output). */
-async function selfNll(model: ModelBackend, promptIds: number[], generated: number[]): Promise<number[]> {
+async function selfNll(model: ModelBackend, promptIds: number[], generated: number[]): Promise<number[] | undefined> {
   if (generated.length === 0) return [];
+  if (model.distributions.kind === 'none') return undefined;
+  if (model.distributions.kind === 'top-k') {
+    const logprobs = await targetLogprobs(model, [...promptIds, ...generated.slice(0, -1), generated.at(-1)!]);
+    return generated.map((_, j) => -logprobs.at(promptIds.length - 1 + j));
+  }
   const logits = await model.forward([...promptIds, ...generated.slice(0, -1)]);
   return generated.map((token, j) => negativeLogLikelihood(logits, (promptIds.length - 1 + j) * model.vocabSize, model.vocabSize, token).nll);
 }

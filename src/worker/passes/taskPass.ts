@@ -15,6 +15,7 @@ import type { PreparedTask, TaskPrompt } from '../tasks';
 import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
 import { compareWithBaseline, RawTaskOutputs, scoreRaw, summarizeTaskMetric, taskMetrics } from './taskScoring';
+import { targetLogprobs } from './partialRows';
 
 export interface TaskPassOptions {
   /** The model's max_position_embeddings: longer inputs lose their oldest tokens. */
@@ -30,6 +31,14 @@ export async function sumLogLikelihood(backend: ModelBackend, tokens: readonly n
   const start = Math.max(0, tokens.length - maxPositions);
   if (from - 1 < start) throw new Error(`a continuation of ${tokens.length - from} tokens does not fit the model's ${maxPositions} positions`);
   const input = tokens.slice(start);
+  // A top-k server returns each actual token's log-probability (lm-evaluation-harness's
+  // local-completions request: echo + logprobs), which is all a log-likelihood needs.
+  if (backend.distributions.kind !== 'full') {
+    const logprobs = await targetLogprobs(backend, input);
+    let sum = 0;
+    for (let i = from; i < tokens.length; i++) sum += logprobs.at(i - 1 - start);
+    return sum;
+  }
   const logits = await backend.forward(input);
   const V = backend.vocabSize;
   let sum = 0;
