@@ -6,6 +6,7 @@ import type { LockstepUnitResult, PerplexityUnitResult } from '../../src/shared/
 import { logSoftmaxRow } from '../../src/shared/stats/partialKld';
 import type { ModelBackend, NextTokenScores, TextTokenizer } from '../../src/worker/backend/modelBackend';
 import { runGenerationPass } from '../../src/worker/passes/generationPass';
+import { choiceLogLikelihoods, rollingLogLikelihood } from '../../src/worker/passes/taskPass';
 import { OnnxDecoderBackend } from '../../src/worker/backend/onnxBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import { tokenizeCorpus, TokenizedCorpus } from '../../src/worker/inputs/corpus';
@@ -188,5 +189,20 @@ test('generation against a top-20 variant: the same tokens, divergence, Δp and 
   } finally {
     await fp32.dispose();
     await q4.dispose();
+  }
+});
+
+test('likelihood tasks over a top-20 server: choice and rolling log-likelihoods from the target log-probabilities equal the full path exactly', async () => {
+  const { fp32, tokenizer } = await setup();
+  try {
+    const served = new TopKBackend(fp32, 20);
+    const context = 'Question: what does the little robot like?\nAnswer:';
+    const choices = [' gardens', ' the rain', ' counting stars all night'];
+    assert.deepEqual(await choiceLogLikelihoods(served, tokenizer, context, choices, 64), await choiceLogLikelihoods(fp32, tokenizer, context, choices, 64));
+    const text = readFileSync(DEMO_CORPUS, 'utf8').slice(0, 600);
+    assert.deepEqual(await rollingLogLikelihood(served, tokenizer, text, 64), await rollingLogLikelihood(fp32, tokenizer, text, 64));
+    assert.ok(served.calls > 3);
+  } finally {
+    await fp32.dispose();
   }
 });
