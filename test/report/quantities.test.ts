@@ -128,3 +128,11 @@ describe('headline quantity catalog', () => {
     assert.equal(metric('ppl').goal!.toAxis(1.5, undefined), undefined);
   });
 });
+
+test('a served variant (sizeBytes 0: its files are on the server) has no disk size reading, not 0 bytes', () => {
+  const base = { id: 'fp32', sizeBytes: 4096 } as VariantSummary;
+  const served = { id: 'q4s', sizeBytes: 0 } as VariantSummary;
+  assert.equal(quantityById('size').read(served, base), undefined);
+  assert.deepEqual(quantityById('size').read(base, base), { value: 4096, se: 0 });
+  assert.match(String(findRunQuantity('disk_size')!.read(served, base)), /no disk size for q4s \(a served variant/);
+});

@@ -27,7 +27,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
       dtype: v.dtype,
       isBaseline,
       sizeBytes: v.sizeBytes,
-      sizeRatioToBaseline: baselineCard ? v.sizeBytes / baselineCard.sizeBytes : NaN,
+      sizeRatioToBaseline: baselineCard && v.sizeBytes > 0 && baselineCard.sizeBytes > 0 ? v.sizeBytes / baselineCard.sizeBytes : NaN,
       perplexity: isBaseline ? find(v.id, 'perplexity')?.perplexity : lockstep?.perplexity,
       kld: lockstep?.kld,
       deltaPerplexity: lockstep ? lockstep.kld.pplDifference : isBaseline ? { value: 0, se: 0 } : undefined,

@@ -95,7 +95,7 @@ const MIB = 2 ** -20;
 export const QUANTITIES: readonly Quantity[] = [
   {
     id: 'size', label: 'Disk size', column: 'size', unit: 'MiB', scale: MIB, direction: 'lower', format: { style: 'bytes' },
-    read: (v) => ({ value: v.sizeBytes, se: 0 }), csv: { key: 'size_bytes' }, panelAxis: 'cost', goal: { quantity: 'disk_size' }, compare: { id: 'size_bytes', title: 'size bytes' },
+    read: (v) => (v.sizeBytes > 0 ? { value: v.sizeBytes, se: 0 } : undefined) /* 0: a served variant, its files out of sight */, csv: { key: 'size_bytes' }, panelAxis: 'cost', goal: { quantity: 'disk_size' }, compare: { id: 'size_bytes', title: 'size bytes' },
   },
   {
     id: 'ppl', label: 'Perplexity', column: 'PPL', unit: '', scale: 1, direction: 'lower', format: { style: 'number', digits: 4, withSe: true },

@@ -165,7 +165,8 @@ export const RUN_QUANTITIES: readonly RunQuantity[] = [
     title: 'Disk size',
     unit: 'bytes',
     higherIsBetter: false,
-    read: (v, b) => ({ baseline: b.sizeBytes, variant: v.sizeBytes, noCiReason: 'file sizes are exact' }),
+    // A served variant's files are on the server (sizeBytes 0 = not visible): no reading, not 0 bytes.
+    read: (v, b) => (v.sizeBytes > 0 && b.sizeBytes > 0 ? { baseline: b.sizeBytes, variant: v.sizeBytes, noCiReason: 'file sizes are exact' } : `no disk size for ${v.sizeBytes > 0 ? b.id : v.id} (a served variant: its files are on the server)`),
   },
   {
     name: 'peak_rss',
