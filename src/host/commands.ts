@@ -144,13 +144,9 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
   await ctx.runs.start({ type: 'start-run', request, model: await discoverWithKeys(request, env), outputFolder: ctx.index.runsRoot(model.path), resume: false }, env);
 }
 
-/**
- * discoverForRun with the stored keys beside the host's environment: the endpoints' /v1/models is
- * read with them. (Typed for the signature that takes `{ env }`; before it, the option is ignored.)
- */
+/** discoverForRun with the stored keys beside the host's environment: the endpoints' /v1/models is read with them. */
 function discoverWithKeys(request: RunRequest, env: Record<string, string>): Promise<ModelFolder> {
-  const discover = discoverForRun as (request: RunRequest, options?: { env?: NodeJS.ProcessEnv }) => Promise<ModelFolder>;
-  return discover(request, { env: { ...process.env, ...env } });
+  return discoverForRun(request, { env: { ...process.env, ...env } });
 }
 
 async function pickRun(ctx: CommandContext, accept: (status: string) => boolean): Promise<string | undefined> {
