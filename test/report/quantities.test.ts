@@ -132,7 +132,7 @@ describe('headline quantity catalog', () => {
 test('a served variant (sizeBytes 0: its files are on the server) has no disk size reading, not 0 bytes', () => {
   const base = { id: 'fp32', sizeBytes: 4096 } as VariantSummary;
   const served = { id: 'q4s', sizeBytes: 0 } as VariantSummary;
-  assert.equal(quantityById('size').read(served, base), undefined);
-  assert.deepEqual(quantityById('size').read(base, base), { value: 4096, se: 0 });
+  assert.equal(quantityById('size')!.read(served), undefined);
+  assert.deepEqual(quantityById('size')!.read(base), { value: 4096, se: 0 });
   assert.match(String(findRunQuantity('disk_size')!.read(served, base)), /no disk size for q4s \(a served variant/);
 });

@@ -1,7 +1,6 @@
 import { LockstepAccumulator, summarizeLockstep } from '../../shared/stats/fidelity';
 import { GrowableFloat64 } from '../../shared/stats/growableArray';
 import { summarizePerplexity } from '../../shared/stats/perplexity';
-import { negativeLogLikelihood } from '../../shared/stats/tokenComparison';
 import type { LockstepUnitResult, PerplexityUnitResult, WindowTotals } from '../../shared/report/schema';
 import type { ModelBackend } from '../backend/modelBackend';
 import type { TokenizedCorpus } from '../inputs/corpus';
@@ -15,35 +14,12 @@ export interface PassProgress {
   (done: number, total: number): void;
 }
 
-/** Perplexity of one model on the corpus windows. Returns null when cancelled. */
-export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
-  if (backend.distributions.kind !== 'full') return runTargetLogprobPerplexity(backend, corpus, progress, shouldStop);
-  const nll = new GrowableFloat64();
-  const windowTotals: WindowTotals = { tokens: [], nll: [] };
-  const V = backend.vocabSize;
-  const finished = await forEachWindow([backend], corpus.tokens, corpus.windows, (window, [logits], index) => {
-    const before = nll.length;
-    forEachScoredToken(window, corpus.tokens, (row, target) => nll.push(negativeLogLikelihood(logits!, row * V, V, target).nll));
-    const scored = nll.values().subarray(before);
-    windowTotals.tokens.push(scored.length);
-    windowTotals.nll.push(sum(scored));
-    progress(index + 1, corpus.windows.length);
-  }, shouldStop);
-  if (!finished) return null;
-  return {
-    kind: 'perplexity',
-    variantId: backend.variantId,
-    executionProvider: backend.executionProvider,
-    perplexity: summarizePerplexity(nll.values(), corpus.scoredWords, corpus.scoredBytes),
-    windowTotals,
-  };
-}
-
 /**
- * Perplexity from the actual next tokens' log-probabilities alone (a top-k server returns them
- * whatever its k): exact, the same windows and tokens as the full path.
+ * Perplexity of one model on the corpus windows, from the actual next tokens' log-probabilities:
+ * a full backend's own logits (negativeLogLikelihood, as ever) or a top-k server's target
+ * log-probabilities (exact whatever its k). Returns null when cancelled.
  */
-async function runTargetLogprobPerplexity(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
+export async function runPerplexityPass(backend: ModelBackend, corpus: TokenizedCorpus, progress: PassProgress, shouldStop: () => boolean): Promise<PerplexityUnitResult | null> {
   const nll = new GrowableFloat64();
   const windowTotals: WindowTotals = { tokens: [], nll: [] };
   for (const [index, window] of corpus.windows.entries()) {
