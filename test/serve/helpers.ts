@@ -5,26 +5,22 @@ import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import type { TextTokenizer } from '../../src/worker/backend/modelBackend';
 
 /** POST a JSON body; the status and the parsed answer (or the raw text when it is not JSON). */
-export async function post(url: string, body: unknown): Promise<{ status: number; json: any; text: string }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+export function post(url: string, body: unknown): Promise<{ status: number; json: any; text: string }> {
+  return answerOf(fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+}
+
+export function get(url: string): Promise<{ status: number; json: any; text: string }> {
+  return answerOf(fetch(url));
+}
+
+async function answerOf(response: Promise<Response>): Promise<{ status: number; json: any; text: string }> {
+  const res = await response;
   const text = await res.text();
   let json: unknown = null;
   try {
     json = JSON.parse(text);
   } catch {
     // stays null: the caller asserts on text
-  }
-  return { status: res.status, json, text };
-}
-
-export async function get(url: string): Promise<{ status: number; json: any; text: string }> {
-  const res = await fetch(url);
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
   }
   return { status: res.status, json, text };
 }

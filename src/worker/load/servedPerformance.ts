@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { headlineFigures } from '../perf/headlineFigures';
 import type { PerformanceCell, PerformanceSweep, PerformanceUnitResult } from '../../shared/report/schema';
 import type { PromptSource } from '../inputs/exactLengthPrompts';
 import type { PerformanceProgress } from '../passes/performancePhase';
@@ -88,7 +89,6 @@ export async function runServedPerformance(target: LoadTarget, spec: ServedPerfo
     const notHonoured = cells.filter((c) => c.served!.fixedLength.asked && !c.served!.fixedLength.honoured);
     if (notHonoured.length) notes.push(`The server did not honour the fixed output length (ignore_eos / min_tokens) in ${notHonoured.length} of ${cells.length} cells (${notHonoured.map((c) => cellLabel({ ...c, requestRate: c.served!.requestRate })).join('; ')}): their per-token figures are not comparable with fixed-length ones.`);
     progress(total, total, spec.variantId);
-    const head = cells[0]!;
     return {
       kind: 'performance',
       variantId: spec.variantId,
@@ -98,13 +98,7 @@ export async function runServedPerformance(target: LoadTarget, spec: ServedPerfo
       peakRssBytes: null,
       highWaterRssBytes: null,
       rssSampleIntervalMs: null,
-      promptTokens: head.inputTokens,
-      outputTokens: head.outputTokens,
-      ttftMs: head.ttftMs,
-      tpotMs: head.tpotMs,
-      itlMs: head.itlMs,
-      e2eMs: head.e2eMs,
-      outputTokensPerSecond: head.outputTokensPerSecond,
+      ...headlineFigures(cells),
       rounds: load.passes,
       cells,
       served: { definitions: SERVED_METRIC_DEFINITIONS, hosts, load, requests, failed, fixedLengthHonoured: notHonoured.length === 0, notes },

@@ -1,4 +1,5 @@
 import type { ModelVariant } from '../../shared/modelTypes';
+import { headlineFigures } from '../perf/headlineFigures';
 import type { MachineProbe, PerformanceCell, PerformanceUnitResult, RunSpec } from '../../shared/report/schema';
 import { errorMessage } from '../../shared/errors';
 import { kvCacheBytes, ModelGeometry } from '../../shared/perf/kvCache';
@@ -125,7 +126,6 @@ export class PerformancePhase {
       }
       cells.push(cell);
     }
-    const head = cells[0]!;
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
     const fallbacks = new Map<string, string>();
     for (const r of rounds) for (const f of r.fallbacks) fallbacks.set(f.provider, f.reason);
@@ -138,19 +138,13 @@ export class PerformancePhase {
       peakRssBytes: Math.max(...rounds.map((r) => r.peakRssBytes)),
       highWaterRssBytes: Math.max(...rounds.map((r) => r.highWaterRssBytes)),
       rssSampleIntervalMs: rounds[0]!.rssSampleIntervalMs,
-      promptTokens: head.inputTokens,
-      outputTokens: head.outputTokens,
-      ttftMs: head.ttftMs,
-      tpotMs: head.tpotMs,
-      itlMs: head.itlMs,
-      e2eMs: head.e2eMs,
-      outputTokensPerSecond: head.outputTokensPerSecond,
+      ...headlineFigures(cells),
       threads: spec.threads,
       providerFallbacks: [...fallbacks].map(([provider, reason]) => ({ provider, reason })),
       rounds: rounds.length,
       cells,
       machine,
-      roofline: head.roofline,
+      roofline: cells[0]!.roofline,
     };
   }
 
