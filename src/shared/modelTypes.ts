@@ -1,4 +1,5 @@
 import type { ServedVariantInfo } from './endpoints';
+import type { GgufVariantInfo } from './gguf';
 
 /**
  * What discovery tells the rest of QuantLens about a model folder: its variants, what each one's
@@ -52,6 +53,8 @@ export interface ModelVariant {
    * `externalDataFiles` empty and `sizeBytes` 0 (the server's weights are not visible here).
    */
   served?: ServedVariantInfo;
+  /** Set for a GGUF file run through llama.cpp (node-llama-cpp); see GgufVariantInfo for `file`/`sizeBytes`. */
+  gguf?: GgufVariantInfo;
 }
 
 /**
