@@ -1,11 +1,17 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { FIXTURE_FAMILIES } from './familySpec';
 import { makeFixtureModel } from './makeFixtureModel';
+import { makeGgufEdgeFolder, makeGgufFixtureFolder, writeGgufVariants } from './gguf/ggufFixtures';
 
 /**
  * `node dist/make-fixtures.js [parent-folder] [family …]`: writes the named fixture families, or
  * every one (default parent fixtures/models). Its own bundle, so the shipped CLI carries no
  * onnx-proto/protobufjs: `quantlens demo` runs it as a child process.
+ *
+ * GGUF variants (issue 15): a folder named on the command line (the demo's) gains them in
+ * `<family>/gguf/`. The test fixtures keep fixtures/models ONNX-only — many tests count its
+ * variants — and get the GGUF files in sibling folders: fixtures/gguf-models/<family> (fp32 ONNX +
+ * every GGUF type) and fixtures/gguf-edge/<first family> (split and hostile files).
  */
 const [parentArg, ...names] = process.argv.slice(2);
 const parent = resolve(parentArg ?? 'fixtures/models');
@@ -14,9 +20,19 @@ if (unknown.length) {
   console.error(`make-fixtures: no fixture family ${unknown.map((n) => `"${n}"`).join(', ')}; the families are ${FIXTURE_FAMILIES.map((f) => f.name).join(', ')}`);
   process.exitCode = 2;
 } else {
+  const made: string[] = [];
   for (const spec of FIXTURE_FAMILIES.filter((f) => names.length === 0 || names.includes(f.name))) {
     const started = Date.now();
     const folder = makeFixtureModel(spec, parent);
+    if (parentArg !== undefined) writeGgufVariants(folder);
+    made.push(folder);
     console.log(`fixture ${spec.name} → ${folder} (${Date.now() - started} ms)`);
+  }
+  if (parentArg === undefined && made.length === FIXTURE_FAMILIES.length) {
+    const started = Date.now();
+    const root = dirname(parent);
+    for (const folder of made) makeGgufFixtureFolder(folder, join(root, 'gguf-models'));
+    makeGgufEdgeFolder(made[0]!, made[1]!, join(root, 'gguf-edge'));
+    console.log(`fixture GGUF variants → ${join(root, 'gguf-models')}, edge cases → ${join(root, 'gguf-edge')} (${Date.now() - started} ms)`);
   }
 }

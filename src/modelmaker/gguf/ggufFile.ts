@@ -6,6 +6,7 @@ import { GGML_TYPE, GgmlTypeName } from './ggmlTypes';
  * throughout; strings are a uint64 length plus UTF-8 bytes.
  */
 export type GgufValue =
+  | { type: 'u16'; value: number }
   | { type: 'u32'; value: number }
   | { type: 'i32'; value: number }
   | { type: 'f32'; value: number }
@@ -26,7 +27,7 @@ export interface GgufTensor {
 export const GGUF_ALIGNMENT = 32;
 
 /** gguf_type (GGUF_TYPE_*) codes. */
-const VALUE_TYPE = { u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9, u64: 10 } as const;
+const VALUE_TYPE = { u16: 2, u32: 4, i32: 5, f32: 6, bool: 7, string: 8, array: 9, u64: 10 } as const;
 
 class ByteSink {
   private chunks: Uint8Array[] = [];
@@ -41,6 +42,7 @@ class ByteSink {
     write(this.scratch);
     this.bytes(new Uint8Array(this.scratch.buffer.slice(0, size)));
   }
+  u16(v: number): void { this.fixed(2, (d) => d.setUint16(0, v, true)); }
   u32(v: number): void { this.fixed(4, (d) => d.setUint32(0, v, true)); }
   i32(v: number): void { this.fixed(4, (d) => d.setInt32(0, v, true)); }
   f32(v: number): void { this.fixed(4, (d) => d.setFloat32(0, v, true)); }
@@ -62,6 +64,7 @@ class ByteSink {
 
 function writeValue(sink: ByteSink, v: GgufValue): void {
   switch (v.type) {
+    case 'u16': sink.u32(VALUE_TYPE.u16); sink.u16(v.value); return;
     case 'u32': sink.u32(VALUE_TYPE.u32); sink.u32(v.value); return;
     case 'i32': sink.u32(VALUE_TYPE.i32); sink.i32(v.value); return;
     case 'f32': sink.u32(VALUE_TYPE.f32); sink.f32(v.value); return;
@@ -111,4 +114,21 @@ export function encodeGguf(metadata: ReadonlyArray<[string, GgufValue]>, tensors
     sink.padTo(GGUF_ALIGNMENT);
   });
   return sink.concat();
+}
+
+/**
+ * A split model as llama.cpp's gguf-split writes it: `parts` files, the first with every metadata
+ * key, all with split.no / split.count / split.tensors.count, the tensors dealt out in order.
+ * llama.cpp opens the first part and finds the others by name (<prefix>-%05d-of-%05d.gguf).
+ */
+export function encodeGgufSplit(metadata: ReadonlyArray<[string, GgufValue]>, tensors: readonly GgufTensor[], parts: number): Uint8Array[] {
+  const perPart = Math.ceil(tensors.length / parts);
+  return Array.from({ length: parts }, (_, i) => {
+    const split: Array<[string, GgufValue]> = [
+      ['split.no', { type: 'u16', value: i }],
+      ['split.count', { type: 'u16', value: parts }],
+      ['split.tensors.count', { type: 'i32', value: tensors.length }],
+    ];
+    return encodeGguf(i === 0 ? [...metadata, ...split] : split, tensors.slice(i * perPart, (i + 1) * perPart));
+  });
 }

@@ -31,12 +31,18 @@ export function writeGgufModel(options: WriteGgufOptions): number {
 }
 
 export function encodeGgufModel(familyFolder: string, type: GgufFileType): Uint8Array {
+  const { metadata, tensors } = ggufModelParts(familyFolder, type);
+  return encodeGguf(metadata, tensors);
+}
+
+/** The metadata and tensors of the file, for callers that lay them out otherwise (split files). */
+export function ggufModelParts(familyFolder: string, type: GgufFileType, architecture = 'llama'): { metadata: Array<[string, GgufValue]>; tensors: GgufTensor[] } {
   const family = readFamilyFolder(familyFolder, basename(familyFolder));
   const c = family.config;
   const u32 = (value: number): GgufValue => ({ type: 'u32', value });
   const f32 = (value: number): GgufValue => ({ type: 'f32', value });
   const metadata: Array<[string, GgufValue]> = [
-    ['general.architecture', { type: 'string', value: 'llama' }],
+    ['general.architecture', { type: 'string', value: architecture }],
     ['general.type', { type: 'string', value: 'model' }],
     ['general.name', { type: 'string', value: family.name }],
     ['general.alignment', u32(GGUF_ALIGNMENT)],
@@ -61,5 +67,6 @@ export function encodeGgufModel(familyFolder: string, type: GgufFileType): Uint8
     const tensorType = tensorTypeFor(type, t, c.num_hidden_layers);
     return { name: t.name, dims: t.dims, type: tensorType, data: encodeTensor(tensorType, t.values) };
   });
-  return encodeGguf(metadata, tensors);
+  // The architecture prefixes the hyperparameter keys (`llama.context_length`).
+  return { metadata: metadata.map(([k, v]): [string, GgufValue] => [k.startsWith('llama.') ? architecture + k.slice(5) : k, v]), tensors };
 }
