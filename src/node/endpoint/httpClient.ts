@@ -1,3 +1,5 @@
+import { Agent as HttpAgent, IncomingMessage, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { backoffDelayMs, isRetryableNetworkError, isRetryableStatus, RequestPolicy, retryAfterMs, sleep } from './requestPolicy';
 import { readSse, SseEvent } from './sse';
@@ -55,29 +57,41 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** Response headers by lower-case name (node:http's own object, read through one accessor). */
+export interface ResponseHeaders {
+  get(name: string): string | null;
+}
+
 export interface JsonResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: unknown;
 }
 
 export interface StreamResponse {
   /** performance.now() just before the attempt that succeeded was written to the socket. */
   sentAtMs: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   events: AsyncGenerator<SseEvent>;
   /** Closes the stream (and its socket) early. */
   close(): void;
 }
 
-/** One HTTP client per base URL: the request policy, the key, and errors that say where. */
+/**
+ * One HTTP client per base URL: the request policy, the key, and errors that say where.
+ * Requests go through node:http with one keep-alive agent (no socket cap, so a load sweep's
+ * concurrency is never queued here), not fetch: undici's WHATWG streams cost a load generator
+ * ~1.5× a bare node:http client's TTFT on a busy 2-core machine (bench/serve-overhead.ts).
+ */
 export class EndpointClient {
   /** Retries made so far (every attempt after a first, over all requests). */
   retries = 0;
   readonly endpoint: string;
   private readonly base: URL;
+  private readonly agent: HttpAgent;
+  private readonly request: typeof httpRequest;
 
-  /** Basic credentials from a user:password@ URL (fetch refuses URLs that carry them). */
+  /** Basic credentials from a user:password@ URL (sent as a header, never in the URL or a message). */
   private readonly basicAuth: string | undefined;
 
   constructor(private readonly options: EndpointClientOptions) {
@@ -88,6 +102,10 @@ export class EndpointClient {
       this.base.password = '';
     }
     this.endpoint = displayUrl(this.base);
+    const https = this.base.protocol === 'https:';
+    // keepSocketAlive unrefs idle sockets, so a forgotten client never holds the process open.
+    this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets: Infinity }) : new HttpAgent({ keepAlive: true, maxSockets: Infinity });
+    this.request = https ? (httpsRequest as unknown as typeof httpRequest) : httpRequest;
   }
 
   url(path: string, root = false): string {
@@ -111,16 +129,21 @@ export class EndpointClient {
     const { response, controller, sentAtMs } = await this.send('POST', path, body, options, true);
     const policy = this.options.policy;
     const what = `POST ${path}`;
-    const events = readSse(response.body!, {
+    const events = readSse(response, {
       idleTimeoutMs: policy.idleTimeoutMs,
-      now: () => performance.now(),
+      signal: controller.signal,
       onIdle: () => {
         const error = this.error(`${what}: the stream sent nothing for ${policy.idleTimeoutMs} ms; the server may be overloaded or hung (raise the idle timeout if it is only slow).`, undefined, undefined, true);
         controller.abort(error);
         return error;
       },
     });
-    return { sentAtMs, headers: response.headers, events, close: () => controller.abort(new Error('closed by the client')) };
+    return { sentAtMs, headers: headerReader(response), events, close: () => controller.abort(new Error('closed by the client')) };
+  }
+
+  /** Closes the pooled sockets (the backend's dispose). */
+  close(): void {
+    this.agent.destroy();
   }
 
   /** An error naming this endpoint, for parsers and callers (text redacted). */
@@ -138,14 +161,14 @@ export class EndpointClient {
   private async json(method: string, path: string, body: unknown, options: RequestOptions): Promise<JsonResponse> {
     const { response, controller, timer } = await this.send(method, path, body, options, false);
     try {
-      const text = await response.text();
+      const text = await readText(response, controller.signal);
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
       } catch {
-        throw this.error(`${method} ${path} answered HTTP ${response.status} with a body that is not JSON: ${excerpt(text)}`, response.status);
+        throw this.error(`${method} ${path} answered HTTP ${response.statusCode} with a body that is not JSON: ${excerpt(text)}`, response.statusCode);
       }
-      return { status: response.status, headers: response.headers, body: parsed };
+      return { status: response.statusCode ?? 0, headers: headerReader(response), body: parsed };
     } catch (error) {
       throw this.wrap(error, method, path, controller);
     } finally {
@@ -153,16 +176,19 @@ export class EndpointClient {
     }
   }
 
-  private async send(method: string, path: string, body: unknown, options: RequestOptions, stream: boolean): Promise<{ response: Response; controller: AbortController; sentAtMs: number; timer: ReturnType<typeof setTimeout> | undefined }> {
+  private async send(method: string, path: string, body: unknown, options: RequestOptions, stream: boolean): Promise<{ response: IncomingMessage; controller: AbortController; sentAtMs: number; timer: ReturnType<typeof setTimeout> | undefined }> {
     const policy = this.options.policy;
     const attempts = Math.max(1, options.maxAttempts ?? policy.maxAttempts);
     const timeoutMs = options.timeoutMs ?? policy.timeoutMs;
-    const url = this.url(path, options.root);
-    const headers: Record<string, string> = { accept: stream ? 'text/event-stream' : 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const url = new URL(this.url(path, options.root));
+    const headers: Record<string, string | number> = { accept: stream ? 'text/event-stream' : 'application/json' };
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = payload.length;
+    }
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     else if (this.basicAuth) headers.authorization = `Basic ${this.basicAuth}`;
-    const payload = body === undefined ? undefined : JSON.stringify(body);
     let lastReason = '';
     for (let attempt = 1; ; attempt++) {
       const controller = new AbortController();
@@ -172,28 +198,27 @@ export class EndpointClient {
       const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
       let retryDelay: number | undefined;
       let keepLink = false;
-      const sentAtMs = performance.now();
       try {
-        const response = await fetch(url, { method, headers, body: payload, signal: controller.signal });
-        if (response.ok) {
+        const { response, sentAtMs } = await this.attempt(url, method, headers, payload, controller.signal);
+        const status = response.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
           if (stream) {
             clearTimeout(timer);
-            if (!response.body) throw this.error(`${method} ${path} answered without a body`, response.status);
             // The caller's signal must still close the stream once it is being read.
             keepLink = true;
             return { response, controller, sentAtMs, timer: undefined };
           }
           return { response, controller, sentAtMs, timer };
         }
-        const text = await response.text().catch(() => '');
+        const text = await readText(response, controller.signal).catch(() => '');
         const serverText = serverMessage(text);
         clearTimeout(timer);
-        if (!isRetryableStatus(response.status) || attempt >= attempts) {
+        if (!isRetryableStatus(status) || attempt >= attempts) {
           const tries = attempt > 1 ? ` after ${attempt} attempts` : '';
-          throw this.error(`${method} ${path} failed with HTTP ${response.status}${tries}: ${serverText || '(no error text)'}`, response.status, serverText);
+          throw this.error(`${method} ${path} failed with HTTP ${status}${tries}: ${serverText || '(no error text)'}`, status, serverText);
         }
-        lastReason = `HTTP ${response.status}${serverText ? `: ${serverText}` : ''}`;
-        const after = retryAfterMs(response.headers.get('retry-after'));
+        lastReason = `HTTP ${status}${serverText ? `: ${serverText}` : ''}`;
+        const after = retryAfterMs(headerValue(response, 'retry-after'));
         retryDelay = after === undefined ? backoffDelayMs(policy, attempt - 1) : Math.min(after, policy.maxDelayMs);
       } catch (error) {
         clearTimeout(timer);
@@ -210,6 +235,32 @@ export class EndpointClient {
       this.options.onRetry?.({ attempt, delayMs: retryDelay, reason: this.redact(lastReason) });
       await sleep(retryDelay, options.signal);
     }
+  }
+
+  /**
+   * One attempt: resolves at the response headers. `sentAtMs` is taken just before the body is
+   * handed to the socket (TTFT starts there, as vLLM's client starts it before its POST). Aborting
+   * the signal destroys the request and its socket, whether the answer has started or not.
+   */
+  private attempt(url: URL, method: string, headers: Record<string, string | number>, payload: Buffer | undefined, signal: AbortSignal): Promise<{ response: IncomingMessage; sentAtMs: number }> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason);
+      const req = this.request(url, { method, headers, agent: this.agent });
+      const onAbort = () => req.destroy(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.once('response', (response) => {
+        // Once the answer has started, its reader owns the signal's effect (it destroys the response).
+        response.once('close', () => signal.removeEventListener('abort', onAbort));
+        resolve({ response, sentAtMs });
+      });
+      // Not once: destroying a request whose answer has started can emit a second error.
+      req.on('error', (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? signal.reason : error);
+      });
+      const sentAtMs = performance.now();
+      req.end(payload);
+    });
   }
 
   /** Any thrown value → an EndpointError that says where and why (timeouts and resets by name). */
@@ -252,7 +303,42 @@ export function excerpt(text: string, max = 300): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
-/** "socket hang up (ECONNRESET)" out of undici's TypeError('fetch failed') chain. */
+/** The whole body as UTF-8 text; rejects with the signal's reason when it aborts mid-body. */
+function readText(response: IncomingMessage, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    const onAbort = () => {
+      response.destroy();
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.on('data', (part: Buffer) => parts.push(part));
+    response.once('end', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(Buffer.concat(parts).toString('utf8'));
+    });
+    response.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(signal.aborted ? signal.reason : error);
+    });
+    response.once('close', () => {
+      signal.removeEventListener('abort', onAbort);
+      if (!response.complete) reject(signal.aborted ? signal.reason : Object.assign(new Error('the connection closed before the answer ended'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
+function headerValue(response: IncomingMessage, name: string): string | null {
+  const value = response.headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+function headerReader(response: IncomingMessage): ResponseHeaders {
+  return { get: (name) => headerValue(response, name.toLowerCase()) };
+}
+
+/** "socket hang up (ECONNRESET)" out of a node:http error (or a fetch-style cause chain). */
 export function causeText(error: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {

@@ -250,7 +250,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
   }
 
   async dispose(): Promise<void> {
-    /* nothing held: fetch's pooled sockets close on their own when idle */
+    for (const client of this.clients) client.close();
   }
 
   private pick(): EndpointClient {
