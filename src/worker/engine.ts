@@ -6,6 +6,7 @@ import type { ModelVariant } from '../shared/modelTypes';
 import { BaselineSamples } from './report/baselineSamples';
 import type { ModelBackend } from './backend/modelBackend';
 import { loadBackend } from './backend/loadBackend';
+import { journalServedRequests } from './backend/servedAnswers';
 import { withoutCredentials } from './modelFileHashes';
 import { measureServedPerformance } from './servedPerformance';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
@@ -77,7 +78,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   if (resumed && served.length) {
     warn(`Resuming with served variants (${served.map((v) => `${v.id} at ${v.served!.hosts.join(', ')}`).join('; ')}): a served model's weights cannot be verified; their finished units are reused when the endpoint reports the same model as before (base URLs, served model id and what /v1/models says).`);
   }
-  const models = new LoadedModels(prepared, io, warn);
+  const models = new LoadedModels(prepared, io, warn, runFolder.path);
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformancePhase({
     workerScript: io.workerScript,
@@ -224,7 +225,7 @@ function variantById(prepared: PreparedRun, id: string): ModelVariant {
 class LoadedModels {
   private readonly loaded = new Map<string, Promise<ModelBackend>>();
 
-  constructor(private readonly prepared: PreparedRun, private readonly io: EngineIO, private readonly warn: (message: string, variantId: string) => void) {}
+  constructor(private readonly prepared: PreparedRun, private readonly io: EngineIO, private readonly warn: (message: string, variantId: string) => void, private readonly runFolder: string) {}
 
   get(variantId: string): Promise<ModelBackend> {
     let backend = this.loaded.get(variantId);
@@ -242,6 +243,10 @@ class LoadedModels {
         warn: (message) => this.warn(message, variantId),
         env: process.env,
         ...(this.prepared.folder.config.vocab_size !== undefined ? { vocabSize: this.prepared.folder.config.vocab_size } : {}),
+      }).then((loaded) => {
+        // A served variant's finished requests are kept one by one (requests.jsonl), so a resume continues mid-unit.
+        journalServedRequests(loaded, variant, this.runFolder, (message) => this.warn(message, variantId));
+        return loaded;
       }).catch((error: unknown) => {
         this.loaded.delete(variantId);
         throw new Error(`${variant.file} failed to load: ${errorMessage(error)}`);

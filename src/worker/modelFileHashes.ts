@@ -36,11 +36,16 @@ export function hashModelFiles(folder: string, variants: readonly ModelVariant[]
  * variable name is left out: which key is used changes no number.
  */
 function servedRefs(served: ServedVariantInfo): InputFileRef[] {
-  const { apiKeyEnv: _key, hosts: _hosts, ...identity } = served;
-  const sha256 = createHash('sha256').update(canonicalJson(identity)).digest('hex');
+  const sha256 = servedIdentitySha256(served);
   // The endpoint client accepts user:password@ base URLs (Basic auth): the ref, which run.json and
   // events.jsonl carry, names the URL without them.
   return served.baseUrls.map((url) => ({ path: withoutCredentials(url), bytes: 0, sha256 }));
+}
+
+/** The hash a served variant's refs carry: also the identity part of its request journal's keys (requestKey.ts). */
+export function servedIdentitySha256(served: ServedVariantInfo): string {
+  const { apiKeyEnv: _key, hosts: _hosts, ...identity } = served;
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex');
 }
 
 /** A URL as the run folder and the logs may show it: no user:password@. */

@@ -13,7 +13,14 @@ export const QUANTLENS_FOLDER = '.quantlens';
 export const RUNS_SUBFOLDER = join(QUANTLENS_FOLDER, 'runs');
 
 /** The files of one run folder. */
-export const RUN_FILES = { card: 'run.json', events: 'events.jsonl', samples: 'samples.jsonl', report: 'report.json' } as const;
+export const RUN_FILES = {
+  card: 'run.json',
+  events: 'events.jsonl',
+  samples: 'samples.jsonl',
+  report: 'report.json',
+  /** Every finished request to a served variant, so a resumed run does not send it again (requestJournal.ts). */
+  requests: 'requests.jsonl',
+} as const;
 
 export type RunFileRole = keyof typeof RUN_FILES;
 

@@ -10,6 +10,7 @@ import { FIXES_LENGTH, promptLogprobsRequest, RETURNS_TOKEN_IDS, streamedComplet
 import { answeredModel, LogprobRow, parsePromptLogprobs, parseSglangInputIds, parseSglangInputLogprobs, parseTokenizeResponse } from '../../node/endpoint/responses';
 import type { LoadRequest, LoadTarget, StreamedRequest } from '../load/loadTarget';
 import type { DistributionSupport, GreedyOptions, GreedyResult, ModelBackend, PromptTopK, TextTokenizer } from './modelBackend';
+import type { ServedAnswers } from './servedAnswers';
 import { compareTokenizations, describeDisagreement } from './tokenizerAgreement';
 
 export interface EndpointLoadOptions {
@@ -40,6 +41,8 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
   readonly baseUrls: readonly string[];
   private next = 0;
   private warnedRetokenize = false;
+  /** The run's journal of finished requests (requests.jsonl), when the engine gave one. */
+  private answers: ServedAnswers | undefined;
 
   private constructor(
     readonly variantId: string,
@@ -89,6 +92,15 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
   }
 
   /**
+   * From now on every finished fidelity or generation request is journaled, and one the journal
+   * already holds (a resumed run) is answered from it instead of being sent again. The load
+   * sweep's requests are not: a performance unit is timed whole, in one session.
+   */
+  useAnswers(answers: ServedAnswers): void {
+    this.answers = answers;
+  }
+
+  /**
    * Log-probabilities [n × V]: row i is ln P(· | tokens[..i]). vLLM's prompt_logprobs give the
    * rows for positions 1..n−1 (entry j predicts tokens[j]); the last row (what follows the whole
    * sequence) is read the same way by sending one extra token after it — its prompt logprob row
@@ -97,6 +109,15 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
    */
   async forward(tokens: readonly number[]): Promise<Float64Array> {
     if (this.distributions.kind !== 'full') throw new Error(`${this.variantId}: forward needs the whole distribution, which this endpoint does not give (${this.distributions.kind}).`);
+    const key = this.answers?.key('forward', { tokens, V: this.vocabSize });
+    const journaled = key && this.answers!.forward(key);
+    if (journaled) return journaled;
+    const out = await this.forwardOnce(tokens);
+    if (key) this.answers!.recordForward(key, out);
+    return out;
+  }
+
+  private async forwardOnce(tokens: readonly number[]): Promise<Float64Array> {
     const n = tokens.length;
     const V = this.vocabSize;
     const client = this.pick();
@@ -129,8 +150,17 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
    */
   async promptTopK(tokens: readonly number[], alsoIds?: ReadonlyArray<readonly number[]>): Promise<PromptTopK> {
     if (this.distributions.kind !== 'top-k') throw new Error(`${this.variantId}: promptTopK needs a top-k endpoint (this one gives ${this.distributions.kind}).`);
+    const key = this.answers?.key('promptTopK', { tokens, k: this.distributions.k, alsoIds: alsoIds ?? null });
+    const journaled = key && this.answers!.topK(key);
+    if (journaled) return journaled;
+    const answer = await this.promptTopKOnce(tokens, this.distributions.k, alsoIds);
+    if (key) this.answers!.recordTopK(key, answer);
+    return answer;
+  }
+
+  private async promptTopKOnce(tokens: readonly number[], k: number, alsoIds?: ReadonlyArray<readonly number[]>): Promise<PromptTopK> {
     const client = this.pick();
-    const rows = await this.promptRows(client, tokens, this.distributions.k);
+    const rows = await this.promptRows(client, tokens, k);
     const n = tokens.length;
     const targetLogprobs = new Float64Array(Math.max(0, n - 1));
     const out: PromptTopK['rows'] = [];
@@ -154,6 +184,15 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
    * a greedy decode is deterministic, so the restart gives the same tokens (times are the retry's).
    */
   async generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
+    const key = this.answers?.key('generateGreedy', { promptTokens, maxNewTokens: options.maxNewTokens, stopOnEos: options.stopOnEos });
+    const journaled = key && this.answers!.greedy(key, performance.now());
+    if (journaled) return journaled;
+    const result = await this.generateWithRestarts(promptTokens, options);
+    if (key) this.answers!.recordGreedy(key, result);
+    return result;
+  }
+
+  private async generateWithRestarts(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
     for (let attempt = 1; ; attempt++) {
       const client = this.pick();
       try {
