@@ -149,4 +149,48 @@ describe('QuantLens in VS Code', () => {
     assert.match(channelLog(), /Resuming run .* units already done/);
     await wb.shot('08-resumed');
   });
+
+  step('9. Add Endpoint: the Models view shows it as served · host, its key is in neither the settings nor the output channel; Remove Endpoint takes it away', async () => {
+    const KEY = 'sk-e2e';
+    const settingsFile = join(env.workspace, '.vscode', 'settings.json');
+    /** Answers one input box of the command (the title says which step); empty `value` accepts what it offers. */
+    const answer = async (title: string, value?: string): Promise<string> => {
+      const widget = wb.quickPick(title);
+      await widget.waitFor({ state: 'visible', timeout: 30_000 });
+      const input = widget.locator('input.input');
+      if (value !== undefined) await input.fill(value);
+      const answered = await input.inputValue();
+      await wb.page.keyboard.press('Enter');
+      return answered;
+    };
+    await wb.runCommand('QuantLens: Add Endpoint');
+    await answer('(1/5): base URL', 'http://127.0.0.1:9/v1');
+    // One model folder in the workspace: no folder pick (2/5).
+    const name = await answer('(3/5): name');
+    await answer('(4/5): served model id', '');
+    await answer('(5/5): API key', KEY);
+    const written = await waitFor('the endpoint in .vscode/settings.json', () => {
+      const text = readFileSync(settingsFile, 'utf8');
+      return text.includes('"quantlens.endpoints"') && text.includes(name) ? text : undefined;
+    }, 30_000);
+    assert.match(written, /"baseUrl": "http:\/\/127\.0\.0\.1:9\/v1"/);
+    assert.ok(!written.includes(KEY), 'the API key is not in the workspace settings');
+
+    const tree = wb.page.locator('.pane-body .monaco-list').filter({ hasText: MODEL });
+    if (!(await tree.isVisible())) await wb.page.locator('.activitybar [aria-label^="QuantLens"]').first().click();
+    const row = tree.locator('.monaco-list-row').filter({ hasText: name });
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(norm(await row.innerText()), /served · 127\.0\.0\.1:9/);
+    await wb.shot('09-endpoint-in-models-view');
+    await waitFor('the Add Endpoint line in the QuantLens log', () => channelLog().includes(`Endpoint ${name} (http://127.0.0.1:9/v1) added`), 30_000);
+    assert.ok(!channelLog().includes(KEY), 'the API key is not in the output channel');
+
+    await wb.runCommand('QuantLens: Remove Endpoint');
+    await wb.acceptQuickPick('remove which endpoint?', name);
+    await wb.page.locator('.monaco-dialog-box').getByRole('button', { name: 'Remove' }).click();
+    await waitFor('the endpoint gone from .vscode/settings.json', () => !readFileSync(settingsFile, 'utf8').includes(name), 30_000);
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok(!channelLog().includes(KEY), 'the API key is not in the output channel');
+    await wb.shot('09-endpoint-removed');
+  });
 });
