@@ -199,7 +199,9 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
     }
     case 'performance': {
       const variant = variantById(prepared, unit.variantId);
-      const result = variant.served ? await measureServedPerformance(variant, await models.get(unit.variantId), prepared, progress, stop) : await performance.resultFor(unit.variantId, progress, stop);
+      // A served variant's cells are set against the baseline's, timed earlier in this run (its unit comes first).
+      const basePerformance = results.get(unitKeyString({ kind: 'performance', variantId: prepared.baseline.id }));
+      const result = variant.served ? await measureServedPerformance(variant, await models.get(unit.variantId), prepared, progress, stop, basePerformance?.kind === 'performance' ? basePerformance : undefined) : await performance.resultFor(unit.variantId, progress, stop);
       return result && { result };
     }
     case 'task': {

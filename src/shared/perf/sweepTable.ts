@@ -36,7 +36,7 @@ export function sweepRows(report: RunReport): string[][] {
         formatNumber(c.requestsPerSecond.mean, 3),
         c.peakRssBytes === null ? '—' : formatBytes(c.peakRssBytes),
         c.kvCacheBytes === null ? '—' : formatBytes(c.kvCacheBytes),
-        c.vsBaseline && c.tpotMs && Number.isFinite(c.vsBaseline.tpotRatio) ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}` : '—',
+        c.vsBaseline && c.tpotMs && Number.isFinite(c.vsBaseline.tpotRatio) ? `×${c.vsBaseline.tpotRatio.toFixed(2)}${c.vsBaseline.resolved ? '' : ' n.s.'}${c.vsBaseline.otherStack ? ' (other stack)' : ''}` : '—',
         cellFlags(c),
       ]);
     }

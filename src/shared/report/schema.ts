@@ -477,6 +477,12 @@ export interface CellComparison {
   resolved: boolean;
   welchT: number;
   df: number;
+  /**
+   * The two sides ran on different stacks (a served variant over HTTP, timed by the load generator,
+   * against the in-process baseline, timed in probe processes): the ratio compares the stacks as
+   * they are, not the quantization alone.
+   */
+  otherStack?: true;
 }
 
 /** GPU memory from nvidia-smi: the probe process's own use and the whole device's, or why there is none. */
