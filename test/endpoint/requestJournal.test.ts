@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runFile } from '../../src/node/runFolder/layout';
 import { RequestJournal } from '../../src/node/runFolder/requestJournal';
-import { ServedAnswers } from '../../src/worker/backend/servedAnswers';
+import { MAX_JOURNALED_ENTRIES, ServedAnswers } from '../../src/worker/backend/servedAnswers';
 
 test('request journal: answers come back bit for bit, a torn last line is skipped and the next line starts fresh, keys name the endpoint identity', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ql-journal-'));
@@ -43,6 +43,13 @@ test('request journal: answers come back bit for bit, a torn last line is skippe
     assert.equal(new ServedAnswers(new RequestJournal(runFile(dir, 'requests'), 'q4s'), 'identity-b').forward(k1.replace(/./, 'x')), undefined);
     assert.notEqual(new ServedAnswers(reopened, 'identity-b').key('forward', { tokens: [1, 2, 3], V: 5 }), k1);
     assert.equal(new RequestJournal(runFile(dir, 'requests'), 'other').size, 0);
+    // Whole-vocabulary answers past the cap are not kept (said once); the journal stays small.
+    const warnings: string[] = [];
+    const capped = new ServedAnswers(new RequestJournal(runFile(dir, 'requests'), 'q4s'), 'identity-a', (m) => warnings.push(m));
+    for (const n of [1, 2]) capped.recordForward(capped.key('forward', { tokens: [n], V: MAX_JOURNALED_ENTRIES + 1 }), new Float64Array(MAX_JOURNALED_ENTRIES + 1));
+    assert.equal(new RequestJournal(runFile(dir, 'requests'), 'q4s').size, 4);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /^q4s: whole-vocabulary answers of 1048577 log-probabilities \(over 1048576\) are not kept in .*requests\.jsonl, so a resumed run sends those requests again/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import type { GreedyResult, ModelBackend, PromptTopK } from './modelBackend';
 export function journalServedRequests(backend: ModelBackend, variant: ModelVariant, runFolder: string, warn: (message: string) => void): void {
   if (!(backend instanceof EndpointBackend) || !variant.served) return;
   const journal = RequestJournal.forRun(runFolder, variant.id);
-  const answers = new ServedAnswers(journal, servedIdentitySha256(variant.served));
+  const answers = new ServedAnswers(journal, servedIdentitySha256(variant.served), warn);
   if (journal.skippedLines) warn(`${variant.id}: ${journal.file} had ${journal.skippedLines} unreadable line(s) (cut off by a crash?); those requests are sent again.`);
   if (answers.held) warn(`${variant.id}: ${answers.held} finished request(s) of the interrupted run are in ${journal.file}; those asked again with the same endpoint identity are answered from it, not sent.`);
   backend.useAnswers(answers);
@@ -24,11 +24,19 @@ export function journalServedRequests(backend: ModelBackend, variant: ModelVaria
  * token times relative to the request's start. A resumed run reads them back instead of asking
  * the server again; the numbers computed from them are those of an uninterrupted run.
  */
+/**
+ * Whole-vocabulary rows journaled per answer at most (8 bytes each): a real model's vocabulary
+ * makes one window's rows tens of MB (128k ids × 256 positions = 260 MB), which would fill the
+ * disk over a corpus. Larger answers are sent again on resume; top-k rows and generations are small.
+ */
+export const MAX_JOURNALED_ENTRIES = 1 << 20;
+
 export class ServedAnswers {
   /** Requests answered from the journal in this process (not sent). */
   reused = 0;
+  private warnedTooLarge = false;
 
-  constructor(private readonly journal: RequestJournal, private readonly identitySha256: string) {}
+  constructor(private readonly journal: RequestJournal, private readonly identitySha256: string, private readonly warn: (message: string) => void = () => {}) {}
 
   /** Answers the journal held when it was opened (from the run being resumed). */
   get held(): number {
@@ -51,6 +59,11 @@ export class ServedAnswers {
   }
 
   recordForward(key: string, rows: Float64Array): void {
+    if (rows.length > MAX_JOURNALED_ENTRIES) {
+      if (!this.warnedTooLarge) this.warn(`${this.journal.variantId}: whole-vocabulary answers of ${rows.length} log-probabilities (over ${MAX_JOURNALED_ENTRIES}) are not kept in ${this.journal.file}, so a resumed run sends those requests again; top-k answers and generations are kept.`);
+      this.warnedTooLarge = true;
+      return;
+    }
     this.journal.record(key, 'forward', b64(rows));
   }
 
