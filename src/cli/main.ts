@@ -7,7 +7,7 @@ import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
 import { comparabilityWarnings } from '../shared/report/comparability';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
-import { summarizeSignature } from '../shared/signatureSummary';
+import { summarizeVariant } from '../shared/variantSummary';
 import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
 import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
 import { discoverForRun, discoverModels } from '../node/discovery';
@@ -95,7 +95,7 @@ async function discover(args: string[]): Promise<number> {
       v.dtype,
       formatBytes(v.sizeBytes),
       v.file.slice(model.path.length + 1),
-      v.error ? `ERROR ${v.error.problem}` : summarizeSignature(v.signature),
+      v.error ? `ERROR ${v.error.problem}` : summarizeVariant(v),
     ])));
     for (const p of model.problems) console.log(`problem: ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`);
     for (const w of model.variants.flatMap((v) => v.warnings ?? [])) console.log(`warning: ${w.file}: ${w.problem} ${w.remedy}`);
