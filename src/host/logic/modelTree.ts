@@ -65,7 +65,7 @@ function variantNode(model: ModelFolder, variant: ModelVariant): TreeNode {
     kind: 'variant',
     id: `variant:${variant.file}`,
     label: baseline ? `${variant.id} (baseline)` : variant.id,
-    description: variant.error ? `${variant.dtype} · error` : `${variant.dtype} · ${formatBytes(variant.sizeBytes)}`,
+    description: `${variant.gguf ? `GGUF ${variant.gguf.fileType ?? variant.dtype}` : variant.dtype} · ${variant.error ? 'error' : formatBytes(variant.sizeBytes)}`,
     tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : [variant.file, formatBytes(variant.sizeBytes), summarizeVariant(variant), ...(variant.warnings ?? []).map((w) => `⚠ ${w.problem} ${w.remedy}`)].join('\n'),
     contextValue: variant.error ? 'quantlens.variant.broken' : 'quantlens.variant',
     model,
