@@ -151,3 +151,13 @@ test('quantlens discover lists ONNX and GGUF variants in one table, with file ty
   const split = model.variants.find((v) => v.id === 'gguf-quantlens-tiny-llama-q8_0')!;
   assert.match(summarizeVariant(split), /; 3 parts$/);
 });
+
+test('the 256-wide family\'s K-quant files hold real K-quant tensors (Q4_K_M: Q4_K with Q6_K for output, attn_v and ffn_down of the last layer)', async () => {
+  const folder = join(GGUF_MODELS, 'quantlens-tiny-k256');
+  assertMade(folder);
+  const model = await inspectModelFolder(folder);
+  const byId = new Map(model.variants.map((v) => [v.id, v.gguf]));
+  assert.deepEqual(byId.get('gguf-q4_k_m')!.tensorTypes.map((t) => [t.type, t.count]), [['Q4_K', 13], ['Q6_K', 3], ['F32', 5]]);
+  assert.deepEqual(byId.get('gguf-q6_k')!.tensorTypes.map((t) => [t.type, t.count]), [['Q6_K', 16], ['F32', 5]]);
+  assert.deepEqual(byId.get('gguf-q4_0')!.tensorTypes.map((t) => [t.type, t.count]), [['Q4_0', 15], ['Q6_K', 1], ['F32', 5]]);
+});

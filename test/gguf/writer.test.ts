@@ -2,9 +2,9 @@
 // tensors read back at their offsets against the ONNX fp32 weights, each file type's tensor types,
 // and the F32 file run by llama.cpp (node-llama-cpp) against onnxruntime on the same tokens.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { gguf } from '@huggingface/gguf';
 import * as ort from 'onnxruntime-node';
@@ -186,4 +186,50 @@ test('llama.cpp runs the F32 file: next-token probabilities equal onnxruntime\'s
   } finally {
     await model.dispose();
   }
+});
+
+test('llama.cpp reads the K-quant blocks as the dequantizer does: on the 256-wide family, Q4_K/Q6_K files stay close to F32, and Q6_K equals its own dequantized F32 copy up to activation rounding', async () => {
+  const folder = resolve('fixtures/gguf-models/quantlens-tiny-k256');
+  assert.ok(existsSync(folder), `${folder} is missing: run \`node scripts/build.mjs && node dist/make-fixtures.js\``);
+  const file = (type: string): string => join(folder, 'gguf', `quantlens-tiny-k256-${type}.gguf`);
+  // The Q6_K file with every tensor dequantized by our own code and stored as F32.
+  const parsed = await gguf(file('Q6_K'), { allowLocalFile: true });
+  const q6 = readFileSync(file('Q6_K'));
+  const f32 = await written(folder, 'F32');
+  const copy = Buffer.from(f32.bytes);
+  for (const t of f32.parsed.tensorInfos) {
+    const values = tensorValues(q6, parsed, t.name);
+    Buffer.from(values.buffer).copy(copy, Number(f32.parsed.tensorDataOffset) + Number(t.offset));
+  }
+  const dequantized = join(scratch, 'k256-Q6_K-dequantized-F32.gguf');
+  writeFileSync(dequantized, copy);
+
+  const { getLlama } = await import('node-llama-cpp');
+  const llama = await getLlama({ gpu: false, build: 'never' });
+  const tokens = [1, 40, 77, 120, 201, 33, 9, 300, 5, 17, 250, 100, 64, 31, 8, 2];
+  const distributions = async (path: string): Promise<Array<Map<number, number>>> => {
+    const model = await llama.loadModel({ modelPath: path });
+    try {
+      const context = await model.createContext({ contextSize: 64, batchSize: 64, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
+      const out = await context.getSequence().controlledEvaluate(tokens.map((t) => [t, { generateNext: { probabilities: true } }]));
+      await context.dispose();
+      return out.map((o) => o!.next.probabilities!);
+    } finally {
+      await model.dispose();
+    }
+  };
+  const meanKl = (p: Array<Map<number, number>>, q: Array<Map<number, number>>): number =>
+    p.reduce((sum, row, t) => sum + [...row].reduce((s, [v, x]) => s + (x > 0 ? x * Math.log(x / Math.max(q[t]!.get(v) ?? 0, 1e-30)) : 0), 0), 0) / p.length;
+  const base = await distributions(file('F32'));
+  const kl = {
+    Q8_0: meanKl(base, await distributions(file('Q8_0'))),
+    Q6_K: meanKl(base, await distributions(file('Q6_K'))),
+    Q4_K: meanKl(base, await distributions(file('Q4_K'))),
+    ownQ6_K: meanKl(await distributions(dequantized), await distributions(file('Q6_K'))),
+  };
+  // A block layout read differently by llama.cpp would give a near-random distribution (KL ≫ 1).
+  assert.ok(kl.Q6_K < 0.05 && kl.Q4_K < 0.1, JSON.stringify(kl));
+  assert.ok(kl.Q6_K < kl.Q4_K, `6-bit closer than 4-bit: ${JSON.stringify(kl)}`);
+  // What is left between llama.cpp's Q6_K and our dequantized copy is its 8-bit activation rounding (Q8_K), the size of Q8_0's own error.
+  assert.ok(kl.ownQ6_K < 3 * kl.Q8_0 + 1e-3, JSON.stringify(kl));
 });
