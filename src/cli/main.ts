@@ -107,8 +107,9 @@ async function demo(rest: string[]): Promise<number> {
   const parent = join(PACKAGE_ROOT, 'demo');
   const spec = FIXTURE_FAMILIES[0]!;
   const folder = join(parent, spec.name);
-  if (!existsSync(join(folder, 'onnx', 'model.onnx'))) {
-    console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants)…`);
+  // A demo folder made before GGUF variants existed is made again, so it gains them.
+  if (!existsSync(join(folder, 'onnx', 'model.onnx')) || !existsSync(join(folder, 'gguf'))) {
+    console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants, and GGUF F32…Q6_K files of the same weights)…`);
     const made = makeDemoModel(parent, spec.name);
     if (made !== EXIT.ok) return made;
   }
