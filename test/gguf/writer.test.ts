@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { gguf } from '@huggingface/gguf';
+import type { Token } from 'node-llama-cpp';
 import * as ort from 'onnxruntime-node';
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { trainingDocuments } from '../../src/modelmaker/makeFixtureModel';
@@ -20,6 +21,9 @@ import { logitsOf } from '../helpers/forward';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ql-gguf-writer-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+
+/** node-llama-cpp brands token ids; ours are plain vocabulary ids. */
+const asToken = (id: number): Token => id as unknown as Token;
 
 async function written(folder: string, type: GgufFileType): Promise<{ file: string; bytes: Buffer; parsed: Awaited<ReturnType<typeof gguf>> }> {
   const file = join(scratch, `${type}-${folder.split('/').pop()}.gguf`);
@@ -164,7 +168,7 @@ test('llama.cpp runs the F32 file: next-token probabilities equal onnxruntime\'s
   const model = await llama.loadModel({ modelPath: file });
   try {
     const context = await model.createContext({ contextSize: 64, batchSize: 64, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
-    const out = await context.getSequence().controlledEvaluate(tokens.map((t) => [t, { generateNext: { probabilities: true } }]));
+    const out = await context.getSequence().controlledEvaluate(tokens.map((t) => [asToken(t), { generateNext: { probabilities: true } }]));
     const V = config.vocab_size as number;
     let worst = 0;
     tokens.forEach((_, t) => {
@@ -173,7 +177,7 @@ test('llama.cpp runs the F32 file: next-token probabilities equal onnxruntime\'s
       const sum = row.reduce((s, x) => s + Math.exp(x - max), 0);
       const probabilities = out[t]!.next.probabilities!;
       assert.equal(probabilities.size, V, 'the full vocabulary');
-      for (let v = 0; v < V; v++) worst = Math.max(worst, Math.abs(Math.exp(row[v]! - max) / sum - (probabilities.get(v) ?? 0)));
+      for (let v = 0; v < V; v++) worst = Math.max(worst, Math.abs(Math.exp(row[v]! - max) / sum - (probabilities.get(asToken(v)) ?? 0)));
     });
     assert.ok(worst < 1e-5, `largest probability difference ${worst}`);
     // The embedded tokenizer ("gpt2" vocabulary, "gpt-2" pre-tokenizer) splits text as tokenizer.json does.
@@ -207,18 +211,18 @@ test('llama.cpp reads the K-quant blocks as the dequantizer does: on the 256-wid
   const { getLlama } = await import('node-llama-cpp');
   const llama = await getLlama({ gpu: false, build: 'never' });
   const tokens = [1, 40, 77, 120, 201, 33, 9, 300, 5, 17, 250, 100, 64, 31, 8, 2];
-  const distributions = async (path: string): Promise<Array<Map<number, number>>> => {
+  const distributions = async (path: string): Promise<Array<Map<Token, number>>> => {
     const model = await llama.loadModel({ modelPath: path });
     try {
       const context = await model.createContext({ contextSize: 64, batchSize: 64, flashAttention: false, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32' });
-      const out = await context.getSequence().controlledEvaluate(tokens.map((t) => [t, { generateNext: { probabilities: true } }]));
+      const out = await context.getSequence().controlledEvaluate(tokens.map((t) => [asToken(t), { generateNext: { probabilities: true } }]));
       await context.dispose();
       return out.map((o) => o!.next.probabilities!);
     } finally {
       await model.dispose();
     }
   };
-  const meanKl = (p: Array<Map<number, number>>, q: Array<Map<number, number>>): number =>
+  const meanKl = (p: Array<Map<Token, number>>, q: Array<Map<Token, number>>): number =>
     p.reduce((sum, row, t) => sum + [...row].reduce((s, [v, x]) => s + (x > 0 ? x * Math.log(x / Math.max(q[t]!.get(v) ?? 0, 1e-30)) : 0), 0), 0) / p.length;
   const base = await distributions(file('F32'));
   const kl = {
