@@ -7,7 +7,7 @@ import { errorMessage, fileLocation, isInputError } from '../shared/errors';
 import type { RunReport } from '../shared/report/schema';
 import { comparabilityWarnings } from '../shared/report/comparability';
 import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable';
-import { summarizeSignature } from '../shared/signatureSummary';
+import { summarizeVariant } from '../shared/variantSummary';
 import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
 import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
 import { discoverForRun, discoverModels } from '../node/discovery';
@@ -95,7 +95,7 @@ async function discover(args: string[]): Promise<number> {
       v.dtype,
       formatBytes(v.sizeBytes),
       v.file.slice(model.path.length + 1),
-      v.error ? `ERROR ${v.error.problem}` : summarizeSignature(v.signature),
+      v.error ? `ERROR ${v.error.problem}` : summarizeVariant(v),
     ])));
     for (const p of model.problems) console.log(`problem: ${fileLocation(p.file, p.line, p.column)}: ${p.problem} ${p.remedy}`);
     for (const w of model.variants.flatMap((v) => v.warnings ?? [])) console.log(`warning: ${w.file}: ${w.problem} ${w.remedy}`);
@@ -107,8 +107,9 @@ async function demo(rest: string[]): Promise<number> {
   const parent = join(PACKAGE_ROOT, 'demo');
   const spec = FIXTURE_FAMILIES[0]!;
   const folder = join(parent, spec.name);
-  if (!existsSync(join(folder, 'onnx', 'model.onnx'))) {
-    console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants)…`);
+  // A demo folder made before GGUF variants existed is made again, so it gains them.
+  if (!existsSync(join(folder, 'onnx', 'model.onnx')) || !existsSync(join(folder, 'gguf'))) {
+    console.error(`Making the demo model ${folder} (a tiny Llama-style ONNX model with fp32, fp16, q8 and q4 variants, and GGUF F32…Q6_K files of the same weights)…`);
     const made = makeDemoModel(parent, spec.name);
     if (made !== EXIT.ok) return made;
   }

@@ -19,7 +19,7 @@ export class ModelsView implements vscode.TreeDataProvider<TreeNode>, vscode.Dis
 
   constructor(private readonly index: ModelIndex) {
     this.disposables.add(this.changed);
-    for (const pattern of ['**/*.onnx', '**/config.json', allRunsGlob(['card', 'report'])]) {
+    for (const pattern of ['**/*.onnx', '**/*.gguf', '**/config.json', allRunsGlob(['card', 'report'])]) {
       const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(pattern));
       for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) this.disposables.add(event(() => this.scheduleRefresh()));
     }

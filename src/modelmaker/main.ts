@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { FIXTURE_FAMILIES } from './familySpec';
 import { makeFixtureModel } from './makeFixtureModel';
-import { makeGgufEdgeFolder, makeGgufFixtureFolder, writeGgufVariants } from './gguf/ggufFixtures';
+import { makeGgufEdgeFolder, makeGgufFixtureFolder, makeKQuantFixtureFolder, writeGgufVariants } from './gguf/ggufFixtures';
 
 /**
  * `node dist/make-fixtures.js [parent-folder] [family …]`: writes the named fixture families, or
@@ -11,7 +11,8 @@ import { makeGgufEdgeFolder, makeGgufFixtureFolder, writeGgufVariants } from './
  * GGUF variants (issue 15): a folder named on the command line (the demo's) gains them in
  * `<family>/gguf/`. The test fixtures keep fixtures/models ONNX-only — many tests count its
  * variants — and get the GGUF files in sibling folders: fixtures/gguf-models/<family> (fp32 ONNX +
- * every GGUF type) and fixtures/gguf-edge/<first family> (split and hostile files).
+ * every GGUF type, plus quantlens-tiny-k256, whose 256-wide rows take real Q4_K/Q6_K tensors) and
+ * fixtures/gguf-edge/<first family> (split and hostile files).
  */
 const [parentArg, ...names] = process.argv.slice(2);
 const parent = resolve(parentArg ?? 'fixtures/models');
@@ -32,6 +33,7 @@ if (unknown.length) {
     const started = Date.now();
     const root = dirname(parent);
     for (const folder of made) makeGgufFixtureFolder(folder, join(root, 'gguf-models'));
+    makeKQuantFixtureFolder(join(root, 'gguf-models'));
     makeGgufEdgeFolder(made[0]!, made[1]!, join(root, 'gguf-edge'));
     console.log(`fixture GGUF variants → ${join(root, 'gguf-models')}, edge cases → ${join(root, 'gguf-edge')} (${Date.now() - started} ms)`);
   }

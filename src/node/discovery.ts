@@ -11,6 +11,7 @@ import { isFileSystemError, throwReadError } from './fileReadErrors';
 import { readModelConfig } from './modelConfig';
 import { inspectVariant } from './variantInspection';
 import { DTYPE_ORDER, ONNX_SUBFOLDER, assignVariantIds, isOnnxFileName } from './variantNaming';
+import { inspectGgufVariants, locateGgufModels } from './gguf/ggufVariants';
 
 export interface DiscoverOptions {
   /** How many folder levels below the root to search; 0 looks at the root only. Default 3. */
@@ -43,7 +44,7 @@ export async function discoverModels(rootFolder: string, options: DiscoverOption
 }
 
 async function collectModelFolders(folder: string, entries: Dirent[], depthLeft: number, found: string[]): Promise<void> {
-  if (hasModelMetadata(entries) && (await locateVariantFiles(folder, entries)).length > 0) {
+  if ((hasModelMetadata(entries) && (await locateVariantFiles(folder, entries)).length > 0) || (await locateGgufModels(folder, entries)).length > 0) {
     found.push(folder);
     return;
   }
@@ -70,18 +71,23 @@ export async function inspectModelFolder(folderPath: string, options: InspectOpt
   const folder = resolve(folderPath);
   const entries = await listFolder(folder);
   const variantFiles = await locateVariantFiles(folder, entries);
-  if (variantFiles.length === 0) {
+  const ggufModels = await locateGgufModels(folder, entries);
+  if (variantFiles.length === 0 && ggufModels.length === 0) {
     throw new InputError(
       folder,
-      `holds no ONNX model (no .onnx file in it or in its ${ONNX_SUBFOLDER}/ folder).`,
-      'Choose the folder that holds config.json and the onnx/ folder, or export the model to ONNX first.',
+      `holds no ONNX model (no .onnx file in it or in its ${ONNX_SUBFOLDER}/ folder) and no .gguf file.`,
+      'Choose the folder that holds config.json and the onnx/ folder (or the .gguf files), or export the model to ONNX first.',
     );
   }
-  const { config, problems } = await readModelConfig(folder);
-  const tokenizerProblem = await checkTokenizer(folder);
+  const { config, problems: configProblems } = await readModelConfig(folder);
+  // A GGUF file carries its own config and tokenizer: a GGUF-only folder needs neither file.
+  const problems = variantFiles.length === 0 ? configProblems.filter((p) => !p.problem.startsWith('is missing')) : configProblems;
+  const tokenizerProblem = variantFiles.length > 0 ? await checkTokenizer(folder) : undefined;
   if (tokenizerProblem) problems.push(tokenizerProblem);
 
-  const variants = await inspectVariants(folder, variantFiles);
+  const onnxVariants = await inspectVariants(folder, variantFiles);
+  // After the ONNX variants, so an ONNX fp32 stays the baseline where there is one.
+  const variants = [...onnxVariants, ...(await inspectGgufVariants(folder, entries, new Set(onnxVariants.map((v) => v.id))))];
   const baseline = chooseBaseline(variants, options.baseline);
   if (!baseline) {
     problems.push({

@@ -2,7 +2,7 @@ import { fileLocation } from '../../shared/errors';
 import { formatBytes, formatNumber, formatPercent } from '../../shared/format';
 import type { ModelFolder, ModelVariant } from '../../shared/modelTypes';
 import type { RunReport, RunStatus } from '../../shared/report/schema';
-import { summarizeSignature } from '../../shared/signatureSummary';
+import { summarizeVariant } from '../../shared/variantSummary';
 import { ConfiguredEndpoint, hostOf } from './endpointSettings';
 
 /** A past run as the models view lists it. */
@@ -65,8 +65,8 @@ function variantNode(model: ModelFolder, variant: ModelVariant): TreeNode {
     kind: 'variant',
     id: `variant:${variant.file}`,
     label: baseline ? `${variant.id} (baseline)` : variant.id,
-    description: variant.error ? `${variant.dtype} · error` : `${variant.dtype} · ${formatBytes(variant.sizeBytes)}`,
-    tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : [variant.file, formatBytes(variant.sizeBytes), summarizeSignature(variant.signature), ...(variant.warnings ?? []).map((w) => `⚠ ${w.problem} ${w.remedy}`)].join('\n'),
+    description: `${variant.gguf ? `GGUF ${variant.gguf.fileType ?? variant.dtype}` : variant.dtype} · ${variant.error ? 'error' : formatBytes(variant.sizeBytes)}`,
+    tooltip: variant.error ? `${variant.error.file}: ${variant.error.problem} ${variant.error.remedy}` : [variant.file, formatBytes(variant.sizeBytes), summarizeVariant(variant), ...(variant.warnings ?? []).map((w) => `⚠ ${w.problem} ${w.remedy}`)].join('\n'),
     contextValue: variant.error ? 'quantlens.variant.broken' : 'quantlens.variant',
     model,
     variant,

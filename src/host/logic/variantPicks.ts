@@ -21,7 +21,7 @@ export interface VariantPickItem {
 export function variantPickItems(model: ModelFolder, endpoints: readonly ConfiguredEndpoint[], remembered: RunChoices | undefined): VariantPickItem[] {
   const local = model.variants.map((v) => ({
     label: v.id === model.baselineId ? `${v.id} (baseline)` : v.id,
-    description: v.error ? `cannot be evaluated: ${v.error.problem}` : v.dtype,
+    description: v.error ? `cannot be evaluated: ${v.error.problem}` : v.gguf ? `GGUF ${v.gguf.fileType ?? v.dtype}` : v.dtype,
     id: v.id,
     picked: v.id === model.baselineId || (remembered ? remembered.variants.includes(v.id) : !v.error),
   }));

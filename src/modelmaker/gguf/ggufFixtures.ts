@@ -1,4 +1,6 @@
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { makeFixtureModel } from '../makeFixtureModel';
+import { K_QUANT_FAMILY } from './kQuantFamily';
 import { basename, join } from 'node:path';
 import { encodeGguf, encodeGgufSplit } from './ggufFile';
 import { encodeGgufModel, GGUF_FILE_TYPES, ggufModelParts } from './writeGgufModel';
@@ -35,6 +37,14 @@ function copyModelBase(sourceFolder: string, folder: string): void {
 export function makeGgufFixtureFolder(sourceFolder: string, parent: string): string {
   const folder = join(parent, basename(sourceFolder));
   copyModelBase(sourceFolder, folder);
+  writeGgufVariants(folder);
+  return folder;
+}
+
+/** fixtures/gguf-models/quantlens-tiny-k256: the K-quant family, laid out like the other GGUF fixture folders. */
+export function makeKQuantFixtureFolder(parent: string): string {
+  const folder = makeFixtureModel(K_QUANT_FAMILY, parent);
+  for (const file of ['model_fp16.onnx', 'model_quantized.onnx', 'model_q4.onnx']) rmSync(join(folder, 'onnx', file));
   writeGgufVariants(folder);
   return folder;
 }
