@@ -18,7 +18,10 @@ export interface SyntaxNode {
   readonly children: readonly (SyntaxNode | null)[];
   readonly startPosition: Point;
   readonly endPosition: Point;
+  readonly isNamed: boolean;
+  readonly isMissing: boolean;
   childForFieldName(name: string): SyntaxNode | null;
+  fieldNameForChild(index: number): string | null;
   /** tree-sitter's S-expression of the subtree (ts_node_string: named nodes and field names). */
   toString(): string;
 }
