@@ -84,6 +84,16 @@ test('JavaScript by hand: let for const', async () => {
   });
 });
 
+test('by hand: the weighted match has no brevity penalty for 3+ tokens (the reference measures a [tokens, weights] pair)', async () => {
+  // hyp def f ( a ) : (6 tokens), ref def f ( a ) : return a (8).
+  // BLEU: every hyp n-gram is in the ref (6/6, 5/5, 4/4, 3/3); BP = exp(1 − 8/6).
+  // Weighted recall: 1-grams def 1 + f ( a ) : 0.2 each (a clipped to 1) = 2.0 of 3.2; 2-grams 5/7,
+  //   3-grams 4/6, 4-grams 3/5; the reference's closest_ref_length sees len([tokens, weights]) = 2 < 6, so BP = 1.
+  const r = await codeBleu('def f ( a ) :', ['def f ( a ) : return a'], 'python');
+  assert.ok(Math.abs(r.ngramMatch - Math.exp(1 - 8 / 6)) < TOL, String(r.ngramMatch));
+  assert.ok(Math.abs(r.weightedNgramMatch - bleu4([[2, 3.2], [5, 7], [4, 6], [3, 5]])) < TOL, String(r.weightedNgramMatch));
+});
+
 test('identical code scores 1 on every component (Python and JavaScript, real functions)', async () => {
   const py = 'def total(xs):\n    s = 0\n    for x in xs:\n        if x > 0:\n            s += x\n    return s\n';
   const js = 'function total(xs) {\n  let s = 0;\n  for (let i = 0; i < xs.length; i++) {\n    if (xs[i] > 0) { s += xs[i]; }\n  }\n  return s;\n}\n';

@@ -7,7 +7,8 @@
  *   smoothing method 1 (ε = 0.1 added to a zero numerator), 0 when nothing matches as a unigram.
  * - weighted ngram match: the same, but n-gram *recall* against each reference, summed over the
  *   references (not the max), and for unigrams each reference token weighs 1 if it is one of the
- *   language's keywords, else 0.2. Bigrams to 4-grams are unweighted. The brevity penalty is BLEU's.
+ *   language's keywords, else 0.2. Bigrams to 4-grams are unweighted. The brevity penalty is BLEU's
+  formula, but every reference length is 2 (the reference measures its [tokens, weights] pair).
  *
  * Statistics per item (summed over a corpus before scoring, as corpus_bleu does):
  * [numerator n=1..4, denominator n=1..4, hypothesis length, closest reference length].
@@ -80,8 +81,13 @@ export function weightedNgramStats(hypothesis: readonly string[], references: re
     num.push(numerator);
     den.push(denominator);
   }
-  return [...num, ...den, hypothesis.length, closestRefLength(references, hypothesis.length)];
+  // The reference passes [tokens, weights] pairs to closest_ref_length, whose len() is 2: every
+  // reference "has length 2", so the brevity penalty is 1 once the hypothesis has 3 tokens or more.
+  return [...num, ...den, hypothesis.length, closestRefLength(references.map(() => PAIR), hypothesis.length)];
 }
+
+/** What `len([reference_tokens, weights])` sees. */
+const PAIR: readonly string[] = ['tokens', 'weights'];
 
 function brevityPenalty(closestRefLen: number, hypLen: number): number {
   if (hypLen > closestRefLen) return 1;

@@ -14,7 +14,7 @@ import { CodeLanguage, CodeParsers, SyntaxNode, childrenOf, withTree } from './s
  */
 export const NATIVE_SEXP_MAX_DEPTH = 120;
 
-function treeDepth(root: SyntaxNode): number {
+export function treeDepth(root: SyntaxNode): number {
   let max = 0;
   const stack: [SyntaxNode, number][] = [[root, 1]];
   while (stack.length) {
