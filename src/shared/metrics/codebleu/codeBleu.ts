@@ -55,25 +55,21 @@ export function codeBleuStats(parsers: CodeParsers, candidate: string, reference
   const hyp = pyStrip(candidate);
   const hypTokens = pySplit(hyp);
   const refTokens = refs.map(pySplit);
-  const syntax: [number, number] = [0, 0];
-  const dataflow: [number, number] = [0, 0];
-  // The reference strips comments from the candidate again for each reference (its loop reassigns it).
-  let cand = hyp;
-  for (const reference of refs) {
-    cand = removeCommentsAndDocstrings(cand, language);
-    const ref = removeCommentsAndDocstrings(reference, language);
-    const [sm, st] = syntaxMatchCounts(parsers, cand, ref, language);
-    syntax[0] += sm;
-    syntax[1] += st;
-  }
-  cand = hyp;
-  for (const reference of refs) {
-    cand = removeCommentsAndDocstrings(cand, language);
-    const ref = removeCommentsAndDocstrings(reference, language);
-    const [dm, dt] = dataflowMatchCounts(parsers, cand, ref, language);
-    dataflow[0] += dm;
-    dataflow[1] += dt;
-  }
+  // Both matches loop over the references, stripping comments from the candidate again each time
+  // (the reference's loop reassigns it), and sum [matched, total].
+  const overReferences = (counts: typeof syntaxMatchCounts): [number, number] => {
+    const sum: [number, number] = [0, 0];
+    let cand = hyp;
+    for (const reference of refs) {
+      cand = removeCommentsAndDocstrings(cand, language);
+      const [m, t] = counts(parsers, cand, removeCommentsAndDocstrings(reference, language), language);
+      sum[0] += m;
+      sum[1] += t;
+    }
+    return sum;
+  };
+  const syntax = overReferences(syntaxMatchCounts);
+  const dataflow = overReferences(dataflowMatchCounts);
   return {
     ngram: bleuStats(hypTokens, refTokens),
     weightedNgram: weightedNgramStats(hypTokens, refTokens, KEYWORDS[language]),

@@ -60,6 +60,18 @@ function leaf(walk: Walk, node: SyntaxNode, states: States): Result {
   return [[{ code, idx, relation: 'comesFrom', names: [], from: [] }], states];
 }
 
+/** One edge per (name variable, value variable) pair, each name then defined at its own token. */
+function pairEdges(walk: Walk, nameKeys: string[], valueKeys: string[], relation: DataFlowEdge['relation'], states: States, out: DataFlowEdge[]): void {
+  for (const key1 of nameKeys) {
+    const t1 = token(walk, key1);
+    for (const key2 of valueKeys) {
+      const t2 = token(walk, key2);
+      out.push({ code: t1.code, idx: t1.idx, relation, names: [t2.code], from: [t2.idx] });
+    }
+    states.set(t1.code, [t1.idx]);
+  }
+}
+
 /** `name = value` where the name comes from every variable of the value (default_parameter, variable_declarator). */
 function definition(walk: Walk, node: SyntaxNode, states: States, recurse: Recurse, depth: number): Result {
   const name = node.childForFieldName('name');
@@ -78,14 +90,7 @@ function definition(walk: Walk, node: SyntaxNode, states: States, recurse: Recur
   const [temp, after] = recurse(walk, value, states, depth + 1);
   states = after;
   dfg.push(...temp);
-  for (const key1 of nameKeys) {
-    const t1 = token(walk, key1);
-    for (const key2 of valueKeys) {
-      const t2 = token(walk, key2);
-      dfg.push({ code: t1.code, idx: t1.idx, relation: 'comesFrom', names: [t2.code], from: [t2.idx] });
-    }
-    states.set(t1.code, [t1.idx]);
-  }
+  pairEdges(walk, nameKeys, valueKeys, 'comesFrom', states, dfg);
   return [byIdx(dfg), states];
 }
 
@@ -260,29 +265,13 @@ function dfgJavascript(walk: Walk, node: SyntaxNode, inStates: States, depth: nu
     const [temp, after] = dfgJavascript(walk, right!, states, depth + 1);
     states = after;
     dfg.push(...temp);
-    const nameKeys = treeToVariableIndex(left!, walk.indexToCode);
-    const valueKeys = treeToVariableIndex(right!, walk.indexToCode);
-    for (const key1 of nameKeys) {
-      const t1 = token(walk, key1);
-      for (const key2 of valueKeys) {
-        const t2 = token(walk, key2);
-        dfg.push({ code: t1.code, idx: t1.idx, relation: 'computedFrom', names: [t2.code], from: [t2.idx] });
-      }
-      states.set(t1.code, [t1.idx]);
-    }
+    pairEdges(walk, treeToVariableIndex(left!, walk.indexToCode), treeToVariableIndex(right!, walk.indexToCode), 'computedFrom', states, dfg);
     return [byIdx(dfg), states];
   }
   if (type === 'update_expression') {
     const dfg: DataFlowEdge[] = [];
     const keys = treeToVariableIndex(node, walk.indexToCode);
-    for (const key1 of keys) {
-      const t1 = token(walk, key1);
-      for (const key2 of keys) {
-        const t2 = token(walk, key2);
-        dfg.push({ code: t1.code, idx: t1.idx, relation: 'computedFrom', names: [t2.code], from: [t2.idx] });
-      }
-      states.set(t1.code, [t1.idx]);
-    }
+    pairEdges(walk, keys, keys, 'computedFrom', states, dfg);
     return [byIdx(dfg), states];
   }
   if (JS_IF.has(type)) {
