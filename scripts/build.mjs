@@ -68,6 +68,11 @@ jobs.push(build({
 }));
 mkdirSync(join(root, 'dist/webview'), { recursive: true });
 copyFileSync(join(root, 'node_modules/plotly.js-dist-min/plotly.min.js'), join(root, 'dist/webview/plotly.min.js'));
+// CodeBLEU's tree-sitter runtime and grammars (src/node/codebleu/treeSitterParsers.ts loads them from here).
+mkdirSync(join(root, 'dist/tree-sitter'), { recursive: true });
+for (const file of ['tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-javascript.wasm']) {
+  copyFileSync(join(root, 'node_modules/@vscode/tree-sitter-wasm/wasm', file), join(root, 'dist/tree-sitter', file));
+}
 
 const benches = listTs('bench', '.ts');
 if (benches.length) {

@@ -3,6 +3,7 @@
  *
  *   quantlens score --metric bleu --input outputs.jsonl [--json]
  *   quantlens score --metric pass@k --k 10 --input samples.jsonl
+ *   quantlens score --metric codebleu --language python --predictions hyp.txt --references ref.txt
  *
  * Each input line is one item: {"prediction": "…", "references": ["…", …]} for generation metrics,
  * {"n": N, "c": C} for pass@k, {"logLikelihoods": […], "choices": […], "gold": i} for acc/acc_norm/
@@ -19,6 +20,7 @@ import { renderTable } from '../shared/resultsTable';
 import { AnyMetric, ItemScore, MetricInput, MetricInputError, getMetric, summarizeMetric } from '../shared/metrics/index';
 import { throwReadError } from '../node/fileReadErrors';
 import { parseCommandLine, UsageError } from './usage';
+import { codeBleuOptions, readPredictionReferenceFiles } from './scoreCodeBleu';
 
 const EXIT_OK = 0;
 
@@ -95,6 +97,18 @@ function scoreFile(file: string, metric: AnyMetric): ScoredLine[] {
   return out;
 }
 
+/** Items read elsewhere (codebleu's --predictions/--references), each scored as a line of `file`. */
+function scoreItems(file: string, metric: AnyMetric, items: { line: number; input: MetricInput }[]): ScoredLine[] {
+  return items.map(({ line, input }) => {
+    try {
+      return { line, item: metric.score(input) };
+    } catch (error) {
+      if (!(error instanceof MetricInputError)) throw error;
+      throw new InputError(file, `line ${line} cannot be scored with ${metric.name}: ${error.message}.`, 'Fix that line.', line);
+    }
+  });
+}
+
 function format(value: number, range: readonly [number, number]): string {
   if (!Number.isFinite(value)) return String(value);
   return range[1] === 100 ? value.toFixed(2) : value.toFixed(4);
@@ -112,23 +126,28 @@ export async function runScore(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       seed: { type: 'string' },
       resamples: { type: 'string' },
+      language: { type: 'string' },
+      predictions: { type: 'string' },
+      references: { type: 'string', multiple: true },
     },
   }));
   if (positionals.length) throw new UsageError(`score takes no positional arguments (got ${positionals.join(' ')})`, 'score');
   if (!values.metric) throw new UsageError('score needs --metric NAME', 'score');
-  if (!values.input) throw new UsageError('score needs --input FILE.jsonl', 'score');
+  if (!values.input && !values.predictions) throw new UsageError('score needs --input FILE.jsonl (or --predictions FILE --references FILE)', 'score');
+  if (values.input && values.predictions) throw new UsageError('give --input or --predictions, not both', 'score');
+  const codeBleu = await codeBleuOptions(values.metric, values.language);
   const k = nonNegativeInt('k', values.k);
   let metric: AnyMetric;
   try {
-    metric = getMetric(values.metric, { ...(k !== undefined ? { k } : {}), ...(values.stem ? { stem: true } : {}) });
+    metric = getMetric(values.metric, { ...(k !== undefined ? { k } : {}), ...(values.stem ? { stem: true } : {}), ...codeBleu });
   } catch (error) {
     throw new UsageError((error as Error).message, 'score');
   }
   if (metric.name.startsWith('pass@') && k === undefined && !/^pass@\d+$/i.test(values.metric)) {
     throw new UsageError('pass@k needs --k K (or name it pass@10)', 'score');
   }
-  const file = resolve(values.input);
-  const scored = scoreFile(file, metric);
+  const file = resolve(values.input ?? values.predictions!);
+  const scored = values.predictions ? scoreItems(file, metric, readPredictionReferenceFiles(values.predictions, values.references ?? [])) : scoreFile(file, metric);
   const seed = nonNegativeInt('seed', values.seed);
   const resamples = nonNegativeInt('resamples', values.resamples);
   const summary = summarizeMetric(

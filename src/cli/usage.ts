@@ -57,7 +57,9 @@ const EVAL_OPTIONS = `eval options:
 const SCORE_DETAILS = `                                             score outputs made elsewhere: one JSON object a line, e.g.
                                              {"prediction": "…", "references": ["…"]} ({"n": N, "c": C} for pass@k);
                                              metrics: bleu chrf chrf++ rouge1 rouge2 rougeL rougeLsum meteor
-                                             exact_match f1 pass@k acc acc_norm acc_bytes ece word_perplexity …`;
+                                             exact_match f1 pass@k acc acc_norm acc_bytes ece word_perplexity …
+                                             codebleu --language python|javascript (also --predictions FILE
+                                             --references FILE…: one item a line, as CodeXGLUE's calc_code_bleu.py)`;
 
 /** One line per command: the synopsis and what it does. */
 const SYNOPSIS: Record<CliCommand, string> = {

@@ -4,7 +4,7 @@ import { findMetric, getMetric, listMetrics, METRIC_NAMES } from '../../src/shar
 
 test('METRIC_NAMES comes from the factories: every name resolves to a metric of that name (pass@k as pass@1)', () => {
   assert.deepEqual([...METRIC_NAMES].sort(), [
-    'acc', 'acc_bytes', 'acc_norm', 'bits_per_byte', 'bleu', 'byte_perplexity', 'chrf', 'chrf++', 'ece', 'exact_match', 'f1', 'meteor', 'pass@k', 'perplexity',
+    'acc', 'acc_bytes', 'acc_norm', 'bits_per_byte', 'bleu', 'byte_perplexity', 'chrf', 'codebleu', 'chrf++', 'ece', 'exact_match', 'f1', 'meteor', 'pass@k', 'perplexity',
     'rouge1', 'rouge1_stem', 'rouge2', 'rouge2_stem', 'rougeL', 'rougeL_stem', 'rougeLsum', 'rougeLsum_stem', 'token_perplexity', 'word_perplexity',
   ].sort());
   for (const name of METRIC_NAMES) assert.equal(getMetric(name).name, name === 'pass@k' ? 'pass@1' : name, name);

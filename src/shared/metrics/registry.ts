@@ -5,6 +5,7 @@
 import { bleuSegmentStatistics, bleuSignature, computeBleu, sumStatistics } from './bleu';
 import { chrfName, chrfScoreFromStatistics, chrfSegmentStatistics, chrfSignature, ChrfOptions } from './chrf';
 import { ECE_MIN_EXAMPLES, chooseAnswer, expectedCalibrationError, isGold, passAtK, ChoiceNormalization } from './likelihood';
+import { CodeBleuMetricOptions, codeBleuMetric } from './codebleu/codeBleuMetric';
 import { meteor } from './meteor';
 import { RougeScore, RougeType, rougeMulti } from './rouge';
 import { exactMatch, maxOverGroundTruths, tokenF1 } from './squad';
@@ -22,7 +23,7 @@ import {
   SamplesInput,
 } from './types';
 
-export interface MetricOptions {
+export interface MetricOptions extends CodeBleuMetricOptions {
   /** pass@k's k. */
   k?: number;
   /** ROUGE with the Porter stemmer (rouge_score use_stemmer=True). */
@@ -460,6 +461,7 @@ const FACTORIES: Record<string, Factory> = {
   exact_match: { make: () => squadMetric('exact_match') },
   f1: { make: () => squadMetric('f1') },
   'pass@k': { make: (o) => passAtKMetric(o.k ?? 1) },
+  codebleu: { make: (o) => codeBleuMetric(o) },
   acc: { make: () => choiceMetric('acc') },
   acc_norm: { make: () => choiceMetric('acc_norm') },
   acc_bytes: { make: () => choiceMetric('acc_bytes') },
