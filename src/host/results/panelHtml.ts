@@ -37,6 +37,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <section id="failures"></section>
 <h2>Samples</h2>
 <section id="samples"></section>
+<h2>Human rating</h2>
+<section id="human-rating"></section>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'plotly.min.js')}"></script>
 <script nonce="${nonce}" src="${asset('dist', 'webview', 'main.js')}"></script>
 </body>
