@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { errorMessage } from '../../shared/errors';
-import { blind, buildRatingSet, DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../../shared/rating/ratingSet';
-import { isRatingToHost, type HostToRating, type RatingState, type RatingToHost } from '../../shared/rating/ratingProtocol';
+import { buildRatingSet, DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../../shared/rating/ratingSet';
+import { isRatingToHost, ratingState, type HostToRating, type RatingState, type RatingToHost } from '../../shared/rating/ratingProtocol';
 import type { RatingPair, RatingsFile } from '../../shared/rating/types';
 import { loadRaterFile, readRatingsFolder, saveJudgement } from '../../node/rating/ratingStore';
 import { readRun, readSamples } from '../../node/runFolder/reader';
@@ -65,17 +65,7 @@ export class RatingPanel implements vscode.Disposable {
   }
 
   private state(file: RatingsFile): RatingState {
-    const judged = new Set(file.judgements.map((j) => j.pairId));
-    const complete = this.set.every((p) => judged.has(p.pairId));
-    return {
-      runId: this.runId,
-      rater: this.rater,
-      seed: this.seed,
-      pairs: this.set.map(blind),
-      judgements: file.judgements,
-      ...(complete ? { reveal: this.set.map((p) => ({ pairId: p.pairId, variantId: p.variantId, baselineSide: p.baselineSide })) } : {}),
-      problems: readRatingsFolder(this.runFolder).problems,
-    };
+    return ratingState(this.set, file, readRatingsFolder(this.runFolder).problems);
   }
 
   private onMessage(message: unknown): void {

@@ -9,7 +9,7 @@ import { writeFileAtomic } from '../atomicWrite';
 import { readJsonFile } from '../jsonFile';
 import { ratingsFolderOf } from '../runFolder/layout';
 
-const REMEDY_SYNTAX = 'Fix the JSON there, or move the file out of the ratings folder; the other raters\' files are still read.';
+const REMEDY_SYNTAX = 'Fix the JSON there (while a file in a run\'s ratings folder is broken, it is left out of the results and never overwritten).';
 
 /** A rater's file name: the rater id with anything but letters, digits, '.', '_' and '-' replaced (never a path). */
 export function raterFileName(rater: string): string {

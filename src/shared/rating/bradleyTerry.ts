@@ -5,7 +5,9 @@
  * with W_i the wins of i and N_ij the comparisons of i with j. A tie counts half a win for each side
  * (the win rate's convention). The MLE exists only when the "beat" graph is strongly connected
  * (Hunter's Assumption 1: every split of the models has someone on each side beating someone on the
- * other); otherwise every strength is null and `note` says why.
+ * other). So the strengths are estimated on the models that reach the reference and are reached by
+ * it (its strongly connected component); a model outside it (it won, or lost, every comparison
+ * that links it to the rest) gets null and `note` says why.
  */
 
 /** One comparison: `a` against `b`; `aScore` 1 = a won, 0 = b won, 0.5 = tie. */
@@ -29,7 +31,6 @@ export function bradleyTerry(comparisons: readonly Comparison[], reference: stri
   const models = [...new Set([reference, ...comparisons.flatMap((c) => [c.a, c.b])])];
   const index = new Map(models.map((m, i) => [m, i]));
   const k = models.length;
-  const wins = new Float64Array(k);
   const n = models.map(() => new Float64Array(k));
   const beat = models.map(() => new Float64Array(k));
   for (const c of comparisons) {
@@ -38,30 +39,36 @@ export function bradleyTerry(comparisons: readonly Comparison[], reference: stri
     const j = index.get(c.b)!;
     n[i]![j]! += 1;
     n[j]![i]! += 1;
-    wins[i]! += c.aScore;
-    wins[j]! += 1 - c.aScore;
     beat[i]![j]! += c.aScore;
     beat[j]![i]! += 1 - c.aScore;
   }
-  const nulls = (note: string): BradleyTerryResult => ({ strengths: new Map(models.map((m) => [m, null])), iterations: 0, converged: false, note });
-  if (k < 2) return nulls('fewer than two models were compared');
-  if (!stronglyConnected(beat)) return nulls('no finite maximum-likelihood strengths: some model won (or lost) every comparison against the rest (Hunter 2004, Assumption 1)');
+  if (k < 2) return { strengths: new Map(models.map((m) => [m, null])), iterations: 0, converged: false, note: 'fewer than two models were compared' };
+  const ref = index.get(reference)!;
+  const inside = componentOf(beat, ref);
+  const outside = models.filter((_, i) => !inside.has(i)).sort();
+  const note = outside.length ? `no finite maximum-likelihood strength for ${outside.join(', ')}: won or lost every comparison linking it to the rest (Hunter 2004, Assumption 1)` : undefined;
+  if (inside.size < 2) return { strengths: new Map(models.map((m, i) => [m, i === ref ? 1 : null])), iterations: 0, converged: false, ...(note ? { note } : {}) };
 
   let gamma = new Float64Array(k).fill(1);
-  const ref = index.get(reference)!;
   let iterations = 0;
   let converged = false;
   while (iterations < maxIterations) {
     iterations++;
     const next = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
+    for (const i of inside) {
+      // Wins and comparisons within the component only: links to a model outside it carry no information on the scale.
+      let w = 0;
       let denominator = 0;
-      for (let j = 0; j < k; j++) if (j !== i && n[i]![j]! > 0) denominator += n[i]![j]! / (gamma[i]! + gamma[j]!);
-      next[i] = wins[i]! / denominator;
+      for (const j of inside) {
+        if (j === i || n[i]![j]! === 0) continue;
+        w += beat[i]![j]!;
+        denominator += n[i]![j]! / (gamma[i]! + gamma[j]!);
+      }
+      next[i] = w / denominator;
     }
     const scale = next[ref]!;
     let change = 0;
-    for (let i = 0; i < k; i++) {
+    for (const i of inside) {
       next[i]! /= scale;
       change = Math.max(change, Math.abs(next[i]! - gamma[i]!) / gamma[i]!);
     }
@@ -71,15 +78,15 @@ export function bradleyTerry(comparisons: readonly Comparison[], reference: stri
       break;
     }
   }
-  return { strengths: new Map(models.map((m, i) => [m, gamma[i]!])), iterations, converged };
+  return { strengths: new Map(models.map((m, i) => [m, inside.has(i) ? gamma[i]! : null])), iterations, converged, ...(note ? { note } : {}) };
 }
 
-/** Every model reaches every other along "i beat j at least partly" edges (Hunter's Assumption 1). */
-function stronglyConnected(beat: Float64Array[]): boolean {
+/** The models that `start` reaches and that reach it along "i beat j at least partly" edges (its strongly connected component). */
+function componentOf(beat: Float64Array[], start: number): Set<number> {
   const k = beat.length;
-  const reach = (forward: boolean): boolean => {
-    const seen = new Set<number>([0]);
-    const stack = [0];
+  const reach = (forward: boolean): Set<number> => {
+    const seen = new Set<number>([start]);
+    const stack = [start];
     while (stack.length) {
       const i = stack.pop()!;
       for (let j = 0; j < k; j++) {
@@ -90,7 +97,9 @@ function stronglyConnected(beat: Float64Array[]): boolean {
         }
       }
     }
-    return seen.size === k;
+    return seen;
   };
-  return reach(true) && reach(false);
+  const from = reach(true);
+  const to = reach(false);
+  return new Set([...from].filter((i) => to.has(i)));
 }

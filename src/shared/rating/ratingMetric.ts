@@ -21,10 +21,8 @@ export function humanRatingMetrics(report: RunReport): MetricDefinition[] {
     axis: 'fidelity',
     vsBaseline: true,
     value: (v) => (v.isBaseline ? 0.5 : of(v)?.winRate),
-    // The Wilson interval is not symmetric: the table's ± shows half its width, the rating section the interval itself.
-    se: (v) => {
-      const r = v.isBaseline ? undefined : of(v);
-      return r ? (r.ci95[1] - r.ci95[0]) / (2 * 1.959963984540054) : undefined;
-    },
+    // The Wilson interval is not symmetric (and hugs 0 and 1): no ± standard error that would draw it
+    // as if it were; the Human rating section gives the interval itself.
+    se: () => undefined,
   }];
 }

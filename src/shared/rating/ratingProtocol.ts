@@ -1,5 +1,6 @@
 import { messageGuard } from '../messageGuards';
-import type { BlindPair, RatingChoice, RatingCriterion, RatingJudgement } from './types';
+import { blind } from './ratingSet';
+import type { BlindPair, RatingChoice, RatingCriterion, RatingJudgement, RatingPair, RatingsFile } from './types';
 
 /**
  * Messages between the blind rating tab's webview and the extension host. The host never sends a
@@ -54,3 +55,21 @@ export type RatingToHost = RatingReadyMessage | RatingJudgeMessage;
 
 export const isRatingToHost = messageGuard<RatingToHost>({ 'rating-ready': true, 'rating-judge': true });
 export const isHostToRating = messageGuard<HostToRating>({ 'rating-state': true, 'rating-notice': true });
+
+/**
+ * What the host sends the rater's tab: the set blind, the rater's judgements of this set, and the
+ * names (variant, baseline side) only once every pair of the set is judged.
+ */
+export function ratingState(set: readonly RatingPair[], file: RatingsFile, problems: string[]): RatingState {
+  const judged = new Set(file.judgements.map((j) => j.pairId));
+  const complete = set.length > 0 && set.every((p) => judged.has(p.pairId));
+  return {
+    runId: file.runId,
+    rater: file.rater,
+    seed: file.seed,
+    pairs: set.map(blind),
+    judgements: file.judgements,
+    ...(complete ? { reveal: set.map((p) => ({ pairId: p.pairId, variantId: p.variantId, baselineSide: p.baselineSide })) } : {}),
+    problems,
+  };
+}
