@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { InputError } from '../shared/errors';
 import { renderTable } from '../shared/resultsTable';
 import { summarizeRatings, type RatingsSource } from '../shared/rating/mergeRatings';
 import { emptyRatingsFile, serializeRatingsFile } from '../shared/rating/ratingsFile';
-import { blind, buildRatingSet, DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../shared/rating/ratingSet';
+import { blind } from '../shared/rating/ratingSet';
 import { HUMAN_RATING_COLUMNS, humanRatingNotes, humanRatingRows } from '../shared/rating/ratingTable';
-import { readRatingsFile, readRatingsFolder, writeRaterFile } from '../node/rating/ratingStore';
+import { ratingSetOfRun, readRatingsFile, readRatingsFolder, writeRaterFile } from '../node/rating/ratingStore';
 import { readRun, readSamples } from '../node/runFolder/reader';
 import { RUN_FOLDER_DISPLAY, runFile } from '../node/runFolder/layout';
 import { parseCommandLine, UsageError } from './usage';
@@ -35,10 +34,10 @@ function runFolderArg(positional: string | undefined): string {
   return folder;
 }
 
-function positiveInteger(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
+function optionalInteger(name: string, value: string | undefined, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < (name === '--seed' ? 0 : 1)) throw new UsageError(`${name} must be a ${name === '--seed' ? 'non-negative' : 'positive'} integer, got "${value}"`, 'rate');
+  if (!value.trim() || !Number.isSafeInteger(n) || n < minimum) throw new UsageError(`${name} must be an integer of at least ${minimum}, got "${value}"`, 'rate');
   return n;
 }
 
@@ -46,12 +45,8 @@ function rateExport(argv: string[]): number {
   const { values, positionals } = parseCommandLine('rate', () => parseArgs({ args: argv, allowPositionals: true, options: { pairs: { type: 'string' }, seed: { type: 'string' }, rater: { type: 'string' }, out: { type: 'string' } } }));
   if (positionals.length !== 1) throw new UsageError('rate export takes one run folder', 'rate');
   const folder = runFolderArg(positionals[0]);
-  const run = readRun(folder);
-  const seed = positiveInteger('--seed', values.seed, defaultRatingSeed(run.card.runId));
-  const pairs = positiveInteger('--pairs', values.pairs, DEFAULT_RATING_PAIRS);
-  const set = buildRatingSet(readSamples(folder), run.card.spec.baselineId, seed, pairs);
-  if (set.length === 0) throw new InputError(runFile(folder, 'samples'), 'The run has no generations of a variant and the baseline for the same prompt: nothing to rate.', 'Evaluate with generations (--measure generation) first.');
-  const file = { ...emptyRatingsFile(run.card.runId, values.rater ?? '', seed, set.length), set: set.map(blind) };
+  const { runId, seed, pairs, set } = ratingSetOfRun(folder, { seed: optionalInteger('--seed', values.seed, 0), pairs: optionalInteger('--pairs', values.pairs, 1) });
+  const file = { ...emptyRatingsFile(runId, values.rater ?? '', seed, pairs), set: set.map(blind) };
   writeOutput(serializeRatingsFile(file), values.out);
   if (set.length < pairs) console.error(`warning: the run has ${set.length} pairs to rate, fewer than --pairs ${pairs}.`);
   return 0;

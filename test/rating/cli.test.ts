@@ -80,7 +80,11 @@ test('rate merge: two raters\' returned files are checked, saved in <run>/rating
   const axis = metricsOf(data.report!).find((m) => m.id === HUMAN_WIN_RATE_METRIC)!;
   assert.equal(axis.value(data.report!.variants.find((v) => v.id === merged.variants[0]!.variantId)!), merged.variants[0]!.winRate);
   assert.equal(axis.value(data.report!.variants.find((v) => v.isBaseline)!), 0.5);
-  assert.deepEqual(JSON.parse(RUN_EXPORTS.json.render(data)).humanRating ?? JSON.parse(RUN_EXPORTS.json.render(data)).report?.humanRating, merged);
+  assert.deepEqual(JSON.parse(RUN_EXPORTS.json.render(data)).report.humanRating, merged);
+
+  const markdown = RUN_EXPORTS.markdown.render(data);
+  assert.match(markdown, /## Human rating \(blind, vs the baseline\)\n\n\| variant \| judgements/);
+  assert.match(RUN_EXPORTS.html.render(data), /<h2>Human rating \(blind, vs the baseline\)<\/h2><table>/);
 
   const table = cli('rate', 'merge', run, alice);
   assert.equal(table.status, 0, table.stderr);

@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { errorMessage } from '../../shared/errors';
-import { buildRatingSet, DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../../shared/rating/ratingSet';
+import { DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../../shared/rating/ratingSet';
 import { isRatingToHost, ratingState, type HostToRating, type RatingState, type RatingToHost } from '../../shared/rating/ratingProtocol';
 import type { RatingPair, RatingsFile } from '../../shared/rating/types';
-import { loadRaterFile, readRatingsFolder, saveJudgement } from '../../node/rating/ratingStore';
-import { readRun, readSamples } from '../../node/runFolder/reader';
+import { loadRaterFile, ratingSetOfRun, readRatingsFolder, saveJudgement } from '../../node/rating/ratingStore';
+import { readRun } from '../../node/runFolder/reader';
 import { DisposableStore } from '../disposables';
 import { ratingHtml } from './ratingHtml';
 
@@ -33,7 +33,7 @@ export class RatingPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const set = ratingSetOf(runFolder);
+    const { set } = ratingSetOfRun(runFolder);
     const panel = vscode.window.createWebviewPanel(RATING_VIEW_TYPE, `QuantLens: rate ${basename(runFolder)} blind`, vscode.ViewColumn.Active, {
       enableScripts: true,
       enableCommandUris: false,
@@ -104,14 +104,6 @@ export class RatingPanel implements vscode.Disposable {
     this.disposables.dispose();
     this.panel.dispose();
   }
-}
-
-/** The run's default set (its default seed and size); an error when the run has nothing to rate. */
-function ratingSetOf(runFolder: string): RatingPair[] {
-  const run = readRun(runFolder);
-  const set = buildRatingSet(readSamples(runFolder), run.card.spec.baselineId, defaultRatingSeed(run.card.runId), DEFAULT_RATING_PAIRS);
-  if (set.length === 0) throw new Error('This run has no generations to rate: evaluate it with generations (prompts) first.');
-  return set;
 }
 
 /** The rater's id: the OS user name, as annotations name their author. */

@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { errorMessage, InputError, isInputError } from '../../shared/errors';
 import { checkRatingsFile, emptyRatingsFile, serializeRatingsFile, withJudgement } from '../../shared/rating/ratingsFile';
 import { summarizeRatings, type RatingsSource } from '../../shared/rating/mergeRatings';
-import type { HumanRatingReport, RatingJudgement, RatingsFile } from '../../shared/rating/types';
+import type { HumanRatingReport, RatingJudgement, RatingPair, RatingsFile } from '../../shared/rating/types';
 import type { RunReport, SampleRecord } from '../../shared/report/schema';
 import { writeFileAtomic } from '../atomicWrite';
 import { readJsonFile } from '../jsonFile';
-import { ratingsFolderOf } from '../runFolder/layout';
+import { ratingsFolderOf, runFile } from '../runFolder/layout';
+import { readRun, readSamples } from '../runFolder/reader';
+import { buildRatingSet, DEFAULT_RATING_PAIRS, defaultRatingSeed } from '../../shared/rating/ratingSet';
 
 const REMEDY_SYNTAX = 'Fix the JSON there (while a file in a run\'s ratings folder is broken, it is left out of the results and never overwritten).';
 
@@ -94,4 +96,19 @@ export function withHumanRating(report: RunReport | null, runFolder: string, sam
   if (!report) return report;
   const { humanRating } = humanRatingOf(runFolder, report.runId, samples, report.baselineId);
   return humanRating ? { ...report, humanRating } : report;
+}
+
+/**
+ * The rating set of a finished run (its default seed and size unless given). A run still going is
+ * refused: its set is drawn from all its generations, so it would change under the raters. So is a
+ * run with nothing to rate.
+ */
+export function ratingSetOfRun(runFolder: string, options: { seed?: number; pairs?: number } = {}): { runId: string; baselineId: string; seed: number; pairs: number; set: RatingPair[] } {
+  const run = readRun(runFolder);
+  if (run.status === 'running') throw new InputError(runFile(runFolder, 'events'), 'The run has not finished: its rating set is drawn from all its generations.', 'Rate it once it has finished (resume it if it was interrupted).');
+  const seed = options.seed ?? defaultRatingSeed(run.card.runId);
+  const pairs = options.pairs ?? DEFAULT_RATING_PAIRS;
+  const set = buildRatingSet(readSamples(runFolder), run.card.spec.baselineId, seed, pairs);
+  if (set.length === 0) throw new InputError(runFile(runFolder, 'samples'), 'The run has no generations of a variant and the baseline for the same prompt: nothing to rate.', 'Evaluate with generations (prompts) first.');
+  return { runId: run.card.runId, baselineId: run.card.spec.baselineId, seed, pairs, set };
 }

@@ -30,3 +30,26 @@ export function humanRatingNotes(rating: HumanRatingReport): string[] {
   if (rating.bradleyTerry) lines.push(`Strengths: ${rating.bradleyTerry.method}${rating.bradleyTerry.note ? `; ${rating.bradleyTerry.note}` : ''}.`);
   return lines;
 }
+
+/** The Markdown export's Human rating section (none when nobody rated); `escape` makes a cell safe. */
+export function humanRatingMarkdown(rating: HumanRatingReport | undefined, escape: (cell: string) => string): string[] {
+  if (!rating) return [];
+  return [
+    '## Human rating (blind, vs the baseline)',
+    '',
+    `| ${HUMAN_RATING_COLUMNS.join(' | ')} |`,
+    `| ${HUMAN_RATING_COLUMNS.map(() => '---').join(' | ')} |`,
+    ...humanRatingRows(rating).map((r) => `| ${r.map(escape).join(' | ')} |`),
+    '',
+    ...humanRatingNotes(rating).map((line) => `- ${escape(line)}`),
+    '',
+  ];
+}
+
+/** The HTML export's Human rating section (empty when nobody rated); `escape` escapes HTML text. */
+export function humanRatingHtml(rating: HumanRatingReport | undefined, escape: (text: string) => string): string {
+  if (!rating) return '';
+  const head = HUMAN_RATING_COLUMNS.map((c) => `<th>${escape(c)}</th>`).join('');
+  const body = humanRatingRows(rating).map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('');
+  return `<h2>Human rating (blind, vs the baseline)</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${humanRatingNotes(rating).map((l) => `<p>${escape(l)}</p>`).join('')}`;
+}
