@@ -63,7 +63,7 @@ jobs.push(build({
   sourcemap: 'linked',
   logLevel: 'warning',
   absWorkingDir: root,
-  entryPoints: { main: 'src/webview/main.ts' },
+  entryPoints: { main: 'src/webview/main.ts', rating: 'src/webview/rating.ts' },
   outdir: 'dist/webview',
 }));
 mkdirSync(join(root, 'dist/webview'), { recursive: true });

@@ -13,7 +13,7 @@
 #   E2E_HOME        tool cache, outside the repository (default: ~/.cache/quantlens-e2e)
 #   E2E_RUN         per-run state, wiped by start (default: $E2E_HOME/run)
 #   EXT_DIR         extension source folder with package.json (default: $PWD)
-#   E2E_TESTS       built test files for node --test, space-separated (default: dist-test/e2e/quantlens.e2e.js dist-test/e2e/tasks.e2e.js,
+#   E2E_TESTS       built test files for node --test, space-separated (default: quantlens, compare, tasks and rating .e2e.js in dist-test/e2e,
 #                   in this order: the task suite's picks are remembered)
 #   E2E_WORKSPACE   folder opened in the workbench (default: test-output/e2e-workspace, made by the tests)
 #   E2E_EXT_MODE    vsix (default) | folder | dev
@@ -32,7 +32,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/test-tools.sh"
 export E2E_HOME CHROMIUM_PATH   # for test-tools.sh and the tests, which read its record there
 E2E_RUN=${E2E_RUN:-$E2E_HOME/run}
 EXT_DIR=${EXT_DIR:-$PWD}
-E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js dist-test/e2e/compare.e2e.js dist-test/e2e/tasks.e2e.js}
+E2E_TESTS=${E2E_TESTS:-dist-test/e2e/quantlens.e2e.js dist-test/e2e/compare.e2e.js dist-test/e2e/tasks.e2e.js dist-test/e2e/rating.e2e.js}
 E2E_WORKSPACE=${E2E_WORKSPACE:-$PWD/test-output/e2e-workspace}
 E2E_EXT_MODE=${E2E_EXT_MODE:-vsix}
 

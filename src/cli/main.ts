@@ -25,6 +25,7 @@ import { runScore } from './score';
 import { runCompare } from './compareCommand';
 import { runExport } from './exportCommand';
 import { runServe } from './serveCommand';
+import { runRate } from './rateCommand';
 
 /** dist/cli.js sits one folder below the package root (repository and VSIX alike). */
 const PACKAGE_ROOT = resolve(__dirname, '..');
@@ -68,6 +69,8 @@ async function main(argv: string[]): Promise<number> {
       return runExport(rest);
     case 'serve':
       return runServe(rest);
+    case 'rate':
+      return runRate(rest);
   }
 }
 

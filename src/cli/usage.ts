@@ -1,7 +1,7 @@
 import { EXECUTION_PROVIDERS, RUN_SETTINGS as S } from '../shared/runSettings';
 import { RUN_FILES, RUN_FOLDER_DISPLAY, RUNS_FOLDER_DISPLAY } from '../node/runFolder/layout';
 
-export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export' | 'serve';
+export type CliCommand = 'eval' | 'discover' | 'demo' | 'env' | 'score' | 'compare' | 'export' | 'serve' | 'rate';
 
 /** Bad command-line input: exit 2 with the message and the usage of `command` (the whole usage without one). */
 export class UsageError extends Error {
@@ -88,6 +88,14 @@ ${SCORE_DETAILS}`,
                                              greedy decoding only; loopback by default; --port 0 (default) takes a
                                              free port; prints the base URL (…/v1) on stdout; --max-logprobs caps
                                              logprobs like vLLM's (default -1 = the whole vocabulary)`,
+  rate: `  quantlens rate export RUN [--pairs N] [--seed S] [--rater NAME] [--out FILE]
+  quantlens rate merge RUN FILE... [--json] [--dry-run]
+                                             blind side-by-side human rating outside VS Code: export writes the
+                                             set (prompt, outputs A and B, no variant names; default 10 pairs,
+                                             the run's default seed = the rating tab's); each rater fills in
+                                             "rater" and "judgements"; merge checks the files, saves them in
+                                             ${RUN_FOLDER_DISPLAY}/ratings/ and prints win/tie/loss vs the baseline
+                                             (tie = half a win, Wilson 95% CI), Bradley–Terry, rater agreement`,
 };
 
 const HELP_LINE = 'Every command takes --help (its own usage).';

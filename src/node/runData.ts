@@ -3,6 +3,7 @@ import { AnnotationStore, modelFolderKey } from './annotations/annotationStore';
 import { currentReport } from './runInput';
 import type { RunData } from '../shared/panelProtocol';
 import { readRun, readSamples } from './runFolder/reader';
+import { withHumanRating } from './rating/ratingStore';
 
 /** Where a run's annotations come from (the host's AnnotationService; tests pass a fixed file). */
 export interface AnnotationsSource {
@@ -20,8 +21,9 @@ const NO_ANNOTATIONS: AnnotationsSource = {
  */
 export function loadRunData(runFolder: string, annotationsSource: AnnotationsSource = NO_ANNOTATIONS): RunData {
   const run = readRun(runFolder);
-  const report = currentReport(run);
   const samples = readSamples(runFolder);
+  // Human ratings live beside the run (ratings/), not in report.json: folded in as the run is read.
+  const report = withHumanRating(currentReport(run), runFolder, samples);
   const source = annotationsSource.forModel(run.card.spec.modelFolder);
   const generated = samples.filter((s) => s.variantId !== run.card.spec.baselineId);
   return {

@@ -5,6 +5,7 @@ import { GOAL_COLUMNS, goalRows } from './goalTable';
 import type { ExportFormat, RunData } from './panelProtocol';
 import { quantityCsvCells, quantityCsvKeys } from './report/quantities';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
+import { humanRatingHtml, humanRatingMarkdown } from './rating/ratingTable';
 
 /** Markdown summary of a run: header facts and the comparison table. */
 export function toMarkdown(data: RunData): string {
@@ -26,6 +27,7 @@ export function toMarkdown(data: RunData): string {
     '',
     ...goalsMarkdown(data, escapeCell),
     ...failureSummaryMarkdown(data),
+    ...humanRatingMarkdown(report?.humanRating, escapeCell),
     '## Methods',
     '',
     ...card.methods.map((m) => `- ${m}`),
@@ -70,6 +72,7 @@ export function toHtml(data: RunData): string {
 ${table}
 ${goalsHtml(data)}
 ${failureSummaryHtml(data)}
+${humanRatingHtml(report?.humanRating, escapeHtml)}
 <h2>Methods</h2><ul>${data.card.methods.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
 <h2>Samples</h2><table><thead><tr><th>variant</th><th>prompt</th><th>output</th><th>first divergence</th></tr></thead><tbody>${samples}</tbody></table>
 </body></html>

@@ -110,9 +110,14 @@ export interface CompareWithMessage {
   type: 'compare-with';
 }
 
-export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage | AnnotateMessage | FlagDecisionMessage | CompareWithMessage;
+/** Webview → host: open this run's blind rating tab (src/host/rating/ratingPanel.ts). */
+export interface RateBlindMessage {
+  type: 'rate-blind';
+}
 
-const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card', 'annotate', 'accept-flag', 'dismiss-flag', 'compare-with']);
+export type PanelToHost = PanelReadyMessage | OpenDiffMessage | ExportMessage | SaveImageMessage | OpenRunCardMessage | AnnotateMessage | FlagDecisionMessage | CompareWithMessage | RateBlindMessage;
+
+const PANEL_TO_HOST = new Set<PanelToHost['type']>(['ready', 'open-diff', 'export', 'save-image', 'open-run-card', 'annotate', 'accept-flag', 'dismiss-flag', 'compare-with', 'rate-blind']);
 const HOST_TO_PANEL = new Set<HostToPanel['type']>(['show-run', 'notice', 'show-comparison']);
 
 export function isPanelToHost(value: unknown): value is PanelToHost {

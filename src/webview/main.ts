@@ -9,6 +9,7 @@ import { PlotChoice, renderPlot } from './plot';
 import { PerfChoice, renderPerformance } from './perfPlots';
 import { renderFailures } from './annotations';
 import { renderSamples, SampleView } from './samples';
+import { renderHumanRating } from './ratingResults';
 import { renderTable, TableSort } from './table';
 import { renderComparabilityWarnings, renderRunComparison, sectionAfterNotice } from './runComparison';
 import { loadState, post, saveState } from './vscodeApi';
@@ -38,6 +39,9 @@ function render(): void {
   renderPerformanceSection();
   renderFailures(byId('failures'), data.annotations);
   renderSampleSection();
+  // A page without the section (an older harness) skips it.
+  const rating = document.getElementById('human-rating');
+  if (rating) renderHumanRating(rating, data);
 }
 
 /** Latency vs batch/concurrency, roofline fractions and every sweep cell (a page without the section skips it). */

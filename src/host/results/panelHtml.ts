@@ -1,18 +1,27 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 
+/** A webview page of the extension: its title, static body markup, the scripts it loads (paths under the extension). */
+export interface WebviewPage {
+  title: string;
+  /** plotly needs inline styles; a page without plotly does without. */
+  inlineStyles: boolean;
+  body: string;
+  scripts: string[][];
+}
+
 /**
- * The panel page: static markup only (no data is ever interpolated), scripts allowed by nonce
- * alone. plotly needs inline styles, hence style-src 'unsafe-inline'; scripts stay nonce-only.
+ * A webview page: static markup only (no data is ever interpolated), scripts allowed by nonce
+ * alone, the panel stylesheet. Shared by the results panel and the blind rating tab.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, page: WebviewPage): string {
   const nonce = randomBytes(16).toString('base64');
   const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
     "default-src 'none'",
     `img-src ${webview.cspSource} data: blob:`,
     `font-src ${webview.cspSource}`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `style-src ${webview.cspSource}${page.inlineStyles ? " 'unsafe-inline'" : ''}`,
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
@@ -22,10 +31,21 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${asset('media', 'panel.css')}">
-<title>QuantLens results</title>
+<title>${page.title}</title>
 </head>
 <body>
-<header id="header"><p class="empty">Loading the run…</p></header>
+${page.body}
+${page.scripts.map((s) => `<script nonce="${nonce}" src="${asset(...s)}"></script>`).join('\n')}
+</body>
+</html>`;
+}
+
+/** The results panel page. plotly needs inline styles, hence style-src 'unsafe-inline'; scripts stay nonce-only. */
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  return webviewPage(webview, extensionUri, {
+    title: 'QuantLens results',
+    inlineStyles: true,
+    body: `<header id="header"><p class="empty">Loading the run…</p></header>
 <div id="notice" class="notice" role="status"></div>
 <h2>Comparison</h2>
 <section id="table"></section>
@@ -37,8 +57,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <section id="failures"></section>
 <h2>Samples</h2>
 <section id="samples"></section>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'plotly.min.js')}"></script>
-<script nonce="${nonce}" src="${asset('dist', 'webview', 'main.js')}"></script>
-</body>
-</html>`;
+<h2>Human rating</h2>
+<section id="human-rating"></section>`,
+    scripts: [['dist', 'webview', 'plotly.min.js'], ['dist', 'webview', 'main.js']],
+  });
 }

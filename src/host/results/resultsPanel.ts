@@ -15,6 +15,8 @@ import { readRunInput } from '../../node/runInput';
 import { siblingRuns } from '../../node/runFolder/reader';
 import { runFile, runFilesGlob } from '../../node/runFolder/layout';
 import { isPlotImageFormat, writePlotImage } from '../../node/plotImage';
+import { RatingPanel } from '../rating/ratingPanel';
+import { RUN_RATINGS_FOLDER } from '../../node/runFolder/layout';
 
 export const RESULTS_VIEW_TYPE = 'quantlens.results';
 
@@ -62,7 +64,7 @@ export class ResultsPanel implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    extensionUri: vscode.Uri,
+    private readonly extensionUri: vscode.Uri,
     readonly runFolder: string,
     private readonly outputs: OutputDocuments,
     private readonly annotations: AnnotationService,
@@ -73,6 +75,9 @@ export class ResultsPanel implements vscode.Disposable {
     this.disposables.add(panel.webview.onDidReceiveMessage((message: unknown) => void this.onMessage(message)));
     const watcher = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), runFilesGlob(['events', 'report', 'samples']))));
     for (const event of [watcher.onDidCreate, watcher.onDidChange]) this.disposables.add(event(() => this.scheduleReload()));
+    // Human ratings (the rating tab, or files merged by `quantlens rate merge`) change the results too.
+    const ratings = this.disposables.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(runFolder), `${RUN_RATINGS_FOLDER}/*.json`)));
+    for (const event of [ratings.onDidCreate, ratings.onDidChange, ratings.onDidDelete]) this.disposables.add(event(() => this.scheduleReload()));
     this.disposables.add(annotations.onDidChange(() => this.scheduleReload(50)));
     panel.webview.html = panelHtml(panel.webview, extensionUri);
   }
@@ -157,6 +162,9 @@ export class ResultsPanel implements vscode.Disposable {
         return;
       case 'compare-with':
         await this.compareWith();
+        return;
+      case 'rate-blind':
+        RatingPanel.show(this.extensionUri, this.runFolder, this.log, () => this.scheduleReload(50));
         return;
       case 'open-run-card':
         await vscode.window.showTextDocument(vscode.Uri.file(runFile(this.runFolder, 'card')), { preview: false });

@@ -24,6 +24,14 @@ export const RUN_FILES = {
 
 export type RunFileRole = keyof typeof RUN_FILES;
 
+/** The folder of a run's human ratings: one `<rater>.json` per rater (src/node/rating/ratingStore.ts). */
+export const RUN_RATINGS_FOLDER = 'ratings';
+
+/** `<run>/ratings`. */
+export function ratingsFolderOf(runFolder: string): string {
+  return join(runFolder, RUN_RATINGS_FOLDER);
+}
+
 /** A run folder as messages and help text name it, with '/' whatever the platform. */
 export const RUN_FOLDER_DISPLAY = `${QUANTLENS_FOLDER}/runs/<runId>`;
 

@@ -1,5 +1,6 @@
 import { lowerBoundText, QUANTITIES, type Quantity, quantityById } from '../report/quantities';
 import type { GoalVerdict, RunReport, VariantSummary } from '../report/schema';
+import { humanRatingMetrics } from '../rating/ratingMetric';
 
 /**
  * The quantities the table and the trade-off plot can show, as data: how to read one from a
@@ -130,5 +131,5 @@ export function taskMetricDefinitions(report: RunReport): MetricDefinition[] {
 export function metricsOf(report: RunReport): MetricDefinition[] {
   const measured = (m: MetricDefinition): boolean => report.variants.some((v) => !v.isBaseline && m.value(v) !== undefined);
   const statics = METRICS.map((m) => (m.vsBaseline && !measured(m) ? { ...m, value: (v: VariantSummary) => (v.isBaseline ? undefined : m.value(v)), se: (v: VariantSummary) => (v.isBaseline ? undefined : m.se(v)) } : m));
-  return [...statics, ...taskMetricDefinitions(report)];
+  return [...statics, ...taskMetricDefinitions(report), ...humanRatingMetrics(report)];
 }

@@ -7,12 +7,13 @@ import type { WindowScheme } from '../windows';
 import type { SampleFlag } from '../annotations/types';
 import type { ComparabilityCheck } from './comparability';
 import type { Goal } from '../stats/gates';
+import type { HumanRatingReport } from '../rating/types';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
  * view. Documented in docs/report-schema.md; bump the major version on any breaking change.
  */
-export const SCHEMA_VERSION = '1.2.0';
+export const SCHEMA_VERSION = '1.3.0';
 
 export type Measure = 'fidelity' | 'generation' | 'performance';
 
@@ -708,6 +709,11 @@ export interface RunReport {
    * Absent in runs made before it existed.
    */
   comparability?: ComparabilityCheck[];
+  /**
+   * Blind side-by-side human ratings (schema 1.3): every rater's file in `<run>/ratings/`, merged.
+   * The engine writes no ratings; views and exports fold them in when they read the run.
+   */
+  humanRating?: HumanRatingReport;
 }
 
 export interface ValueWithError {
