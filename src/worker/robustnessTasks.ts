@@ -1,0 +1,55 @@
+/**
+ * HELM's robustness runs as QuantLens tasks: each task gets one perturbed copy per perturbation,
+ * named `<task>~<label>` (e.g. `mmlu~typos0.1`), on the same items with each item's own text
+ * perturbed (HELM: should_augment_eval_instances, not the train/few-shot instances, references
+ * untouched). The copies are ordinary task units (resume, pairing with the baseline, the task
+ * table), and record what they applied; the report sets each against its clean task.
+ */
+import type { RobustnessSpec } from '../shared/report/robustnessTypes';
+import { perturbationLabel } from '../shared/robustness/parseSpec';
+import { perturbText, PerturbationSpec } from '../shared/robustness/perturbations';
+import { renderPrompts, type PreparedTask, type RenderOptions } from './tasks';
+
+/** The run's perturbations and each task file's own, without repeats (the run's first). */
+export function perturbationsFor(run: readonly PerturbationSpec[], task: readonly PerturbationSpec[] = []): PerturbationSpec[] {
+  const out: PerturbationSpec[] = [];
+  for (const spec of [...run, ...task]) if (!out.some((s) => perturbationLabel(s) === perturbationLabel(spec))) out.push(spec);
+  return out;
+}
+
+/** The derived task's name: the clean name, "~", the perturbation's label (task names cannot hold "~"). */
+export function perturbedTaskName(task: string, spec: PerturbationSpec): string {
+  return `${task}~${perturbationLabel(spec)}`;
+}
+
+/** One perturbed copy of a prepared (clean) task. */
+export function perturbTask(clean: PreparedTask, spec: PerturbationSpec, seed: number, options: RenderOptions = {}): PreparedTask {
+  const inputs: string[] = [];
+  let changed = 0;
+  const task = { ...clean.task, name: perturbedTaskName(clean.task.name, spec), goals: [], robustness: [] };
+  delete (task as { runGoals?: unknown }).runGoals;
+  const prompts = renderPrompts(task, clean.dataset.items, clean.fewshot?.items ?? [], {
+    ...options,
+    perturbInput: (text, item) => {
+      const out = perturbText(spec, text, seed, item.key);
+      inputs.push(out);
+      if (out !== text) changed++;
+      return out;
+    },
+  });
+  return { ...clean, task, prompts, perturbation: { cleanTask: clean.task.name, perturbation: spec, label: perturbationLabel(spec), seed, inputs, changed } };
+}
+
+/** The run's tasks with each one's perturbed copies right after it; the spec region when any applied. */
+export function withRobustnessTasks(tasks: readonly PreparedTask[], run: readonly PerturbationSpec[], seed: number, options: RenderOptions = {}): { tasks: PreparedTask[]; spec: RobustnessSpec | null } {
+  const out: PreparedTask[] = [];
+  const applied: PerturbationSpec[] = [];
+  for (const clean of tasks) {
+    out.push(clean);
+    for (const spec of perturbationsFor(run, clean.task.robustness)) {
+      out.push(perturbTask(clean, spec, seed, options));
+      if (!applied.some((s) => perturbationLabel(s) === perturbationLabel(spec))) applied.push(spec);
+    }
+  }
+  return { tasks: out, spec: applied.length ? { perturbations: applied, seed } : null };
+}
