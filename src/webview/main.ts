@@ -12,6 +12,7 @@ import { renderSamples, SampleView } from './samples';
 import { renderTable, TableSort } from './table';
 import { renderComparabilityWarnings, renderRunComparison, sectionAfterNotice } from './runComparison';
 import { loadState, post, saveState } from './vscodeApi';
+import { renderRobustness } from './robustness';
 
 /** The results panel: header, comparison table, trade-off plot, samples. Data arrives by message. */
 let data: RunData | undefined;
@@ -36,6 +37,7 @@ function render(): void {
     clear(plotSection);
   }
   renderPerformanceSection();
+  renderRobustness(data.report);
   renderFailures(byId('failures'), data.annotations);
   renderSampleSection();
 }

@@ -6,7 +6,7 @@
  * table), and record what they applied; the report sets each against its clean task.
  */
 import type { RobustnessSpec } from '../shared/report/robustnessTypes';
-import { perturbationLabel } from '../shared/robustness/parseSpec';
+import { PERTURBED_TASK_SEPARATOR, perturbationLabel } from '../shared/robustness/parseSpec';
 import { perturbText, PerturbationSpec } from '../shared/robustness/perturbations';
 import { renderPrompts, type PreparedTask, type RenderOptions } from './tasks';
 
@@ -19,7 +19,7 @@ export function perturbationsFor(run: readonly PerturbationSpec[], task: readonl
 
 /** The derived task's name: the clean name, "~", the perturbation's label (task names cannot hold "~"). */
 export function perturbedTaskName(task: string, spec: PerturbationSpec): string {
-  return `${task}~${perturbationLabel(spec)}`;
+  return `${task}${PERTURBED_TASK_SEPARATOR}${perturbationLabel(spec)}`;
 }
 
 /** One perturbed copy of a prepared (clean) task. */

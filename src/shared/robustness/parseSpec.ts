@@ -49,3 +49,10 @@ export function perturbationLabel(spec: PerturbationSpec): string {
   if (spec.name === 'space') return `space${spec.maxSpaces ?? DEFAULT_MAX_SPACES}`;
   return spec.name;
 }
+
+/** Perturbed copies of a task are named `<task>~<label>`; a task file's names cannot hold "~". */
+export const PERTURBED_TASK_SEPARATOR = '~';
+
+export function isPerturbedTaskName(name: string): boolean {
+  return name.includes(PERTURBED_TASK_SEPARATOR);
+}
