@@ -61,7 +61,8 @@ export function reliabilityDiagrams(report: RunReport): HTMLElement | null {
       h('h3', { class: 'reliability-task' }, `Reliability diagram: ${entry.task}`),
       h('p', { class: 'caption' }, `${first.numBins} ${first.binning} bins (HELM ece_10_bin: sorted confidences split into ${first.numBins} nearly equal parts); a point per non-empty bin at (mean confidence, accuracy), its size by the bin's count; confidence = the highest choice probability.`),
       plotDiv,
-      h('details', {}, h('summary', {}, 'Counts per bin'), binTable(entry)),
+      h('h4', {}, 'Counts per bin'),
+      binTable(entry),
     );
     if (typeof Plotly === 'undefined') {
       plotDiv.append(h('p', { class: 'empty' }, 'plotly.js did not load.'));
