@@ -51,5 +51,5 @@ export function withRobustnessTasks(tasks: readonly PreparedTask[], run: readonl
       if (!applied.some((s) => perturbationLabel(s) === perturbationLabel(spec))) applied.push(spec);
     }
   }
-  return { tasks: out, spec: applied.length ? { perturbations: applied, seed } : null };
+  return { tasks: out, spec: applied.length ? { perturbations: applied, requested: [...run], seed } : null };
 }

@@ -11,6 +11,7 @@ import type { RunCard, RunEvent, RunReport, TaskUnitResult } from '../../src/sha
 import { loadTaskFile, prepareTask } from '../../src/worker/tasks';
 import { perturbTask } from '../../src/worker/robustnessTasks';
 import { TINY_LLAMA } from '../helpers/fixtures';
+import { requestFromSpec } from '../../src/host/logic/runRequest';
 
 const CLI = resolve('dist/cli.js');
 const TASKS = [resolve('examples/tasks/glue-sst2.quantlens.yaml'), resolve('examples/tasks/hellaswag.quantlens.yaml')];
@@ -65,8 +66,10 @@ test('a robustness run on two example tasks prints every perturbation\'s drop wi
 
 test('the run records which perturbations and seed, and each item\'s perturbed input; few-shot examples stay clean', async () => {
   const { card, units } = first;
-  assert.deepEqual(card.spec.robustness, { perturbations: parsePerturbations(PERTURBATIONS), seed: 0 });
+  assert.deepEqual(card.spec.robustness, { perturbations: parsePerturbations(PERTURBATIONS), requested: parsePerturbations(PERTURBATIONS), seed: 0 });
   assert.ok(card.methods.some((m) => m.startsWith('Robustness (HELM augmentations)')));
+  // Rerun and Resume in VS Code rebuild the request from the spec: the perturbations come with it.
+  assert.deepEqual(requestFromSpec(card.spec).robustness, parsePerturbations(PERTURBATIONS));
   const typos = parsePerturbations('typos:0.5')[0]!;
   const sst2 = (await prepareTask(loadTaskFile(TASKS[0]!)[0]!));
   const recorded = units.find((u) => u.variantId === 'q4' && u.task === 'sst2-sample~typos0.5')!;

@@ -28,7 +28,10 @@ test('the run\'s perturbations come first, a task file\'s own are added without 
   const clean = await prepareTask(loadTaskFile(resolve('examples/tasks/glue-sst2.quantlens.yaml'))[0]!);
   const { tasks, spec } = withRobustnessTasks([clean], parsePerturbations('typos,contraction'), 7);
   assert.deepEqual(tasks.map((t) => t.task.name), ['sst2-sample', 'sst2-sample~typos0.1', 'sst2-sample~contraction']);
-  assert.deepEqual(spec, { perturbations: parsePerturbations('typos,contraction'), seed: 7 });
+  assert.deepEqual(spec, { perturbations: parsePerturbations('typos,contraction'), requested: parsePerturbations('typos,contraction'), seed: 7 });
+  // A task file's own list is applied but not "requested": a rerun asks for the run's list only.
+  const own = { ...clean, task: { ...clean.task, robustness: parsePerturbations('expansion') } };
+  assert.deepEqual(withRobustnessTasks([own], parsePerturbations('typos'), 0).spec, { perturbations: parsePerturbations('typos,expansion'), requested: parsePerturbations('typos'), seed: 0 });
   // The copies carry no goals (the clean task's goals decide), the same items in the same order.
   assert.deepEqual(tasks[1]!.task.goals, []);
   assert.deepEqual(tasks[1]!.prompts.map((p) => p.key), clean.prompts.map((p) => p.key));

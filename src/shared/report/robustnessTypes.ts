@@ -7,7 +7,10 @@ import type { PerturbationSpec } from '../robustness/perturbations';
 
 /** run.json: which perturbations the run applied to every task's inputs, and the seed they drew from. */
 export interface RobustnessSpec {
+  /** Every perturbation applied to some task: the run's and the task files' own. */
   perturbations: PerturbationSpec[];
+  /** The run's own list (`--robustness`), which a rerun asks for again; the task files add theirs. */
+  requested: PerturbationSpec[];
   /** Each item's generator is Python's Random(`${seed}${name}${item key}`) (HELM: str(seed) + instance id). */
   seed: number;
 }
