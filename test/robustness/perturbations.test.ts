@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { contraction, expansion, KEY_APPROX, lowercase, matchCase, perturbText, space, typos } from '../../src/shared/robustness/perturbations';
+import { contraction, expansion, fewshotOrder, KEY_APPROX, lowercase, matchCase, perturbText, space, typos, type TextPerturbationSpec } from '../../src/shared/robustness/perturbations';
 import { parsePerturbations, perturbationLabel } from '../../src/shared/robustness/parseSpec';
 import { PythonRandom } from '../../src/shared/robustness/pythonRandom';
 import { sha512 } from '../../src/shared/robustness/sha512';
@@ -22,6 +22,8 @@ test("PythonRandom draws what CPython's random.Random(str) draws: random(), rand
   assert.deepEqual([q.random(), q.random(), q.random()], [0.674856819693288, 0.7587130213914473, 0.2889198937757512]);
   assert.deepEqual(Array.from({ length: 5 }, () => q.randint(1, 3)), [1, 3, 2, 3, 1]);
   assert.deepEqual(Array.from({ length: 5 }, () => q.choice('qesad')), ['e', 'd', 'q', 's', 'e']);
+  // random.shuffle: Random('shuffle-seed').shuffle(list(range(6))) gives [1, 3, 0, 5, 4, 2].
+  assert.deepEqual(new PythonRandom('shuffle-seed').shuffle([0, 1, 2, 3, 4, 5]), [1, 3, 0, 5, 4, 2]);
   // Non-ASCII seeds are hashed as their UTF-8 bytes, astral characters included.
   assert.equal(new PythonRandom('é中𝄞').random(), 0.42000188518585846);
 });
@@ -66,7 +68,7 @@ test('contraction and expansion: HELM docstring examples, case handling, and onl
 });
 
 test('the same seed gives the same perturbed input; another seed or item another (and perturbations draw independently)', () => {
-  for (const spec of parsePerturbations('typos:0.3,whitespace:4')) {
+  for (const spec of parsePerturbations('typos:0.3,whitespace:4') as TextPerturbationSpec[]) {
     const once = perturbText(spec, T, 5, 'item-a');
     assert.equal(perturbText(spec, T, 5, 'item-a'), once, perturbationLabel(spec));
     assert.notEqual(perturbText(spec, T, 6, 'item-a'), once, `${perturbationLabel(spec)} with another seed`);
@@ -74,10 +76,17 @@ test('the same seed gives the same perturbed input; another seed or item another
   }
 });
 
+test('fewshot-order: the same examples shuffled by the item\'s generator (CPython: Random("0fewshot-orderabc").shuffle([a,b,c]) = [a,c,b])', () => {
+  assert.deepEqual(fewshotOrder(['a', 'b', 'c'], 0, 'abc'), ['a', 'c', 'b']);
+  assert.deepEqual(fewshotOrder(['a', 'b', 'c'], 0, 'abc'), ['a', 'c', 'b'], 'the same seed, the same order');
+  assert.deepEqual([...fewshotOrder(['a', 'b', 'c', 'd'], 1, 'x')].sort(), ['a', 'b', 'c', 'd']);
+});
+
 test('perturbation lists: aliases, HELM defaults, parameters, and clear refusals', () => {
   assert.deepEqual(parsePerturbations('typos,casing,whitespace,contraction,expansion'), [
     { name: 'typos', prob: 0.1 }, { name: 'lowercase' }, { name: 'space', maxSpaces: 3 }, { name: 'contraction' }, { name: 'expansion' },
   ]);
+  assert.deepEqual(parsePerturbations('reorder'), [{ name: 'fewshot-order' }]);
   assert.deepEqual(parsePerturbations(['typos:0.3', 'space:2']).map(perturbationLabel), ['typos0.3', 'space2']);
   assert.throws(() => parsePerturbations('typoz'), /unknown perturbation "typoz"; use typos/);
   assert.throws(() => parsePerturbations('typos:2'), /probability between 0 and 1/);

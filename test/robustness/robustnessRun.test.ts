@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { formatNumber } from '../../src/shared/format';
 import { parsePerturbations } from '../../src/shared/robustness/parseSpec';
-import { perturbText } from '../../src/shared/robustness/perturbations';
+import { perturbText, type TextPerturbationSpec } from '../../src/shared/robustness/perturbations';
 import type { RunCard, RunEvent, RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { loadTaskFile, prepareTask } from '../../src/worker/tasks';
 import { perturbTask } from '../../src/worker/robustnessTasks';
@@ -70,7 +70,7 @@ test('the run records which perturbations and seed, and each item\'s perturbed i
   assert.ok(card.methods.some((m) => m.startsWith('Robustness (HELM augmentations)')));
   // Rerun and Resume in VS Code rebuild the request from the spec: the perturbations come with it.
   assert.deepEqual(requestFromSpec(card.spec).robustness, parsePerturbations(PERTURBATIONS));
-  const typos = parsePerturbations('typos:0.5')[0]!;
+  const typos = parsePerturbations('typos:0.5')[0] as TextPerturbationSpec;
   const sst2 = (await prepareTask(loadTaskFile(TASKS[0]!)[0]!));
   const recorded = units.find((u) => u.variantId === 'q4' && u.task === 'sst2-sample~typos0.5')!;
   assert.equal(recorded.perturbation!.cleanTask, 'sst2-sample');
@@ -85,14 +85,14 @@ test('the run records which perturbations and seed, and each item\'s perturbed i
     assert.ok(clean.kind === 'multiple_choice' && p.kind === 'multiple_choice');
     const item = hellaswag.dataset.items[i]!;
     assert.ok(item.kind === 'multiple_choice' && clean.context.endsWith(item.context));
-    assert.equal(p.context, clean.context.slice(0, clean.context.length - item.context.length) + perturbed.perturbation!.inputs[i]);
+    assert.equal(p.context, clean.context.slice(0, clean.context.length - item.context.length) + perturbed.perturbation!.inputs![i]);
     assert.deepEqual(p.continuations, clean.continuations, 'choices are not perturbed');
   });
 });
 
 test('the same seed gives the same perturbed inputs: a second run, and both variants, record the same ones', () => {
   const second = evalWithRobustness('b');
-  const inputs = (run: Run, variant: string): Record<string, string[]> => Object.fromEntries(run.units.filter((u) => u.variantId === variant && u.perturbation).map((u) => [u.task, u.perturbation!.inputs]));
+  const inputs = (run: Run, variant: string): Record<string, string[]> => Object.fromEntries(run.units.filter((u) => u.variantId === variant && u.perturbation).map((u) => [u.task, u.perturbation!.inputs!]));
   assert.equal(Object.keys(inputs(first, 'q4')).length, 10);
   assert.deepEqual(inputs(second, 'q4'), inputs(first, 'q4'));
   assert.deepEqual(inputs(first, 'fp32'), inputs(first, 'q4'));

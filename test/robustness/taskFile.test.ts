@@ -5,6 +5,7 @@ import { parseTaskFile, TaskFileError } from '../../src/worker/tasks';
 import { perturbationsFor, withRobustnessTasks } from '../../src/worker/robustnessTasks';
 import { prepareTask, loadTaskFile } from '../../src/worker/tasks';
 import { parsePerturbations } from '../../src/shared/robustness/parseSpec';
+import { fewshotOrder } from '../../src/shared/robustness/perturbations';
 
 const FILE = resolve('examples/tasks/robust.quantlens.yaml');
 const TASK = 'name: r\ntype: multiple_choice\ndataset: {path: data/glue/sst2/validation.csv, adapter: sst2}\n';
@@ -36,4 +37,27 @@ test('the run\'s perturbations come first, a task file\'s own are added without 
   assert.deepEqual(tasks[1]!.task.goals, []);
   assert.deepEqual(tasks[1]!.prompts.map((p) => p.key), clean.prompts.map((p) => p.key));
   assert.equal(withRobustnessTasks([clean], [], 0).spec, null);
+});
+
+test('fewshot-order, the reordering: the same few-shot examples in a seeded shuffle, only where a task has at least 2', async () => {
+  const [mmlu] = loadTaskFile(resolve('examples/tasks/mmlu.quantlens.yaml'));
+  const clean = await prepareTask({ ...mmlu!, limit: 6 });
+  const sst2 = await prepareTask(loadTaskFile(resolve('examples/tasks/glue-sst2.quantlens.yaml'))[0]!);
+  const { tasks, spec } = withRobustnessTasks([clean, sst2], parsePerturbations('fewshot-order'), 0);
+  assert.deepEqual(tasks.map((t) => t.task.name), ['mmlu-sample', 'mmlu-sample~fewshot-order', 'sst2-sample']);
+  assert.deepEqual(spec!.perturbations, [{ name: 'fewshot-order' }]);
+  const copy = tasks[1]!;
+  const orders = copy.perturbation!.fewshotOrders!;
+  assert.equal(copy.perturbation!.inputs, undefined);
+  clean.prompts.forEach((p, i) => {
+    assert.deepEqual([...orders[i]!].sort(), [...p.fewshot].sort(), 'the same examples');
+    assert.deepEqual(orders[i], fewshotOrder(p.fewshot, 0, p.key), "shuffled by the item's generator");
+    const q = copy.prompts[i]!;
+    assert.ok(p.kind === 'multiple_choice' && q.kind === 'multiple_choice');
+    assert.equal(q.context.length, p.context.length, 'the same text, reordered');
+    assert.deepEqual(q.continuations, p.continuations);
+  });
+  assert.equal(copy.perturbation!.changed, orders.filter((o, i) => o.join() !== clean.prompts[i]!.fewshot.join()).length);
+  // Asked for on a run whose tasks have fewer than 2 examples: recorded as requested, applied to none.
+  assert.deepEqual(withRobustnessTasks([sst2], parsePerturbations('reorder'), 0).spec, { perturbations: [], requested: [{ name: 'fewshot-order' }], seed: 0 });
 });

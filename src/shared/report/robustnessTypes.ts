@@ -23,8 +23,10 @@ export interface TaskPerturbationRecord {
   /** e.g. "typos0.1", "space3", "lowercase". */
   label: string;
   seed: number;
-  /** The item's own text after the perturbation (the rest of the prompt is unchanged), per item. */
-  inputs: string[];
+  /** Text perturbations: the item's own text after the perturbation (the rest of the prompt is unchanged), per item. */
+  inputs?: string[];
+  /** fewshot-order: the ids of each item's few-shot examples in the order the prompt shows them. */
+  fewshotOrders?: string[][];
   /** Items whose text the perturbation changed. */
   changed: number;
 }

@@ -10,9 +10,10 @@ const ALIASES: Readonly<Record<string, PerturbationName>> = {
   space: 'space', whitespace: 'space',
   contraction: 'contraction', contract: 'contraction',
   expansion: 'expansion', expand: 'expansion',
+  'fewshot-order': 'fewshot-order', reorder: 'fewshot-order',
 };
 
-export const PERTURBATION_WORDS = 'typos[:prob], casing (lowercase), whitespace[:max spaces] (space), contraction, expansion';
+export const PERTURBATION_WORDS = 'typos[:prob], casing (lowercase), whitespace[:max spaces] (space), contraction, expansion, fewshot-order (reorder)';
 
 /** One entry, e.g. "typos:0.3"; throws an Error whose message says what is accepted. */
 export function parsePerturbation(entry: string): PerturbationSpec {

@@ -8,7 +8,7 @@
 import { CONTRACTION_MAP } from './contractions';
 import { PythonRandom } from './pythonRandom';
 
-export type PerturbationName = 'typos' | 'lowercase' | 'space' | 'contraction' | 'expansion';
+export type PerturbationName = 'typos' | 'lowercase' | 'space' | 'contraction' | 'expansion' | 'fewshot-order';
 
 /** One perturbation as asked for and recorded in the run: its name and its parameters. */
 export interface PerturbationSpec {
@@ -85,8 +85,15 @@ export function contraction(text: string): string {
   return text.replace(contractionPattern, (_whole: string, match: string) => `${matchCase(match, reverseMap.get(match) ?? reverseMap.get(match.toLowerCase())!)} `);
 }
 
-/** Applies one perturbation; `rng` is the item's generator (see seedFor). */
-export function applyPerturbation(spec: PerturbationSpec, text: string, rng: PythonRandom): string {
+/** Perturbations of the item's text; 'fewshot-order' reorders the prompt's examples instead (fewshotOrder). */
+export type TextPerturbationSpec = PerturbationSpec & { name: Exclude<PerturbationName, 'fewshot-order'> };
+
+export function isTextPerturbation(spec: PerturbationSpec): spec is TextPerturbationSpec {
+  return spec.name !== 'fewshot-order';
+}
+
+/** Applies one text perturbation; `rng` is the item's generator (see seedFor). */
+export function applyPerturbation(spec: TextPerturbationSpec, text: string, rng: PythonRandom): string {
   switch (spec.name) {
     case 'typos':
       return typos(text, spec.prob ?? DEFAULT_TYPO_PROB, rng);
@@ -116,6 +123,15 @@ export function seedFor(seed: number, spec: PerturbationSpec, itemKey: string): 
 }
 
 /** The perturbed text of one item. */
-export function perturbText(spec: PerturbationSpec, text: string, seed: number, itemKey: string): string {
+export function perturbText(spec: TextPerturbationSpec, text: string, seed: number, itemKey: string): string {
   return applyPerturbation(spec, text, new PythonRandom(seedFor(seed, spec, itemKey)));
+}
+
+/**
+ * The meaning-preserving reordering: the same few-shot examples in another order, drawn by
+ * random.shuffle from the item's generator (defined for a prompt with at least 2 examples; with k
+ * examples the shuffle keeps the order with probability 1/k!, and `changed` counts the items it moved).
+ */
+export function fewshotOrder<T>(examples: readonly T[], seed: number, itemKey: string): T[] {
+  return new PythonRandom(seedFor(seed, { name: 'fewshot-order' }, itemKey)).shuffle([...examples]);
 }

@@ -126,6 +126,15 @@ export class PythonRandom {
     return a + this.randbelow(b - a + 1);
   }
 
+  /** random.shuffle(x), in place: for i from len − 1 down to 1, swap x[i] with x[_randbelow(i + 1)]. */
+  shuffle<T>(x: T[]): T[] {
+    for (let i = x.length - 1; i > 0; i--) {
+      const j = this.randbelow(i + 1);
+      [x[i], x[j]] = [x[j]!, x[i]!];
+    }
+    return x;
+  }
+
   /** random.choice(seq). */
   choice<T>(seq: ArrayLike<T>): T {
     return seq[this.randbelow(seq.length)]!;

@@ -34,6 +34,8 @@ export interface RenderOptions {
    * input only: not the few-shot examples, the description or the choices).
    */
   perturbInput?: (text: string, item: DatasetItem) => string;
+  /** The robustness reordering: the item's few-shot examples in another order. */
+  reorderFewshot?: (examples: DatasetItem[], item: DatasetItem) => DatasetItem[];
 }
 
 interface PromptBase {
@@ -172,11 +174,12 @@ export function renderPrompts(
     if (k === 0 || fewshotPool.length === 0) return [];
     const random = new SeededRandom(`${task.fewshot!.seed}:${item.key}`);
     // Draw one extra so the item itself can be left out when the few-shot split is the eval split.
-    return random
+    const examples = random
       .sample(fewshotPool.length, k + 1)
       .map((i) => fewshotPool[i]!)
       .filter((ex) => ex.key !== item.key)
       .slice(0, k);
+    return options.reorderFewshot ? options.reorderFewshot(examples, item) : examples;
   };
 
   const build = (item: DatasetItem, examples: DatasetItem[]): string => {
