@@ -6,6 +6,8 @@ import { EndpointSpecError, parseEndpointFlags } from '../node/endpointSpecs';
 import { parseRequestRates, ServedLoadSettings } from '../shared/servedLoad';
 import { parseSlos } from '../worker/load/slo';
 import { parseCommandLine, UsageError } from './usage';
+import { parsePerturbations, PERTURBATION_WORDS } from '../shared/robustness/parseSpec';
+import type { PerturbationSpec } from '../shared/robustness/perturbations';
 
 const MEASURES: Measure[] = ['fidelity', 'generation', 'performance'];
 
@@ -44,7 +46,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       provider: { type: 'string' }, threads: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' },
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
-      tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' },
+      tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' }, robustness: { type: 'string' },
       strict: { type: 'boolean' }, goals: { type: 'string' }, 'chat-template': { type: 'string' },
       endpoint: { type: 'string', multiple: true }, 'endpoint-model': { type: 'string', multiple: true }, 'endpoint-key-env': { type: 'string', multiple: true },
       slo: { type: 'string' }, 'perf-rates': { type: 'string' }, 'perf-burstiness': { type: 'string' }, 'perf-requests': { type: 'string' },
@@ -53,6 +55,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
   if (positionals.length !== 1) throw new UsageError('eval takes exactly one model folder', command);
   const taskFiles = values.tasks?.split(',').map((t) => t.trim()).filter(Boolean);
   if (values.tasks !== undefined && !taskFiles?.length) throw new UsageError('--tasks needs a comma-separated list of task files', command);
+  const robustness = robustnessFlag(values.robustness, !!taskFiles, command);
   // With task files and no --measure, the run is the tasks alone.
   const measures = (values.measure?.split(',').map((m) => m.trim()) ?? (taskFiles ? [] : MEASURES)) as Measure[];
   const badMeasure = measures.find((m) => !MEASURES.includes(m));
@@ -69,6 +72,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     corpusFile: values.corpus ?? defaults.corpus,
     promptsFile: values.prompts ?? defaults.prompts,
     ...(taskFiles ? { taskFiles } : {}),
+    ...(robustness.length ? { robustness } : {}),
     ...(values.goals !== undefined ? { goalsFile: values.goals } : {}),
     ...resolved.settings,
     seed: 0,
@@ -77,6 +81,19 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
     ...(servedLoad ? { servedLoad } : {}),
   };
   return { request, outputFolder: values.out, resume, json: values.json ?? false, failOnGate: values['fail-on-gate'] ?? false };
+}
+
+/** `--robustness typos,casing,whitespace:2,…`: HELM perturbations of every task's inputs. */
+function robustnessFlag(value: string | undefined, hasTasks: boolean, command: 'eval' | 'demo'): PerturbationSpec[] {
+  if (value === undefined) return [];
+  if (!hasTasks) throw new UsageError('--robustness perturbs task inputs; add --tasks a.quantlens.yaml,…', command);
+  try {
+    const specs = parsePerturbations(value);
+    if (!specs.length) throw new Error(`--robustness needs a comma-separated list: ${PERTURBATION_WORDS}`);
+    return specs;
+  } catch (error) {
+    throw new UsageError(`--robustness ${value}: ${(error as Error).message}`, command);
+  }
 }
 
 /** The run settings' flags as typed (each setting's flag is in RUN_SETTINGS); the resolver checks them. */

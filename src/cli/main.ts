@@ -10,6 +10,7 @@ import { RESULT_COLUMNS, renderTable, resultRows } from '../shared/resultsTable'
 import { summarizeVariant } from '../shared/variantSummary';
 import { anyGateFailed, failedGoalsSentence, GOAL_COLUMNS, goalRows } from '../shared/goalTable';
 import { TASK_COLUMNS, taskResultRows } from '../shared/taskTable';
+import { printRobustnessAndCalibration } from './robustnessOutput';
 import { discoverForRun, discoverModels } from '../node/discovery';
 import { readRun, readSamples } from '../node/runFolder/reader';
 import { AnnotationStore, modelFolderKey } from '../node/annotations/annotationStore';
@@ -188,6 +189,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     printSweep(report);
     const taskRows = taskResultRows(report);
     if (taskRows.length) console.log(`\nTasks (seeded bootstrap CIs; Δ paired on the same items):\n${renderTable(TASK_COLUMNS, taskRows)}`);
+    printRobustnessAndCalibration(report);
     const goalTableRows = goalRows(report);
     if (goalTableRows.length) console.log(`\nGoals (each decided by the evidence it asks for):\n${renderTable(GOAL_COLUMNS, goalTableRows)}`);
     printFailureSummary(done.runFolder, outputFolder);

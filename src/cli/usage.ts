@@ -20,6 +20,8 @@ const EVAL_OPTIONS = `eval options:
   --tasks a.yaml,b.json   task files (*.quantlens.yaml/.json; examples/tasks/): benchmarks scored on every
                           variant, paired with the baseline, goals checked
   --task-limit N          at most N items per task
+  --robustness LIST       HELM perturbations of every task's inputs: typos[:p],casing,whitespace[:n],contraction,
+                          expansion,fewshot-order; each variant's drop vs the baseline's, paired p (docs/robustness.md)
   --goals FILE.yaml       run-level goals on ppl_ratio, kld_mean, kld_p99, same_top, tpot, ttft,
                           tokens_per_second, disk_size, peak_rss, … (docs/goals.md)
   --fail-on-gate          exit 3 when any goal fails, task or run-level (for CI)

@@ -1,6 +1,7 @@
 import type { ModelFolder } from './modelTypes';
 import type { EndpointSpec } from './endpoints';
 import type { ServedLoadSettings } from './servedLoad';
+import type { PerturbationSpec } from './robustness/perturbations';
 import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
 
 /**
@@ -24,6 +25,8 @@ export interface RunRequest {
   taskFiles?: string[];
   /** At most this many items per task (a task's own `limit` still applies when smaller). */
   taskLimit?: number;
+  /** HELM robustness perturbations applied to every task's inputs (`--robustness`); each task file may add its own. */
+  robustness?: PerturbationSpec[];
   /** A run-level goals file (YAML or JSON): goals on PPL ratio, KLD, Same-top p, TPOT, size, memory… */
   goalsFile?: string;
   contextLength: number;

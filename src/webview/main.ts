@@ -13,6 +13,7 @@ import { renderHumanRating } from './ratingResults';
 import { renderTable, TableSort } from './table';
 import { renderComparabilityWarnings, renderRunComparison, sectionAfterNotice } from './runComparison';
 import { loadState, post, saveState } from './vscodeApi';
+import { renderRobustness } from './robustness';
 
 /** The results panel: header, comparison table, trade-off plot, samples. Data arrives by message. */
 let data: RunData | undefined;
@@ -37,6 +38,7 @@ function render(): void {
     clear(plotSection);
   }
   renderPerformanceSection();
+  renderRobustness(data.report);
   renderFailures(byId('failures'), data.annotations);
   renderSampleSection();
   // A page without the section (an older harness) skips it.

@@ -18,6 +18,8 @@ import { parsePromptFile, PromptSet } from './inputs/prompts';
 import { PromptSource, promptSource } from './inputs/exactLengthPrompts';
 import type { PreparedTask } from './tasks';
 import { prepareTasks } from './taskSetup';
+import { withRobustnessTasks } from './robustnessTasks';
+import { describeRobustness } from '../shared/robustness/describe';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
 import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
@@ -122,6 +124,8 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   if (prompts) checkPromptsFit(prompts, tokenizer, request.maxNewTokens, sequenceLimit(request.contextLength, config.max_position_embeddings, configFile));
 
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
+  const robustness = tasks ? withRobustnessTasks(tasks.tasks, request.robustness ?? [], request.seed, tokenizer.applyChatTemplate ? { applyChatTemplate: tokenizer.applyChatTemplate } : {}) : null;
+  if (tasks && robustness) tasks.tasks = robustness.tasks;
   const goalsInput = request.goalsFile ? readInputFile(request.goalsFile, true) : null;
   const goals = [...(goalsInput ? parseGoalsFile(goalsInput.ref.path, goalsInput.text) : []), ...(tasks?.tasks.flatMap((t) => t.task.runGoals ?? []) ?? [])];
 
@@ -154,6 +158,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
     chatTemplate: chatTemplate.record,
     modelFiles,
     libraries: libraryVersions(),
+    ...(robustness?.spec ? { robustness: robustness.spec } : {}),
   };
   const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
   const methods = [
@@ -168,6 +173,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
       `Tasks (${tasks.tasks.map((t) => t.task.name).join(', ')}): multiple choice by the summed log-likelihood of each continuation given the context (lm-evaluation-harness loglikelihood); generation greedy up to max_new_tokens or EOS, cut at the first stop sequence; perplexity by rolling log-likelihood. Every aggregate with a seeded 1000-resample percentile bootstrap 95% CI; variants paired with the baseline on the same items (paired bootstrap of the delta, flips and McNemar for right/wrong metrics, TOST at the goal's margin), then the task files' goals.`,
     );
   }
+  if (robustness?.spec) methods.push(describeRobustness(robustness.spec));
   const executionProviders = await detectExecutionProviders(request.executionProvider);
   const maxPositions = config.max_position_embeddings !== undefined && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature

@@ -83,6 +83,7 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
     promptsFile: spec.prompts?.path,
     ...(spec.taskFiles ? { taskFiles: spec.taskFiles.map((f) => f.path) } : {}),
     ...(spec.taskLimit !== undefined ? { taskLimit: spec.taskLimit } : {}),
+    ...(spec.robustness?.requested.length ? { robustness: spec.robustness.requested } : {}),
     ...(spec.goalsFile ? { goalsFile: spec.goalsFile.path } : {}),
     contextLength: spec.windows.contextLength,
     stride: spec.windows.stride,

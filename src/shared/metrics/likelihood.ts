@@ -94,7 +94,29 @@ export function expectedCalibrationError(
     probs[k] = probabilities[i]!;
     labels[k] = Number(correct[i]!);
   }
-  const sorted = Float64Array.from(probs).sort();
+  const { edges, assignment } = equalMassBins(probs, numBins);
+  const sums = new Float64Array(edges.length + 1);
+  const counts = new Float64Array(edges.length + 1);
+  for (let k = 0; k < n; k++) {
+    sums[assignment[k]!] += probs[k]! - labels[k]!;
+    counts[assignment[k]!] += 1;
+  }
+  let ece = 0;
+  for (let b = 0; b < sums.length; b++) if (counts[b]) ece += (counts[b]! / n) * Math.abs(sums[b]! / counts[b]!);
+  return { ece, bins: edges.length, n };
+}
+
+/**
+ * HELM's equal-mass bins (calibration library `get_equal_bins`): sort, split into `numBins` nearly
+ * equal parts (numpy.array_split), an edge halfway between neighbouring parts and a last edge of 1,
+ * duplicates dropped; each value goes to bisect_left(edges, value). ECE and the reliability diagram
+ * (src/shared/calibration/reliability.ts) share these bins.
+ */
+export function equalMassBins(values: ArrayLike<number>, numBins: number): { edges: number[]; assignment: Int32Array } {
+  const n = values.length;
+  const assignment = new Int32Array(n);
+  if (n === 0) return { edges: [], assignment };
+  const sorted = Float64Array.from(values).sort();
   const parts = Math.min(numBins, n);
   const edgesList: number[] = [];
   const base = Math.floor(n / parts);
@@ -108,16 +130,8 @@ export function expectedCalibrationError(
   }
   edgesList.push(1);
   const edges = [...new Set(edgesList)].sort((a, b) => a - b);
-  const sums = new Float64Array(edges.length + 1);
-  const counts = new Float64Array(edges.length + 1);
-  for (let k = 0; k < n; k++) {
-    const bin = bisectLeft(edges, probs[k]!);
-    sums[bin] += probs[k]! - labels[k]!;
-    counts[bin] += 1;
-  }
-  let ece = 0;
-  for (let b = 0; b < sums.length; b++) if (counts[b]) ece += (counts[b]! / n) * Math.abs(sums[b]! / counts[b]!);
-  return { ece, bins: edges.length, n };
+  for (let k = 0; k < n; k++) assignment[k] = bisectLeft(edges, values[k]!);
+  return { edges, assignment };
 }
 
 function bisectLeft(sorted: readonly number[], x: number): number {

@@ -1,6 +1,7 @@
 import { explainRoofline } from '../perf/roofline';
 import { checkVariants } from './comparability';
 import { checkRunGoals } from './runGoals';
+import { robustnessEntries } from '../robustness/robustnessReport';
 import type { RunCard, RunReport, RunStatus, TaskSummary, TaskUnitResult, UnavailableMeasure, UnitResult, VariantSummary } from './schema';
 
 /**
@@ -44,6 +45,7 @@ export function buildReport(card: RunCard, results: readonly UnitResult[], failu
     if (performance) summary.rooflineExplanation = explainRoofline(v.id, performance, baselineId, basePerf, performance.cells?.[0]?.vsBaseline?.resolved);
     const tasks = taskUnitsOf(v.id);
     if (tasks.length) summary.tasks = tasks.map(taskSummary);
+    if (tasks.some((t) => t.perturbation)) summary.robustness = robustnessEntries(v.id, baselineId, results.filter((r): r is TaskUnitResult => r.kind === 'task'), card.spec.seed);
     const missing = unavailable.filter((u) => u.variantId === v.id);
     if (missing.length) summary.unavailable = missing;
     return summary;
@@ -70,5 +72,6 @@ function taskSummary(t: TaskUnitResult): TaskSummary {
       const goals = t.goals?.filter((g) => g.metric === m.metric);
       return { ...m, ...(vsBaseline ? { vsBaseline } : {}), ...(goals?.length ? { goals } : {}) };
     }),
+    ...(t.calibration ? { calibration: t.calibration } : {}),
   };
 }

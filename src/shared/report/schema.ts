@@ -1,3 +1,4 @@
+import type { CalibrationSummary, RobustnessEntry, RobustnessSpec, TaskPerturbationRecord } from './robustnessTypes';
 import type { QuantSignature, VariantDtype } from '../modelTypes';
 import type { ServerDialect } from '../endpoints';
 import type { DistributionSummary } from '../stats/summary';
@@ -55,6 +56,8 @@ export interface RunSpec {
   modelFiles?: ModelFileRefs;
   /** The libraries that compute every number (absent in runs before schema 1.1). */
   libraries?: LibraryVersions;
+  /** HELM robustness perturbations applied to every task's inputs (since 1.3.0). */
+  robustness?: RobustnessSpec;
 }
 
 /** The model folder's files the numbers depend on; an optional file the folder lacks is null. */
@@ -641,6 +644,10 @@ export interface TaskUnitResult extends UnitKey {
   /** Against the baseline's task unit (absent for the baseline, or when it has no result). */
   comparisons?: TaskMetricComparison[];
   goals?: TaskGoalVerdict[];
+  /** A perturbed copy of a task (since 1.3.0): what was applied and each item's perturbed input. */
+  perturbation?: TaskPerturbationRecord;
+  /** Multiple choice: the reliability diagram's bins and selective accuracy (since 1.3.0). */
+  calibration?: CalibrationSummary;
 }
 
 export type UnitResult = PerplexityUnitResult | LockstepUnitResult | GenerationUnitResult | PerformanceUnitResult | TaskUnitResult;
@@ -746,6 +753,8 @@ export interface VariantSummary {
   goals?: GoalVerdict[];
   /** Every goal passed, task and run-level (absent when no goal applies to this variant). */
   gatesPassed?: boolean;
+  /** Per task and perturbation: the metric clean and perturbed, the drop, and against the baseline's drop (since 1.3.0). */
+  robustness?: RobustnessEntry[];
 }
 
 export interface TaskSummary {
@@ -754,4 +763,6 @@ export interface TaskSummary {
   file: string;
   n: number;
   metrics: Array<TaskMetricValue & { vsBaseline?: TaskMetricComparison; goals?: TaskGoalVerdict[] }>;
+  /** Multiple choice: reliability bins and selective accuracy (since 1.3.0). */
+  calibration?: CalibrationSummary;
 }

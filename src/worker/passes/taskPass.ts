@@ -16,6 +16,7 @@ import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { PassProgress } from './corpusPasses';
 import { compareWithBaseline, RawTaskOutputs, scoreRaw, summarizeTaskMetric, taskMetrics } from './taskScoring';
 import { targetLogprobs } from './partialRows';
+import { taskCalibration } from './taskCalibration';
 
 export interface TaskPassOptions {
   /** The model's max_position_embeddings: longer inputs lose their oldest tokens. */
@@ -146,5 +147,8 @@ export async function runTaskPass(
     metrics: taskMetrics(task).map((metric) => summarizeTaskMetric(metric, scoreRaw(metric, prompts, raw), options.seed)),
   };
   if (!options.isBaseline) Object.assign(result, compareWithBaseline(task, prompts, raw, options.baseline, options.seed));
+  if (prepared.perturbation) result.perturbation = prepared.perturbation;
+  const calibration = taskCalibration(prompts, raw);
+  if (calibration) result.calibration = calibration;
   return result;
 }

@@ -14,6 +14,8 @@ import type { Goal } from '../../shared/stats/gates';
 import type { RunGoal } from '../../shared/report/schema';
 import { findRunQuantity, runGoalProblem } from '../../shared/report/runQuantities';
 import { toGoal } from '../goals/goalSchema';
+import { parsePerturbations } from '../../shared/robustness/parseSpec';
+import type { PerturbationSpec } from '../../shared/robustness/perturbations';
 import { InputKind } from '../../shared/metrics/types';
 import { MetricOptions, findMetric } from '../../shared/metrics/registry';
 import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/adapters';
@@ -54,6 +56,8 @@ export interface TaskDefinition {
   goals: TaskGoal[];
   /** Goals in this task's list that name a run quantity (kld_p99, tpot, …): checked with the run's goals. */
   runGoals?: RunGoal[];
+  /** The task file's `robustness:` perturbations (the run's --robustness adds to them). */
+  robustness?: PerturbationSpec[];
 }
 
 export interface TaskFileIssue {
@@ -281,6 +285,13 @@ function toDefinition(
   if (input.system_prompt !== undefined) task.systemPrompt = input.system_prompt;
   if (input.fewshot) task.fewshot = { split: input.fewshot.split, k: input.fewshot.k, seed: input.fewshot.seed ?? DEFAULT_FEWSHOT_SEED };
   if (input.limit !== undefined) task.limit = input.limit;
+  if (input.robustness !== undefined) {
+    try {
+      task.robustness = parsePerturbations(input.robustness);
+    } catch (error) {
+      add([...at, 'robustness'], (error as Error).message);
+    }
+  }
   return task;
 }
 

@@ -17,6 +17,7 @@ import { getField } from '../datasets/fields';
 import { DatasetItem, GenerationItem, LoadedDataset, MultipleChoiceItem, loadDataset } from '../datasets/load';
 import { RecordSource, describeSource } from '../datasets/records';
 import { TaskDefinition } from './loadTaskFile';
+import type { TaskPerturbationRecord } from '../../shared/report/robustnessTypes';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -28,6 +29,13 @@ export type ApplyChatTemplate = (messages: ChatMessage[]) => string;
 
 export interface RenderOptions {
   applyChatTemplate?: ApplyChatTemplate;
+  /**
+   * A robustness perturbation of the evaluated item's own text (HELM perturbs the eval instance's
+   * input only: not the few-shot examples, the description or the choices).
+   */
+  perturbInput?: (text: string, item: DatasetItem) => string;
+  /** The robustness reordering: the item's few-shot examples in another order. */
+  reorderFewshot?: (examples: DatasetItem[], item: DatasetItem) => DatasetItem[];
 }
 
 interface PromptBase {
@@ -119,6 +127,8 @@ export function renderPrompts(
     return task.template ? render(task.template, item, 'the template') : item.context;
   };
 
+  const itemText = (item: DatasetItem): string => (options.perturbInput ? options.perturbInput(docText(item), item) : docText(item));
+
   const choicesOf = (item: MultipleChoiceItem): string[] => {
     if (task.choices === undefined) return item.choices;
     if (Array.isArray(task.choices)) return task.choices.map((c, i) => render(c, item, `choice ${i + 1}`));
@@ -164,11 +174,12 @@ export function renderPrompts(
     if (k === 0 || fewshotPool.length === 0) return [];
     const random = new SeededRandom(`${task.fewshot!.seed}:${item.key}`);
     // Draw one extra so the item itself can be left out when the few-shot split is the eval split.
-    return random
+    const examples = random
       .sample(fewshotPool.length, k + 1)
       .map((i) => fewshotPool[i]!)
       .filter((ex) => ex.key !== item.key)
       .slice(0, k);
+    return options.reorderFewshot ? options.reorderFewshot(examples, item) : examples;
   };
 
   const build = (item: DatasetItem, examples: DatasetItem[]): string => {
@@ -177,17 +188,17 @@ export function renderPrompts(
       const system = [task.systemPrompt ? render(task.systemPrompt, item, 'the system prompt') : '', description(item)].filter(Boolean).join('\n\n');
       if (system) messages.push({ role: 'system', content: system });
       for (const ex of examples) messages.push({ role: 'user', content: docText(ex) }, { role: 'assistant', content: answerOf(ex) });
-      messages.push({ role: 'user', content: docText(item) });
+      messages.push({ role: 'user', content: itemText(item) });
       return options.applyChatTemplate!(messages);
     }
     const shots = examples.map((ex) => docText(ex) + task.targetDelimiter + answerOf(ex) + task.fewshotDelimiter).join('');
-    return description(item) + shots + docText(item);
+    return description(item) + shots + itemText(item);
   };
 
   return items.map((item): TaskPrompt => {
     const base = { id: item.id, key: item.key, source: item.source };
     if (item.kind === 'perplexity') {
-      const text = docText(item);
+      const text = itemText(item);
       return { kind: 'perplexity', ...base, fewshot: [], text, words: pyRegexSplit(text).length, bytes: utf8Length(text) };
     }
     const examples = pickFewshot(item);
@@ -222,6 +233,8 @@ export interface PreparedTask {
   dataset: LoadedDataset;
   fewshot?: LoadedDataset;
   prompts: TaskPrompt[];
+  /** A perturbed copy of a task (src/worker/robustnessTasks.ts): what was applied, each item's input. */
+  perturbation?: TaskPerturbationRecord;
 }
 
 /** Loads the task's dataset (and few-shot split) and renders every prompt. */

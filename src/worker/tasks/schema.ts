@@ -74,6 +74,8 @@ export const taskSchema = z.strictObject({
   metrics: z.array(metricEntry).min(1).optional(),
   limit: z.number().int().positive().optional(),
   goals: z.array(goalSchema).optional(),
+  /** HELM robustness perturbations of each item's input (src/shared/robustness), e.g. [typos, "whitespace:2"]. */
+  robustness: z.array(z.string().min(1)).optional(),
 });
 
 /** A file with several tasks; a file may also hold one task object at the top level. */
