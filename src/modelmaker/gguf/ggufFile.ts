@@ -1,7 +1,7 @@
 import { GGML_TYPE, GgmlTypeName } from './ggmlTypes';
 
 /**
- * The GGUF v3 container (ggml/docs/gguf.md): magic, version, counts, metadata key/values, tensor
+ * The GGUF v3 container (ggml's GGUF spec: gguf.md in the docs folder of ggml-org/ggml): magic, version, counts, metadata key/values, tensor
  * infos, padding to `general.alignment`, then each tensor's data at an aligned offset. Little-endian
  * throughout; strings are a uint64 length plus UTF-8 bytes.
  */
