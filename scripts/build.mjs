@@ -6,7 +6,7 @@ import { readdirSync, statSync, existsSync, rmSync, mkdirSync, copyFileSync } fr
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers'];
+const external = ['vscode', 'onnxruntime-node', 'onnxruntime-web', 'sharp', '@huggingface/transformers', 'node-llama-cpp'];
 const common = {
   bundle: true,
   platform: 'node',

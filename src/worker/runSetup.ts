@@ -178,7 +178,8 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   const maxPositions = config.max_position_embeddings !== undefined && config.max_position_embeddings > 1 ? config.max_position_embeddings : 2048;
   const geometry = geometryFromConfig({ ...config }); // a copy: the summary's interface has no index signature
   const warnings = [corpusInput, promptsInput].flatMap((input) => (input?.notUtf8 ? [input.notUtf8.message] : []));
-  const agreementTexts = variants.some((v) => v.served) ? agreementTextsOf(corpusInput?.text, prompts) : [];
+  // Backends with their own tokenizer (a server's, a GGUF's) check it against ours on these texts.
+  const agreementTexts = variants.some((v) => v.served || v.gguf) ? agreementTextsOf(corpusInput?.text, prompts) : [];
   return { folder, baseline, variants, tokenizer, spec, specHash, corpus, prompts, performanceSource, tasks: tasks?.tasks ?? [], maxPositions, geometry, methods, executionProviders, warnings, agreementTexts };
 }
 

@@ -2,6 +2,7 @@ import type { ModelVariant } from '../../shared/modelTypes';
 import type { ExecutionProviderChoice } from '../../shared/report/schema';
 import type { ModelBackend, TextTokenizer } from './modelBackend';
 import { EndpointBackend } from './endpointBackend';
+import { LlamaCppBackend } from './llamaCppBackend';
 import { OnnxDecoderBackend } from './onnxBackend';
 
 /** What any backend may need to load, whichever kind the variant is. */
@@ -22,11 +23,14 @@ export interface BackendLoadContext {
 
 /**
  * The one place a variant becomes a backend, keyed by its kind: a served variant (`variant.served`)
- * talks to its endpoint over HTTP; everything else is an ONNX file run in-process. A GGUF backend
- * joins here (issue 15).
+ * talks to its endpoint over HTTP; a GGUF variant (`variant.gguf`) runs in llama.cpp through
+ * node-llama-cpp; everything else is an ONNX file run in-process.
  */
 export function loadBackend(variant: ModelVariant, context: BackendLoadContext): Promise<ModelBackend> {
   if (variant.served) return loadServed(variant, context);
+  if (variant.gguf) {
+    return LlamaCppBackend.load({ variant, executionProvider: context.executionProvider, threads: context.threads.intraOp, tokenizer: context.tokenizer, agreementTexts: context.agreementTexts, warn: context.warn });
+  }
   return OnnxDecoderBackend.load({
     modelFolder: context.modelFolder,
     variant,
