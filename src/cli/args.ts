@@ -47,7 +47,7 @@ export function parseEvalArgs(argv: string[], defaults: { corpus: string; prompt
       'perf-inputs': { type: 'string' }, 'perf-outputs': { type: 'string' }, batch: { type: 'string' }, concurrency: { type: 'string' },
       'min-iterations': { type: 'string' }, 'min-seconds': { type: 'string' }, rounds: { type: 'string' }, 'inter-op-threads': { type: 'string' },
       tasks: { type: 'string' }, 'task-limit': { type: 'string' }, 'fail-on-gate': { type: 'boolean' }, robustness: { type: 'string' },
-      strict: { type: 'boolean' }, goals: { type: 'string' }, 'chat-template': { type: 'string' },
+      strict: { type: 'boolean' }, goals: { type: 'string' }, 'chat-template': { type: 'string' }, windows: { type: 'string' },
       endpoint: { type: 'string', multiple: true }, 'endpoint-model': { type: 'string', multiple: true }, 'endpoint-key-env': { type: 'string', multiple: true },
       slo: { type: 'string' }, 'perf-rates': { type: 'string' }, 'perf-burstiness': { type: 'string' }, 'perf-requests': { type: 'string' },
     },

@@ -26,6 +26,7 @@ const EVAL_OPTIONS = `eval options:
                           tokens_per_second, disk_size, peak_rss, … (docs/goals.md)
   --fail-on-gate          exit 3 when any goal fails, task or run-level (for CI)
   --context N --stride N  perplexity windows (default ${S.contextLength.default} / half the context; context at least ${S.contextLength.minimum})
+  --windows S             ${S.windowScheme.choices.join('|')} (default ${S.windowScheme.default}): second-half is llama-perplexity's scheme (chunks of --context, BOS first, second half scored)
   --max-new-tokens N      generation length (default ${S.maxNewTokens.default})
   --chat-template M       ${S.chatTemplate.choices.join('|')} (default ${S.chatTemplate.default}): render each --prompts line as a user turn
                           through the model's chat template (auto: when it has one; on: required)

@@ -3,6 +3,7 @@ import type { EndpointSpec } from './endpoints';
 import type { ServedLoadSettings } from './servedLoad';
 import type { PerturbationSpec } from './robustness/perturbations';
 import type { ChatTemplateMode, ExecutionProviderChoice, Measure, PerformanceSweep, RunStatus, UnitResult } from './report/schema';
+import type { WindowSchemeKind } from './windows';
 
 /**
  * Messages between a parent (the extension host or the CLI) and the evaluation worker, over
@@ -31,6 +32,8 @@ export interface RunRequest {
   goalsFile?: string;
   contextLength: number;
   stride: number;
+  /** How the corpus is cut into perplexity windows; absent means 'sliding' (see shared/windows.ts). */
+  windowScheme?: WindowSchemeKind;
   maxNewTokens: number;
   /**
    * The performance workload. Without `sweep` (or for the lists it leaves out) it is one cell:

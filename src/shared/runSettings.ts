@@ -1,5 +1,6 @@
 import type { RunRequest } from './protocol';
 import type { ChatTemplateMode, ExecutionProviderChoice } from './report/schema';
+import { WINDOW_SCHEMES, WindowSchemeKind } from './windows';
 
 /**
  * The one place that knows each run setting: its CLI flag, its VS Code setting, its default, its
@@ -48,6 +49,8 @@ export const RUN_SETTINGS = {
   contextLength: { flag: 'context', setting: 'contextLength', kind: 'integer', default: 512, minimum: 8 },
   /** 0 means half the context length. */
   stride: { flag: 'stride', setting: 'stride', kind: 'integer', default: 0, minimum: 0 },
+  /** sliding: Hugging Face's strided windows; second-half: llama.cpp's llama-perplexity chunks (stride is then ignored). */
+  windowScheme: { flag: 'windows', setting: 'windowScheme', kind: 'choice', default: 'sliding', choices: WINDOW_SCHEMES },
   maxNewTokens: { flag: 'max-new-tokens', setting: 'maxNewTokens', kind: 'integer', default: 64, minimum: 1 },
   promptTokens: { flag: 'perf-prompt', setting: 'performance.promptTokens', kind: 'integer', default: 64, minimum: 1 },
   outputTokens: { flag: 'perf-output', setting: 'performance.outputTokens', kind: 'integer', default: 32, minimum: 1 },
@@ -83,6 +86,7 @@ export type RawRunSettings = Partial<Record<RunSettingKey, unknown>>;
 export interface ResolvedRunSettings {
   contextLength: number;
   stride: number;
+  windowScheme: WindowSchemeKind;
   maxNewTokens: number;
   performance: RunRequest['performance'];
   executionProvider: ExecutionProviderChoice;
@@ -156,6 +160,7 @@ export function resolveRunSettings(raw: RawRunSettings, door: SettingsDoor, core
   const taskLimit = number('taskLimit');
   const provider = readChoice('executionProvider', raw.executionProvider, complain);
   const chatTemplate = readChoice('chatTemplate', raw.chatTemplate, complain);
+  const windowScheme = readChoice('windowScheme', raw.windowScheme, complain) as WindowSchemeKind;
   if (problems.length) return { ok: false, problems };
 
   // No problems, so every value that has a default is defined (the `!`s); taskLimit alone is optional.
@@ -163,7 +168,9 @@ export function resolveRunSettings(raw: RawRunSettings, door: SettingsDoor, core
     ok: true,
     settings: {
       contextLength: contextLength!,
-      stride: stride!,
+      // second-half chunks never overlap: its stride is the context length, whatever --stride says.
+      stride: windowScheme === 'second-half' ? contextLength! : stride!,
+      windowScheme,
       maxNewTokens: maxNewTokens!,
       performance: {
         promptTokens: performance.promptTokens!,

@@ -19,6 +19,7 @@ import { PreparedRun, prepareRun } from './runSetup';
 import { planUnits, PlannedUnit } from './unitPlan';
 import { inputSourcesOf, unitInputs } from './unitInputs';
 import { unavailableReason } from './unavailable';
+import { mismatchedTokenizerOutcome, recordLoadedBackend } from './gguf/ggufUnits';
 
 export interface EngineIO {
   send(message: WorkerToParent): void;
@@ -78,7 +79,10 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
   if (resumed && served.length) {
     warn(`Resuming with served variants (${served.map((v) => `${v.id} at ${v.served!.hosts.join(', ')}`).join('; ')}): a served model's weights cannot be verified; their finished units are reused when the endpoint reports the same model as before (base URLs, served model id and what /v1/models says).`);
   }
-  const models = new LoadedModels(prepared, io, warn, runFolder.path);
+  // A GGUF variant's card entry learns, when it loads, which llama.cpp binary ran it (ggufUnits.ts).
+  const models = new LoadedModels(prepared, io, warn, runFolder.path, (backend) => {
+    if (recordLoadedBackend(card, backend)) runFolder.writeCard(card);
+  });
   // Performance units run together: the variants' probe processes interleave round by round.
   const performance = new PerformancePhase({
     workerScript: io.workerScript,
@@ -120,7 +124,7 @@ export async function runEvaluation(start: StartRunMessage, io: EngineIO): Promi
         }
         if ('unavailable' in outcome) {
           // Not scored and not failed: recorded with the backend's reason (the report lists it).
-          unavailable.push(unavailableMeasure(unitKeyOf(unit), outcome.unavailable));
+          unavailable.push({ ...unavailableMeasure(unitKeyOf(unit), outcome.unavailable), ...(outcome.ownTokenizationPerplexity ? { ownTokenizationPerplexity: outcome.ownTokenizationPerplexity } : {}) });
           runFolder.appendEvent({ type: 'unit-unavailable', at: now(), unit: unitKeyOf(unit), reason: outcome.unavailable });
           io.send({ type: 'warning', message: `${key}: ${outcome.unavailable}`, variantId: unit.variantId });
           clock.advance(unit.weight);
@@ -170,7 +174,7 @@ function sendError(io: EngineIO, error: unknown, fatal: boolean, variantId?: str
 }
 
 /** `unavailable`: the backend cannot give this unit's measure, and why (see unavailable.ts). */
-type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | { unavailable: string } | null;
+type UnitOutcome = { result: UnitResult; samples?: import('../shared/report/schema').SampleRecord[] } | { unavailable: string; ownTokenizationPerplexity?: import('../shared/stats/perplexity').PerplexityReport } | null;
 
 async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedModels, io: EngineIO, progress: PerformanceProgress, baselineSamples: BaselineSamples, performance: PerformancePhase, results: ReadonlyMap<string, UnitResult>): Promise<UnitOutcome> {
   const stop = (): boolean => io.shouldStop();
@@ -185,6 +189,8 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
     case 'lockstep': {
       const base = await models.get(prepared.baseline.id);
       const variant = await models.get(unit.variantId);
+      const mismatched = await mismatchedTokenizerOutcome(variant, prepared, progress, stop);
+      if (mismatched) return mismatched;
       const unavailable = unavailableReason('lockstep', { baseline: base, variant });
       if (unavailable) return { unavailable };
       const result = await runLockstepPass(base, variant, prepared.corpus!, progress, stop);
@@ -227,7 +233,14 @@ function variantById(prepared: PreparedRun, id: string): ModelVariant {
 class LoadedModels {
   private readonly loaded = new Map<string, Promise<ModelBackend>>();
 
-  constructor(private readonly prepared: PreparedRun, private readonly io: EngineIO, private readonly warn: (message: string, variantId: string) => void, private readonly runFolder: string) {}
+  constructor(
+    private readonly prepared: PreparedRun,
+    private readonly io: EngineIO,
+    private readonly warn: (message: string, variantId: string) => void,
+    private readonly runFolder: string,
+    /** Told each backend after it loads and before it is disposed (what it ran with goes on the run card). */
+    private readonly onLoaded: (backend: ModelBackend) => void = () => undefined,
+  ) {}
 
   get(variantId: string): Promise<ModelBackend> {
     let backend = this.loaded.get(variantId);
@@ -248,6 +261,7 @@ class LoadedModels {
       }).then((loaded) => {
         // A served variant's finished requests are kept one by one (requests.jsonl), so a resume continues mid-unit.
         journalServedRequests(loaded, variant, this.runFolder, (message) => this.warn(message, variantId));
+        this.onLoaded(loaded);
         return loaded;
       }).catch((error: unknown) => {
         this.loaded.delete(variantId);
@@ -269,7 +283,10 @@ class LoadedModels {
     for (const [id, backend] of this.loaded) {
       if (needed.has(id)) continue;
       this.loaded.delete(id);
-      await backend.then((b) => b.dispose()).catch(() => undefined);
+      await backend.then((b) => {
+        this.onLoaded(b);
+        return b.dispose();
+      }).catch(() => undefined);
     }
   }
 

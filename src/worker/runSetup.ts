@@ -8,7 +8,7 @@ import type { ExecutionProviderReport, InputFileRef, LoadSweep, PerformanceSweep
 import { detectExecutionProviders } from './backend/executionProvider';
 import { geometryFromConfig, ModelGeometry } from '../shared/perf/kvCache';
 import { resolveSweep, sweepCells } from '../shared/perf/sweep';
-import { describeWindows } from '../shared/windows';
+import { describeWindows, WindowScheme } from '../shared/windows';
 import { throwReadError } from '../node/fileReadErrors';
 import { findInvalidUtf8 } from '../node/utf8Check';
 import type { TextTokenizer } from './backend/modelBackend';
@@ -108,7 +108,10 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   if (configProblem && Object.keys(folder.config).length === 0) throw new InputError(configProblem.file, configProblem.problem, configProblem.remedy, configProblem.line, configProblem.column);
   const config = folder.config;
   const tokenizer = await loadTokenizer(folder.path, config.eos_token_id);
-  const windows = { kind: 'sliding' as const, contextLength: request.contextLength, stride: request.stride };
+  const windows: WindowScheme =
+    request.windowScheme === 'second-half'
+      ? { kind: 'second-half', contextLength: request.contextLength, stride: request.contextLength }
+      : { kind: 'sliding', contextLength: request.contextLength, stride: request.stride };
 
   const needsCorpus = request.measures.includes('fidelity') || request.measures.includes('performance');
   const strict = request.strict ?? false;

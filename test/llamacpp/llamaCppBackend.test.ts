@@ -31,7 +31,7 @@ after(async () => {
 for (const folder of FIXTURE_MODELS) {
   describe(`F32 GGUF of ${folder.split('/').pop()} through llama.cpp`, () => {
     test('reproduces the ONNX fp32 logits over the demo corpus (max |Δ log-softmax| ≤ 1e-4), full vocabulary, every position', async () => {
-      const tokenizer = await loadTokenizer(folder);
+      const tokenizer = await loadTokenizer(folder, undefined);
       const config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
       const session = await ort.InferenceSession.create(join(folder, 'onnx', 'model.onnx'), { intraOpNumThreads: TEST_THREADS });
       const warnings: string[] = [];
@@ -76,7 +76,7 @@ for (const folder of FIXTURE_MODELS) {
 
 describe('greedy generation through llama.cpp', () => {
   test('gives the ONNX fp32 greedy tokens, one timestamp per token, in order, after the start', async () => {
-    const tokenizer = await loadTokenizer(TINY_LLAMA);
+    const tokenizer = await loadTokenizer(TINY_LLAMA, undefined);
     const config = JSON.parse(readFileSync(join(TINY_LLAMA, 'config.json'), 'utf8'));
     const backend = await LlamaCppBackend.load({ variant: ggufVariant(fixtureGguf(TINY_LLAMA, 'F32')), executionProvider: 'cpu', threads: TEST_THREADS, tokenizer, agreementTexts: [], warn: () => undefined });
     backends.push(backend);
@@ -105,7 +105,7 @@ describe('greedy generation through llama.cpp', () => {
   });
 
   test('stops at EOS when asked, and at once when cancelled', async () => {
-    const tokenizer = await loadTokenizer(TINY_LLAMA);
+    const tokenizer = await loadTokenizer(TINY_LLAMA, undefined);
     const backend = await loadBackend(ggufVariant(fixtureGguf(TINY_LLAMA, 'Q8_0')), {
       modelFolder: TINY_LLAMA,
       executionProvider: 'cpu',

@@ -50,6 +50,7 @@ test('defaults: context 512, stride half of it, threads 0 → every core, the si
   assert.deepEqual(result.settings, {
     contextLength: 512,
     stride: 256,
+    windowScheme: 'sliding',
     maxNewTokens: 64,
     performance: {
       promptTokens: 64, outputTokens: 32, warmups: 2, repetitions: 5,
@@ -92,7 +93,7 @@ test('parseEvalArgs passes every RUN_SETTINGS flag to the resolver', () => {
   const given: Record<RunSettingKey, string> = {
     contextLength: '96', stride: '40', maxNewTokens: '7', promptTokens: '9', outputTokens: '11', warmups: '0', repetitions: '3',
     inputLengths: '8,16', outputLengths: '4', batchSizes: '1,2', concurrency: '3', minIterations: '6', minSeconds: '0.5', rounds: '4',
-    executionProvider: 'cpu', chatTemplate: 'off', threads: '0', interOpThreads: '2', taskLimit: '5',
+    executionProvider: 'cpu', chatTemplate: 'off', windowScheme: 'sliding', threads: '0', interOpThreads: '2', taskLimit: '5',
   };
   const argv = ['model', ...Object.entries(given).flatMap(([key, value]) => [`--${(RUN_SETTINGS[key as RunSettingKey] as RunSetting).flag}`, value])];
   const { request } = parseEvalArgs(argv, CLI_DEFAULTS);

@@ -87,6 +87,7 @@ export function requestFromSpec(spec: RunSpec): RunRequest {
     ...(spec.goalsFile ? { goalsFile: spec.goalsFile.path } : {}),
     contextLength: spec.windows.contextLength,
     stride: spec.windows.stride,
+    ...(spec.windows.kind === 'second-half' ? { windowScheme: 'second-half' as const } : {}),
     maxNewTokens: spec.generation.maxNewTokens,
     performance: {
       promptTokens: spec.performance.promptTokens,

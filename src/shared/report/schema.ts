@@ -9,6 +9,7 @@ import type { SampleFlag } from '../annotations/types';
 import type { ComparabilityCheck } from './comparability';
 import type { Goal } from '../stats/gates';
 import type { HumanRatingReport } from '../rating/types';
+import type { LlamaCppVariantCard } from '../llamaCppCard';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -209,6 +210,8 @@ export interface VariantCard {
   executionProvider?: 'served';
   /** Set for a variant behind an OpenAI-compatible endpoint (schema 1.2): which stack served it. Never an API key. */
   served?: ServedVariantCard;
+  /** Set for a GGUF variant once it has loaded (issue 15): the llama.cpp binary, GPU layers, threads, batch, tokenizer check. */
+  llamaCpp?: LlamaCppVariantCard;
 }
 
 /** A served variant on the run card: the server, where it ran, the model it named. */
@@ -296,6 +299,8 @@ export interface UnavailableMeasure {
   variantId: string;
   task?: string;
   reason: string;
+  /** A GGUF whose tokenizer disagrees with the baseline's: its perplexity on its own tokenization (word- and byte-level compare across tokenizers). */
+  ownTokenizationPerplexity?: PerplexityReport;
 }
 
 export function unavailableMeasure(unit: UnitKey, reason: string): UnavailableMeasure {

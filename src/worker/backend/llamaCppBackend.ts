@@ -107,6 +107,35 @@ export class LlamaCppBackend implements ModelBackend {
     return ggufTokens(this.model, text);
   }
 
+  /** Whether the GGUF's tokenizer gave other ids than the baseline's on the run's texts (PPL/KLD against the baseline refused). */
+  get tokenizerDisagrees(): boolean {
+    return !this.tokenizerRecord.agrees;
+  }
+
+  /**
+   * This model on its own tokenization: its tokenizer (llama.cpp's, from the GGUF) and a backend
+   * view with full distributions over its own ids, for the perplexity that stays comparable when
+   * the tokenizers disagree (word- and byte-level: the same text, whatever the tokens).
+   */
+  ownTokenization(): { tokenizer: TextTokenizer; backend: ModelBackend } {
+    const model = this.model;
+    const tokenizer: TextTokenizer = {
+      encode: (text, addSpecialTokens) => (addSpecialTokens ? ggufTokens(model, text) : model.tokenize(text, false)),
+      decode: (tokens) => model.detokenize(tokens as Token[], false),
+      eosTokenIds: model.tokens.eos != null ? [model.tokens.eos] : [],
+    };
+    const backend: ModelBackend = {
+      variantId: this.variantId,
+      executionProvider: this.executionProvider,
+      vocabSize: this.vocabSize,
+      distributions: { kind: 'full' },
+      forward: (tokens) => this.forward(tokens),
+      generateGreedy: (tokens, options) => this.generateGreedy(tokens, options),
+      dispose: async () => undefined,
+    };
+    return { tokenizer, backend };
+  }
+
   /**
    * Log-probabilities [tokens.length × V] over the whole vocabulary, row i after tokens[..i], in a
    * fresh sequence. Each position's Map is turned into its row as it arrives (onTokenResult), while

@@ -21,7 +21,9 @@ export function tokenizeCorpus(file: string, text: string, tokenizer: TextTokeni
       'Use a longer corpus file, or lower the context length (CLI --context, setting quantlens.contextLength).',
     );
   }
-  const windows = planWindows(tokens.length, scheme);
+  // The id the tokenizer starts a text with (what llama-perplexity puts first in each chunk), if any.
+  const bos = scheme.kind === 'second-half' ? tokenizer.encode('', true)[0] : undefined;
+  const windows = planWindows(tokens.length, scheme, bos);
   // Word and byte counts of exactly the text whose tokens are scored (with stride = context, each
   // later window's first token has no predecessor in its window and is not scored).
   let scoredWords = 0;

@@ -3,6 +3,7 @@ import { GrowableFloat64 } from '../../shared/stats/growableArray';
 import { summarizePerplexity } from '../../shared/stats/perplexity';
 import type { LockstepUnitResult, PerplexityUnitResult, WindowTotals } from '../../shared/report/schema';
 import type { ModelBackend } from '../backend/modelBackend';
+import { windowTokens } from '../../shared/windows';
 import type { TokenizedCorpus } from '../inputs/corpus';
 import { forEachScoredToken, forEachWindow } from './windowForwards';
 import { LockstepScorer } from '../scoring/lockstepScorer';
@@ -24,7 +25,7 @@ export async function runPerplexityPass(backend: ModelBackend, corpus: Tokenized
   const windowTotals: WindowTotals = { tokens: [], nll: [] };
   for (const [index, window] of corpus.windows.entries()) {
     if (shouldStop()) return null;
-    const logprobs = await targetLogprobs(backend, corpus.tokens.slice(window.start, window.end));
+    const logprobs = await targetLogprobs(backend, windowTokens(corpus.tokens, window));
     const before = nll.length;
     forEachScoredToken(window, corpus.tokens, (row) => nll.push(-logprobs.at(row)));
     const scored = nll.values().subarray(before);

@@ -7,6 +7,7 @@ import type { ModelBackend } from '../backend/modelBackend';
 import type { TokenizedCorpus } from '../inputs/corpus';
 import type { PassProgress } from './corpusPasses';
 import { requireDistributions, windowRows } from './partialRows';
+import { windowTokens } from '../../shared/windows';
 
 const kOf = (backend: ModelBackend): number | null => (backend.distributions.kind === 'top-k' ? backend.distributions.k : null);
 
@@ -27,7 +28,7 @@ export async function runPartialLockstepPass(base: ModelBackend, variant: ModelB
   let decidedSame = 0;
   for (const [index, window] of corpus.windows.entries()) {
     if (shouldStop()) return null;
-    const slice = corpus.tokens.slice(window.start, window.end);
+    const slice = windowTokens(corpus.tokens, window);
     const baseRows = await windowRows(base, slice);
     const first = window.scoreFrom - 1 - window.start;
     const last = window.end - 1 - window.start;

@@ -1,4 +1,4 @@
-import type { EvalWindow } from '../../shared/windows';
+import { EvalWindow, windowTokens } from '../../shared/windows';
 import type { ModelBackend, NextTokenScores } from '../backend/modelBackend';
 
 /**
@@ -16,7 +16,7 @@ export async function forEachWindow(
 ): Promise<boolean> {
   for (const [index, window] of windows.entries()) {
     if (shouldStop()) return false;
-    const slice = tokens.slice(window.start, window.end);
+    const slice = windowTokens(tokens, window);
     const logits: NextTokenScores[] = [];
     for (const backend of backends) logits.push(await backend.forward(slice));
     await visit(window, logits, index);
