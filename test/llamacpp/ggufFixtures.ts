@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ModelVariant } from '../../src/shared/modelTypes';
 
-/** The fixture GGUF of `folder`'s family and `type`, as make-fixtures writes it: `<folder>/gguf/<family>-<TYPE>.gguf`. */
-export function fixtureGguf(folder: string, type: string): string {
-  const file = join(folder, 'gguf', `${basename(folder)}-${type}.gguf`);
+/** The fixture GGUF of `folder`'s family and `type`, as make-fixtures writes it: `<folder>/gguf/<family>-<TYPE>.gguf` (a copied folder names its family). */
+export function fixtureGguf(folder: string, type: string, family = basename(folder)): string {
+  const file = join(folder, 'gguf', `${family}-${type}.gguf`);
   if (!existsSync(file)) throw new Error(`${file} is missing: run node dist/make-fixtures.js (it writes the fixture GGUFs)`);
   return file;
 }
