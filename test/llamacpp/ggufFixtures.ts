@@ -1,10 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { ModelVariant } from '../../src/shared/modelTypes';
+import { ggufVariantPath } from '../../src/modelmaker/gguf/ggufFixtures';
+import { FIXTURE_MODELS } from '../helpers/fixtures';
 
-/** The fixture GGUF of `folder`'s family and `type`, as make-fixtures writes it: `<folder>/gguf/<family>-<TYPE>.gguf` (a copied folder names its family). */
+/** make-fixtures' GGUF fixture folders: each family's config, tokenizer, fp32 ONNX baseline and every GGUF type. */
+export const GGUF_MODELS_ROOT = resolve('fixtures/gguf-models');
+export const GGUF_MODELS = FIXTURE_MODELS.map((folder) => join(GGUF_MODELS_ROOT, basename(folder)));
+/** The hostile and odd GGUF files (fixtures/gguf-edge/quantlens-tiny-llama/gguf/). */
+export const GGUF_EDGE = resolve('fixtures/gguf-edge/quantlens-tiny-llama');
+
+/** The fixture GGUF of a folder's family and `type` (`<folder>/gguf/<family>-<TYPE>.gguf`; a copied folder names its family). */
 export function fixtureGguf(folder: string, type: string, family = basename(folder)): string {
-  const file = join(folder, 'gguf', `${family}-${type}.gguf`);
+  const file = ggufVariantPath(folder, type, family);
   if (!existsSync(file)) throw new Error(`${file} is missing: run node dist/make-fixtures.js (it writes the fixture GGUFs)`);
   return file;
 }

@@ -6,10 +6,11 @@ import * as ort from 'onnxruntime-node';
 import { LlamaCppBackend } from '../../src/worker/backend/llamaCppBackend';
 import { loadBackend } from '../../src/worker/backend/loadBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
-import { FIXTURE_MODELS, TINY_LLAMA } from '../helpers/fixtures';
 import { logitsOf } from '../helpers/forward';
 import { DEMO_CORPUS, TEST_THREADS } from '../helpers/engineRun';
-import { fixtureGguf, ggufVariant } from './ggufFixtures';
+import { fixtureGguf, GGUF_MODELS, ggufVariant } from './ggufFixtures';
+
+const [TINY_LLAMA] = GGUF_MODELS as [string, string];
 
 const corpus = readFileSync(DEMO_CORPUS, 'utf8');
 
@@ -28,7 +29,7 @@ after(async () => {
   for (const b of backends) await b.dispose();
 });
 
-for (const folder of FIXTURE_MODELS) {
+for (const folder of GGUF_MODELS) {
   describe(`F32 GGUF of ${folder.split('/').pop()} through llama.cpp`, () => {
     test('reproduces the ONNX fp32 logits over the demo corpus (max |Δ log-softmax| ≤ 1e-4), full vocabulary, every position', async () => {
       const tokenizer = await loadTokenizer(folder, undefined);
