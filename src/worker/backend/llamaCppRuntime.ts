@@ -68,13 +68,18 @@ async function loadRuntime(gpu: 'auto' | 'cuda' | 'vulkan' | 'metal' | false): P
   try {
     llama = await mod.getLlama({ ...options, gpu });
   } catch (error) {
-    if (gpu === false) throw error;
-    llama = await mod.getLlama({ ...options, gpu: false });
+    if (gpu === false) throw noCpuBuild(error);
+    llama = await mod.getLlama({ ...options, gpu: false }).catch((cpuError: unknown) => Promise.reject(noCpuBuild(cpuError)));
     fallback = `the ${gpu === 'auto' ? 'GPU' : gpu} build of llama.cpp did not load (${shortReason(error)}); the CPU build ran instead`;
   }
   if (!fallback && gpu !== false && gpu !== 'auto' && llama.gpu !== gpu) fallback = `${gpu} was requested but node-llama-cpp loaded its ${llama.gpu || 'CPU'} build`;
   if (!fallback && gpu === 'auto' && llama.gpu === false) fallback = 'no GPU build of llama.cpp is installed or usable here; the CPU build ran';
   return { llama, requestedGpu: gpu, ...(fallback ? { fallback } : {}), prebuiltPackage: llama.buildType === 'prebuilt' ? prebuiltPackageName(llama.gpu) : null, nodeLlamaCppVersion: nodeLlamaCppVersion() };
+}
+
+/** No build loads at all: say which package would carry one, since nothing is ever downloaded or built. */
+function noCpuBuild(error: unknown): Error {
+  return new Error(`no prebuilt llama.cpp binary loads here (${shortReason(error)}). QuantLens uses only node-llama-cpp's prebuilt npm packages and never builds llama.cpp: install ${prebuiltPackageName(false)} (an optional dependency of node-llama-cpp, skipped when optional dependencies are omitted).`);
 }
 
 /**
