@@ -28,3 +28,13 @@ export function ggufVariant(file: string, id = `gguf-${basename(file).replace(/^
     gguf: { parts: [file], architecture: 'llama', tensorTypes: [], parameterCount: 0 },
   };
 }
+
+/** log-softmax in float64 of one row of raw logits. */
+export function logSoftmax(row: ArrayLike<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]!);
+  let sum = 0;
+  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
+  const lse = max + Math.log(sum);
+  return Float64Array.from(row, (v) => v - lse);
+}

@@ -13,7 +13,7 @@ import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import { copyModel, runWorker, testRequest, withTempDir } from '../helpers/engineRun';
 import { logitsOf } from '../helpers/forward';
 import { validateRunFolder } from '../helpers/validateReport';
-import { fixtureGguf, GGUF_EDGE, GGUF_MODELS, ggufVariant } from './ggufFixtures';
+import { fixtureGguf, GGUF_EDGE, GGUF_MODELS, ggufVariant, logSoftmax } from './ggufFixtures';
 
 const [TINY_LLAMA] = GGUF_MODELS as [string, string];
 
@@ -23,15 +23,6 @@ const FAMILY = 'quantlens-tiny-llama';
 async function withGgufs(request: ReturnType<typeof testRequest>, files: Array<{ id: string; file: string }>): Promise<ModelFolder> {
   const discovered = await discoverForRun(request);
   return { ...discovered, variants: [...discovered.variants.filter((v) => !v.gguf), ...files.map((f) => ggufVariant(f.file, f.id))] };
-}
-
-function logSoftmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]!);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
-  const lse = max + Math.log(sum);
-  return Float64Array.from(row, (v) => v - lse);
 }
 
 test('a run with ONNX and GGUF variants: F32 GGUF PPL = ONNX fp32 PPL, exact lockstep KLD for Q8_0 and Q4_0, the binary on the run card', async () => {

@@ -8,21 +8,11 @@ import { loadBackend } from '../../src/worker/backend/loadBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import { logitsOf } from '../helpers/forward';
 import { DEMO_CORPUS, TEST_THREADS } from '../helpers/engineRun';
-import { fixtureGguf, GGUF_MODELS, ggufVariant } from './ggufFixtures';
+import { fixtureGguf, GGUF_MODELS, ggufVariant, logSoftmax } from './ggufFixtures';
 
 const [TINY_LLAMA] = GGUF_MODELS as [string, string];
 
 const corpus = readFileSync(DEMO_CORPUS, 'utf8');
-
-/** log-softmax in float64 of one row of raw logits. */
-function logSoftmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]!);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
-  const lse = max + Math.log(sum);
-  return Float64Array.from(row, (v) => v - lse);
-}
 
 const backends: LlamaCppBackend[] = [];
 after(async () => {
