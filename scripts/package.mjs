@@ -41,10 +41,12 @@ if (target === `${process.platform}-${process.arch}`) {
   const ext = join(unpacked, 'extension');
   const probe = `const ort = require(${JSON.stringify(join(ext, 'node_modules/onnxruntime-node'))}); require(${JSON.stringify(join(ext, 'node_modules/@huggingface/transformers'))}); console.log('runtime packages load from the VSIX: onnxruntime-node ' + ort.env.versions.node);`;
   // node-llama-cpp is ESM: imported, and its CPU build loaded without downloading or building anything.
-  const llamaProbe = `const m = await import(${JSON.stringify(join(ext, 'node_modules/node-llama-cpp/dist/index.js'))}); const llama = await m.getLlama({ gpu: false, build: 'never', logLevel: 'error' }); console.log('node-llama-cpp loads from the VSIX: ' + llama.buildType + ' llama.cpp ' + llama.llamaCppRelease.release + ', gpu ' + llama.gpu); await llama.dispose();`;
+  // A file, not --input-type=module -e: node-llama-cpp tests its binary in a forked child, which inherits execArgv.
+  const llamaProbe = join(unpacked, 'probe-node-llama-cpp.mjs');
+  writeFileSync(llamaProbe, `const m = await import(${JSON.stringify(join(ext, 'node_modules/node-llama-cpp/dist/index.js'))}); const llama = await m.getLlama({ gpu: false, build: 'never', logLevel: 'error' }); console.log('node-llama-cpp loads from the VSIX: ' + llama.buildType + ' llama.cpp ' + llama.llamaCppRelease.release + ', gpu ' + llama.gpu); await llama.dispose();\n`);
   try {
     console.log(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim());
-    console.log(execFileSync(process.execPath, ['--input-type=module', '-e', llamaProbe], { encoding: 'utf8', env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' } }).trim());
+    console.log(execFileSync(process.execPath, [llamaProbe], { encoding: 'utf8', env: { ...process.env, NODE_LLAMA_CPP_SKIP_DOWNLOAD: 'true' } }).trim());
   } catch (error) {
     console.error(`the VSIX's runtime packages do not load: ${error.stderr ?? error.message}`);
     process.exitCode = 1;

@@ -154,7 +154,10 @@ export class LlamaCppBackend implements ModelBackend {
         if (!probabilities) return;
         if (probabilities.size !== V) throw new Error(`${this.variantId}: llama.cpp returned ${probabilities.size} probabilities at position ${index}, not the whole vocabulary of ${V}.`);
         const base = index * V;
-        for (const [id, p] of probabilities) out[base + id] = p > 0 ? Math.log(p) : FLOAT32_MIN_LOG;
+        // forEach, not for…of: no iterator result and [id, p] pair allocated per vocabulary entry.
+        probabilities.forEach((p, id) => {
+          out[base + id] = p > 0 ? Math.log(p) : FLOAT32_MIN_LOG;
+        });
         filled[index] = 1;
       },
     });
