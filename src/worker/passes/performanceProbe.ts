@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { needsMoreIterations } from '../../shared/perf/sweep';
+import { needsMoreIterations, workloadLabel } from '../../shared/perf/sweep';
 import { errorMessage } from '../../shared/errors';
 import { unknownMessageError } from '../../shared/messageGuards';
-import { OnnxDecoderBackend } from '../backend/onnxBackend';
+import { loadProbeDecoder, ProbeDecoder } from './probeDecoder';
 import { isProbeRequest, ProbeCell, ProbeMessage, ProbeRequest, TimedIteration } from './probeProtocol';
 
 /**
@@ -23,12 +23,11 @@ async function measure(request: ProbeRequest): Promise<void> {
   const rssBeforeLoadBytes = process.memoryUsage().rss;
   const fallbacks: Array<{ provider: string; reason: string }> = [];
   const started = performance.now();
-  const backend = await OnnxDecoderBackend.load({
+  const backend = await loadProbeDecoder({
     modelFolder: request.modelFolder,
     variant: request.variant,
     executionProvider: request.executionProvider,
     threads: request.threads,
-    eosTokenIds: [],
     onFallback: (provider, reason) => fallbacks.push({ provider, reason }),
   });
   const loadMs = performance.now() - started;
@@ -48,7 +47,7 @@ async function measure(request: ProbeRequest): Promise<void> {
  * session.run on the calling thread, so requests in flight together advance step by step in turn:
  * the figures show queueing under load, as a single-process server would see it.
  */
-export async function submitTogether(backend: OnnxDecoderBackend, cell: Pick<ProbeCell, 'workload' | 'prompts'>, maxNewTokens: number, eos: ReadonlySet<number>): Promise<TimedIteration> {
+export async function submitTogether(backend: ProbeDecoder, cell: Pick<ProbeCell, 'workload' | 'prompts'>, maxNewTokens: number, eos: ReadonlySet<number>): Promise<TimedIteration> {
   const { batchSize, concurrency } = cell.workload;
   const submittedAt = performance.now();
   const results = await Promise.all(Array.from({ length: concurrency }, (_, r) =>
@@ -66,8 +65,12 @@ export async function submitTogether(backend: OnnxDecoderBackend, cell: Pick<Pro
   };
 }
 
-async function measureCell(backend: OnnxDecoderBackend, cell: ProbeCell, warmups: number, eos: ReadonlySet<number>): Promise<{ prefillMs: number[]; iterations: TimedIteration[] }> {
+async function measureCell(backend: ProbeDecoder, cell: ProbeCell, warmups: number, eos: ReadonlySet<number>): Promise<{ prefillMs: number[]; iterations: TimedIteration[] }> {
   const output = cell.workload.outputTokens;
+  const { limits } = backend;
+  if (limits && (cell.workload.batchSize > limits.maxBatchSize || cell.workload.concurrency > limits.maxConcurrency)) {
+    throw new Error(`cell ${workloadLabel(cell.workload)} asks for batch ${cell.workload.batchSize} × concurrency ${cell.workload.concurrency}, but ${limits.why}: time it at batch ≤ ${limits.maxBatchSize} and concurrency ≤ ${limits.maxConcurrency} (quantlens.performance.batchSizes / concurrency)`);
+  }
   for (let i = 0; i < warmups; i++) await submitTogether(backend, cell, output, eos);
   const prefillMs: number[] = [];
   let done = 0;
