@@ -4,10 +4,12 @@
  * untrusted: every run is a separate process in a fresh temporary folder (see runSample.ts).
  */
 
-export type CodeLanguage = 'python' | 'javascript';
+import type { CodeLanguage, CodeSampleStatus } from '../../shared/code/types';
+
+export type { CodeLanguage };
 
 /** passed / failed (an assertion or an error, named in `detail`) / timeout / crashed / memory (limit hit). */
-export type SampleStatus = 'passed' | 'failed' | 'timeout' | 'crashed' | 'memory';
+export type SampleStatus = CodeSampleStatus;
 
 export interface SandboxLimits {
   /** Wall-clock limit; the whole process tree is killed when it is reached. */
