@@ -69,8 +69,9 @@ export async function runProgram(language: CodeLanguage, program: string, option
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const { interpreter, plan } = launchPlanFor(language, options.level);
   const tempDir = mkdtempSync(join(tmpdir(), TEMP_PREFIX));
-  // The temp folder itself is never hidden, nor a folder above it.
-  const hidden = (options.hidden ?? []).filter((h) => !(tempDir + '/').startsWith(h.replace(/\/$/, '') + '/'));
+  // Never hidden: a folder holding the temp folder or the interpreter (the run could not start).
+  const holds = (folder: string, path: string): boolean => (path + '/').startsWith(folder.replace(/\/$/, '') + '/');
+  const hidden = (options.hidden ?? []).filter((h) => h !== '/' && !holds(h, tempDir) && !holds(h, interpreter.path));
   const started = performance.now();
   try {
     const ext = language === 'python' ? 'py' : 'js';

@@ -4,7 +4,7 @@
  * untrusted: every run is a separate process in a fresh temporary folder (see runSample.ts).
  */
 
-import type { CodeLanguage, CodeSampleStatus } from '../../shared/code/types';
+import type { CodeIsolationRecord, CodeLanguage, CodeSampleStatus } from '../../shared/code/types';
 
 export type { CodeLanguage };
 
@@ -49,20 +49,5 @@ export interface SampleExecution {
   durationMs: number;
 }
 
-/** What isolation a run had, as the run card states it (stated, not assumed: probed on this machine). */
-export interface IsolationRecord {
-  /** 'namespace': an empty network namespace (no interface but a down loopback); 'none': the host's network. */
-  network: 'namespace' | 'none';
-  /** 'read-only': every mount but the temp folder remounted read-only; 'writable': the user's own permissions. */
-  filesystem: 'read-only' | 'writable';
-  /** 'namespace': its own PID namespace, all of it killed with its first process; else its process group. */
-  processes: 'namespace' | 'process-group';
-  /** The user the code ran as: 'nobody' when started by root and dropped with setpriv. */
-  user: 'nobody' | 'self';
-  /** How the resource limits were set: by prlimit before the interpreter started, or only in-process. */
-  limits: 'prlimit' | 'in-process';
-  /** Folders hidden behind an empty tmpfs (the workspace, the model folder, …). */
-  hidden: string[];
-  /** Plain sentences: what the code can still do or read. */
-  notes: string[];
-}
+/** What isolation a run had, as the run card states it (probed on this machine, not assumed). */
+export type IsolationRecord = CodeIsolationRecord;

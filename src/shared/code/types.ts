@@ -37,3 +37,22 @@ export interface CodeSampleResult {
   seed: number | null;
   durationMs: number;
 }
+
+/** What isolation a sandboxed run had (src/node/sandbox/isolation.ts states it). */
+export interface CodeIsolationRecord {
+  network: 'namespace' | 'none';
+  filesystem: 'read-only' | 'writable';
+  processes: 'namespace' | 'process-group';
+  user: 'nobody' | 'self';
+  limits: 'prlimit' | 'in-process';
+  hidden: string[];
+  notes: string[];
+}
+
+/** The run card's record of code execution: allowed by whom, run by what, under which limits and isolation. */
+export interface CodeExecutionRecord {
+  /** How the user opted in: the CLI flag or the setting. */
+  allowedBy: '--allow-code-execution' | 'quantlens.codeExecution.enabled' | 'quantlens score --execute';
+  interpreters: Array<{ language: CodeLanguage; path: string; version: string; isolation: CodeIsolationRecord }>;
+  limits: { wallMs: number; cpuSeconds: number; memoryBytes: number; outputBytes: number; processes: number; fileBytes: number };
+}

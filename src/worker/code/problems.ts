@@ -74,7 +74,7 @@ export function problemKey(problem: CodeProblem): string {
 }
 
 /** Every problem of the file (or split folder), `limit` at most; task ids must be unique. */
-export async function readProblems(path: string, options: { format: CodeProblemFormat; language: CodeLanguage; split?: string; fileFormat?: DatasetFormat; limit?: number }): Promise<{ files: string[]; problems: LoadedProblem[] }> {
+export async function readProblems(path: string, options: { format: CodeProblemFormat; language: CodeLanguage; split?: string; fileFormat?: DatasetFormat; limit?: number }): Promise<{ files: string[]; format: DatasetFormat; totalRecords: number; problems: LoadedProblem[] }> {
   const split = resolveSplitFiles(path, options.split);
   const records: DatasetRecord[] = [];
   for (const file of split.files) records.push(...(await readDatasetFile(file, options.fileFormat ?? split.format)));
@@ -87,5 +87,5 @@ export async function readProblems(path: string, options: { format: CodeProblemF
     seen.set(problem.taskId, record);
     return { problem, key: problemKey(problem), source: record.source };
   });
-  return { files: split.files, problems };
+  return { files: split.files, format: options.fileFormat ?? split.format, totalRecords: records.length, problems };
 }
