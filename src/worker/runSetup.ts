@@ -130,7 +130,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
   const robustness = tasks ? withRobustnessTasks(tasks.tasks, request.robustness ?? [], request.seed, tokenizer.applyChatTemplate ? { applyChatTemplate: tokenizer.applyChatTemplate } : {}) : null;
   if (tasks && robustness) tasks.tasks = robustness.tasks;
-  const codeExecution = tasks ? checkCodeExecution(tasks.tasks, request) : undefined;
+  const codeExecution = tasks ? checkCodeExecution(tasks.tasks, request, folder.path) : undefined;
   const goalsInput = request.goalsFile ? readInputFile(request.goalsFile, true) : null;
   const goals = [...(goalsInput ? parseGoalsFile(goalsInput.ref.path, goalsInput.text) : []), ...(tasks?.tasks.flatMap((t) => t.task.runGoals ?? []) ?? [])];
 

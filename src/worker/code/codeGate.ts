@@ -14,7 +14,7 @@ import { launchPlanFor } from '../../node/sandbox/runSample';
 import { DEFAULT_LIMITS } from '../../node/sandbox/types';
 import type { PreparedTask } from '../tasks';
 
-export function checkCodeExecution(tasks: readonly PreparedTask[], request: Pick<RunRequest, 'allowCodeExecution'>): CodeExecutionRecord | undefined {
+export function checkCodeExecution(tasks: readonly PreparedTask[], request: Pick<RunRequest, 'allowCodeExecution'>, modelFolder: string): CodeExecutionRecord | undefined {
   const code = tasks.filter((t) => t.task.type === 'code');
   if (code.length === 0) return undefined;
   const first = code[0]!.task;
@@ -32,7 +32,7 @@ export function checkCodeExecution(tasks: readonly PreparedTask[], request: Pick
   for (const [language, t] of languages) {
     try {
       const { interpreter, plan } = launchPlanFor(language);
-      interpreters.push({ language, path: interpreter.path, version: interpreter.version, isolation: plan.record(hiddenFolders(t.task.file, '')) });
+      interpreters.push({ language, path: interpreter.path, version: interpreter.version, isolation: plan.record(hiddenFolders(t.task.file, modelFolder)) });
     } catch (error) {
       if (error instanceof InterpreterMissingError) throw new InputError(t.task.file, `Task "${t.task.name}" is a ${language} code task. ${error.message}`, 'Install the interpreter, or leave this task out of the run.', t.task.line);
       throw error;
