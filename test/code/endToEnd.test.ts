@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { inspectModelFolder } from '../../src/node/discovery';
 import { OnnxDecoderBackend } from '../../src/worker/backend/onnxBackend';
 import { loadTokenizer } from '../../src/worker/backend/tokenizer';
-import type { Report, TaskUnitResult } from '../../src/shared/report/schema';
+import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { sandboxTempFolders } from './leftovers';
 
@@ -49,7 +49,7 @@ test('the example code tasks on the demo model: pass@1 per variant, flips, goal 
     // The baseline and q4 (the variant that flips on these problems), to keep it to seconds.
     const r = cli(['eval', TINY_LLAMA, '--tasks', tasks, '--allow-code-execution', '--variants', 'q4', '--out', dir, '--json']);
     assert.equal(r.status, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as Report;
+    const report = JSON.parse(r.stdout) as RunReport;
     const runs = join(dir, '.quantlens', 'runs');
     const runFolder = join(runs, readdirSync(runs)[0]!);
     const units = readFileSync(join(runFolder, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.type === 'unit-completed' && e.result.kind === 'task').map((e) => e.result as TaskUnitResult);
