@@ -10,7 +10,7 @@ import type { ComparabilityCheck } from './comparability';
 import type { Goal } from '../stats/gates';
 import type { HumanRatingReport } from '../rating/types';
 import type { LlamaCppVariantCard } from '../llamaCppCard';
-import type { CodeExecutionRecord, CodeSampleResult } from '../code/types';
+import type { CodeExecutionRecord, CodeLanguage, CodeSampleResult } from '../code/types';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -649,6 +649,8 @@ export interface TaskUnitResult extends UnitKey {
   tokenCounts?: number[];
   /** Code: every sample of every problem (completion, sandbox result, seed), per item. */
   codeSamples?: CodeSampleResult[][];
+  /** Code: each problem's task_id, language and prompt, so views show what was asked. */
+  codeProblems?: Array<{ taskId: string; language: CodeLanguage; prompt: string }>;
   /** Corpus values, each with its per-item values (null where undefined). */
   metrics: Array<TaskMetricValue & { itemValues: Array<number | null> }>;
   /** Against the baseline's task unit (absent for the baseline, or when it has no result). */

@@ -137,6 +137,7 @@ export async function runTaskPass(
       if (completions === null) return null;
       (raw.codeSamples ??= []).push(await executeCompletions(prompt, completions, task.code!, options.code ?? { hidden: [] }));
       (raw.predictions ??= []).push(completions[0]?.completion ?? '');
+      (raw.codeProblems ??= []).push({ taskId: prompt.problem.taskId, language: prompt.problem.language, prompt: prompt.prompt });
     } else {
       const rolled = await rollingLogLikelihood(backend, tokenizer, prompt.text, options.maxPositions);
       (raw.logLikelihoods ??= []).push(rolled.logLikelihood);

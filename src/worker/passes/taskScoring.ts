@@ -16,7 +16,7 @@ import type { TaskDefinition, TaskPrompt } from '../tasks';
 import { samplesInput, solvedFlips } from '../code/codeScoring';
 
 /** The raw per-item outputs of a task unit, in item order. */
-export type RawTaskOutputs = Pick<TaskUnitResult, 'itemKeys' | 'choiceLogLikelihoods' | 'predictions' | 'logLikelihoods' | 'tokenCounts' | 'codeSamples'>;
+export type RawTaskOutputs = Pick<TaskUnitResult, 'itemKeys' | 'choiceLogLikelihoods' | 'predictions' | 'logLikelihoods' | 'tokenCounts' | 'codeSamples' | 'codeProblems'>;
 
 const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
