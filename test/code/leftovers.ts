@@ -1,5 +1,6 @@
 /** What a sandboxed run may leave behind, looked up for real in /proc and the temp dir: processes and temp folders. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { TEMP_PREFIX } from '../../src/node/sandbox/runSample';
 
@@ -28,4 +29,15 @@ export function leftovers(marker: string): number[] {
 
 export function sandboxTempFolders(): string[] {
   return readdirSync(tmpdir()).filter((f) => f.startsWith(TEMP_PREFIX));
+}
+
+/** A real TCP listener on the host's loopback that counts the connections it gets (sandboxed code must reach none). */
+export async function countingListener(): Promise<{ port: number; connections(): number; close(): void }> {
+  let connections = 0;
+  const server = createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, connections: () => connections, close: () => server.close() };
 }

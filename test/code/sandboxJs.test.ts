@@ -2,11 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram } from '../../src/node/sandbox/runSample';
-import { leftovers, sandboxTempFolders } from './leftovers';
+import { countingListener, leftovers, sandboxTempFolders } from './leftovers';
 
 const FAST = { wallMs: 2000, cpuSeconds: 2 };
 
@@ -35,20 +34,15 @@ test('an infinite loop is killed at the time limit', async () => {
 });
 
 test('a socket to the host reaches nothing', async () => {
-  let connections = 0;
-  const server = createServer((s) => {
-    connections++;
-    s.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const listener = await countingListener();
+  const port = listener.port;
   try {
     const r = await run(`const net = require('node:net');\nawait new Promise((resolve, reject) => { const s = net.connect(${port}, '127.0.0.1', resolve); s.on('error', reject); });\n`);
     assert.equal(r.status, 'failed');
     assert.match(r.detail ?? '', /ECONNREFUSED|ENETUNREACH|EPERM|connect/);
-    assert.equal(connections, 0);
+    assert.equal(listener.connections(), 0);
   } finally {
-    server.close();
+    listener.close();
   }
 });
 

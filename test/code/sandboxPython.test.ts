@@ -6,11 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram, TEMP_PREFIX, launchPlanFor } from '../../src/node/sandbox/runSample';
-import { leftovers, sandboxTempFolders } from './leftovers';
+import { countingListener, leftovers, sandboxTempFolders } from './leftovers';
 
 const FAST = { wallMs: 2000, cpuSeconds: 2 };
 
@@ -92,20 +91,15 @@ test('the workspace is hidden and HOME is the temp folder', async () => {
 });
 
 test('a socket to the host reaches nothing', async () => {
-  let connections = 0;
-  const server = createServer((s) => {
-    connections++;
-    s.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const listener = await countingListener();
+  const port = listener.port;
   try {
     const r = await run(`import socket\ns = socket.create_connection(("127.0.0.1", ${port}), timeout=1)\ns.sendall(b"hi")\n`);
     assert.equal(r.status, 'failed');
     assert.match(r.detail ?? '', /ConnectionRefused|OSError|unreachable/i);
-    assert.equal(connections, 0);
+    assert.equal(listener.connections(), 0);
   } finally {
-    server.close();
+    listener.close();
   }
 });
 

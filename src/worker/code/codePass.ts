@@ -11,6 +11,8 @@ import type { ModelBackend, TextTokenizer } from '../backend/modelBackend';
 import type { CodePrompt } from '../tasks/render';
 import type { CodeTaskSettings } from './codeSettings';
 import { codeFromChatReply } from './codePrompts';
+// The generation tasks' cut (taskPass imports this file too: only functions cross, called at run time).
+import { cutAtStop } from '../passes/taskPass';
 
 /** What the sandbox needs from the run: the folders the code must not see. */
 export interface CodeRunContext {
@@ -19,15 +21,6 @@ export interface CodeRunContext {
 
 export function sampleSeed(settings: CodeTaskSettings, problemKey: string, sample: number): number {
   return hashString(`${settings.seed}:${problemKey}:${sample}`);
-}
-
-function cutAtStop(text: string, stop: readonly string[]): string {
-  let end = text.length;
-  for (const s of stop) {
-    const at = text.indexOf(s);
-    if (at >= 0 && at < end) end = at;
-  }
-  return text.slice(0, end);
 }
 
 /** The n completions of one problem; null when cancelled. */
