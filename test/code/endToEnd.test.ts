@@ -16,6 +16,7 @@ import { loadTokenizer } from '../../src/worker/backend/tokenizer';
 import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { sandboxTempFolders } from './leftovers';
+import { validateRunFolder } from '../helpers/validateReport';
 
 const CLI = resolve('dist/cli.js');
 const EXAMPLES = resolve('examples/tasks');
@@ -76,6 +77,7 @@ test('the example code tasks on the demo model: pass@1 per variant, flips, goal 
     }
     // The story problems are passable by a prose model: the baseline passes at least one.
     assert.ok(units.some((u) => u.codeSamples!.some((s) => s[0]!.status === 'passed')));
+    assert.deepEqual(validateRunFolder(runFolder), [], 'run folder matches docs/schema');
     const card = JSON.parse(readFileSync(join(runFolder, 'run.json'), 'utf8'));
     assert.equal(card.spec.codeExecution.allowedBy, '--allow-code-execution');
     assert.deepEqual(card.spec.codeExecution.interpreters.map((i: { language: string }) => i.language).sort(), ['javascript', 'python']);
