@@ -17,6 +17,7 @@ import type { RunReport, TaskUnitResult } from '../../src/shared/report/schema';
 import { TINY_LLAMA } from '../helpers/fixtures';
 import { sandboxTempFolders } from './leftovers';
 import { validateRunFolder } from '../helpers/validateReport';
+import { codeExecutionLines } from '../../src/cli/codeExecutionOutput';
 
 const CLI = resolve('dist/cli.js');
 const EXAMPLES = resolve('examples/tasks');
@@ -82,6 +83,10 @@ test('the example code tasks on the demo model: pass@1 per variant, flips, goal 
     assert.equal(card.spec.codeExecution.allowedBy, '--allow-code-execution');
     assert.deepEqual(card.spec.codeExecution.interpreters.map((i: { language: string }) => i.language).sort(), ['javascript', 'python']);
     assert.ok(card.spec.codeExecution.interpreters[0].isolation.hidden.includes(TINY_LLAMA));
+    // The CLI prints the isolation after the task table.
+    const printed = codeExecutionLines(runFolder).join('\n');
+    assert.match(printed, /allowed by --allow-code-execution/);
+    assert.match(printed, /python 3\.\d+\.\d+ .*: network (namespace|none), filesystem (read-only|writable)/);
     assert.deepEqual(sandboxTempFolders().filter((f) => !before.includes(f)), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
