@@ -22,14 +22,14 @@ import type { CodeSampleResult } from '../../src/shared/code/types';
 
 const EXAMPLES = resolve('examples/tasks');
 
-test('a code task gets HumanEval stops, pass@1 and greedy n=1 by default', () => {
+test('a code task gets HumanEval stops, pass@1 + CodeBLEU and greedy n=1 by default', () => {
   const [task] = parseTaskFile(join(EXAMPLES, 'x.quantlens.yaml'), 'name: c\ntype: code\ndataset: {path: data/code/python.jsonl}\n');
   assert.equal(task!.type, 'code');
   assert.deepEqual(task!.generation.stop, [...HUMANEVAL_STOPS]);
-  assert.deepEqual(task!.metrics.map((m) => m.name), ['pass@1']);
+  assert.deepEqual(task!.metrics.map((m) => m.name), ['pass@1', 'codebleu']);
   assert.deepEqual({ n: task!.code!.n, format: task!.code!.format, language: task!.code!.language, seed: task!.code!.seed }, { n: 1, format: 'humaneval', language: 'python', seed: 1234 });
   const [sampled] = parseTaskFile(join(EXAMPLES, 'x.quantlens.yaml'), 'name: c\ntype: code\ndataset: {path: d.jsonl}\ncode: {samples: 20, language: javascript}\n');
-  assert.deepEqual(sampled!.metrics.map((m) => m.name), ['pass@1', 'pass@10']);
+  assert.deepEqual(sampled!.metrics.map((m) => m.name), ['pass@1', 'pass@10', 'codebleu']);
   assert.ok(sampled!.generation.stop.includes('\nfunction'));
 });
 

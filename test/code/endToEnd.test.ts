@@ -62,6 +62,9 @@ test('the example code tasks on the demo model: pass@1 per variant, flips, goal 
         const unit = units.find((u) => u.task === task && u.variantId === variant.id)!;
         assert.equal(summary.type, 'code');
         const pass1 = summary.metrics.find((m) => m.metric === 'pass@1')!;
+        // CodeBLEU (H17C's metric) as the second metric: the first sample against canonical_solution.
+        const codebleu = summary.metrics.find((m) => m.metric === 'codebleu')!;
+        assert.ok(codebleu.value !== null && codebleu.value >= 0 && codebleu.value <= 1, `${variant.id} ${task} codebleu ${codebleu.value}`);
         // pass@1 with n = 1 is the share of problems whose one greedy sample passed in the sandbox.
         const passed = unit.codeSamples!.filter((s) => s[0]!.status === 'passed').length;
         assert.equal(pass1.value, passed / unit.codeSamples!.length);

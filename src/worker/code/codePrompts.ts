@@ -11,6 +11,7 @@ import type { TaskDefinition } from '../tasks/loadTaskFile';
 import type { ApplyChatTemplate, CodePrompt, PreparedTask } from '../tasks/render';
 import { readProblems } from './problems';
 import { ADAPTERS } from '../datasets/adapters';
+import { loadCodeParsers } from '../../node/codebleu';
 
 export async function prepareCodeTask(task: TaskDefinition, options: { limit?: number; applyChatTemplate?: ApplyChatTemplate }): Promise<PreparedTask> {
   const code = task.code!;
@@ -25,6 +26,11 @@ export async function prepareCodeTask(task: TaskDefinition, options: { limit?: n
     ...(task.dataset.format !== undefined ? { fileFormat: task.dataset.format } : {}),
     ...(limit !== undefined ? { limit } : {}),
   });
+  const scored = await withCodeBleuParsers(task);
+  if (scored.metrics.some((m) => m.name === 'codebleu')) {
+    const missing = problems.find((p) => p.problem.canonicalSolution === undefined);
+    if (missing) throw new InputError(missing.source.file, `task "${task.name}" scores CodeBLEU, but ${missing.problem.taskId} at ${missing.source.unit} ${missing.source.line} has no reference solution (canonical_solution / code).`, 'Add the reference solution, or list the metrics without codebleu (metrics: [pass@1]).', missing.source.line);
+  }
   const template = task.template !== undefined ? new Template(`${task.template}\n`) : undefined;
   const prompts: CodePrompt[] = problems.map(({ problem, key, source }) => {
     let text = problem.prompt;
@@ -53,7 +59,7 @@ export async function prepareCodeTask(task: TaskDefinition, options: { limit?: n
     };
   });
   // The problems are the items; the dataset record carries the files (hashed for the run spec).
-  return { task, dataset: { adapter: ADAPTERS.generation, files, format, items: [], totalRecords }, prompts };
+  return { task: scored, dataset: { adapter: ADAPTERS.generation, files, format, items: [], totalRecords }, prompts };
 }
 
 function problemFields(problem: CodeProblem): Record<string, string> {
@@ -73,4 +79,15 @@ function problemFields(problem: CodeProblem): Record<string, string> {
 export function codeFromChatReply(reply: string): string {
   const fenced = /```[A-Za-z0-9_+-]*[^\S\n]*\n([\s\S]*?)(?:```|$)/.exec(reply);
   return `\n${fenced ? fenced[1]! : reply}`;
+}
+
+/**
+ * CodeBLEU's tree-sitter parsers load asynchronously (src/node/codebleu), so they are loaded here,
+ * once, and handed to the metric with the task's language through its options (H17C's
+ * codeBleuMetric stays synchronous like every metric).
+ */
+async function withCodeBleuParsers(task: TaskDefinition): Promise<TaskDefinition> {
+  if (!task.metrics.some((m) => m.name === 'codebleu')) return task;
+  const codeParsers = await loadCodeParsers();
+  return { ...task, metrics: task.metrics.map((m) => (m.name === 'codebleu' ? { ...m, options: { ...m.options, language: task.code!.language, codeParsers } } : m)) };
 }

