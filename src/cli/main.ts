@@ -23,6 +23,7 @@ import { commandUsage, isCliCommand, parseCommandLine, USAGE, UsageError } from 
 import { printEnvironment, printSweep } from './performanceOutput';
 import { ProgressView } from './progressView';
 import { runScore } from './score';
+import { codeExecutionLines } from './codeExecutionOutput';
 import { runCompare } from './compareCommand';
 import { runExport } from './exportCommand';
 import { runServe } from './serveCommand';
@@ -190,6 +191,7 @@ async function evaluate(args: EvalArgs): Promise<number> {
     const taskRows = taskResultRows(report);
     if (taskRows.length) console.log(`\nTasks (seeded bootstrap CIs; Δ paired on the same items):\n${renderTable(TASK_COLUMNS, taskRows)}`);
     printRobustnessAndCalibration(report);
+    for (const line of codeExecutionLines(done.runFolder)) console.log(line);
     const goalTableRows = goalRows(report);
     if (goalTableRows.length) console.log(`\nGoals (each decided by the evidence it asks for):\n${renderTable(GOAL_COLUMNS, goalTableRows)}`);
     printFailureSummary(done.runFolder, outputFolder);

@@ -21,6 +21,7 @@ import { AnyMetric, ItemScore, MetricInput, MetricInputError, getMetric, summari
 import { throwReadError } from '../node/fileReadErrors';
 import { parseCommandLine, UsageError } from './usage';
 import { codeBleuOptions, readPredictionReferenceFiles } from './scoreCodeBleu';
+import { isExecuteScore, runExecuteScore } from './scoreExecute';
 
 const EXIT_OK = 0;
 
@@ -115,6 +116,7 @@ function format(value: number, range: readonly [number, number]): string {
 }
 
 export async function runScore(argv: string[]): Promise<number> {
+  if (isExecuteScore(argv)) return runExecuteScore(argv);
   const { values, positionals } = parseCommandLine('score', () => parseArgs({
     args: argv,
     allowPositionals: true,

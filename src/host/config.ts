@@ -32,6 +32,11 @@ export class Config {
     return this.section.get<unknown>('endpoints');
   }
 
+  /** quantlens.codeExecution.enabled: code tasks may run model-written code in the sandbox (off by default; trusted workspaces only). */
+  codeExecutionEnabled(): boolean {
+    return this.section.get<boolean>('codeExecution.enabled', false) === true;
+  }
+
   /** Where `.quantlens/runs` goes; empty means beside the model folder. */
   outputFolder(): string {
     return this.section.get<string>('outputFolder', '');

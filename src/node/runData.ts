@@ -4,6 +4,8 @@ import { currentReport } from './runInput';
 import type { RunData } from '../shared/panelProtocol';
 import { readRun, readSamples } from './runFolder/reader';
 import { withHumanRating } from './rating/ratingStore';
+import { codeTaskViews } from '../shared/code/panelData';
+import type { TaskUnitResult, UnitResult } from '../shared/report/schema';
 
 /** Where a run's annotations come from (the host's AnnotationService; tests pass a fixed file). */
 export interface AnnotationsSource {
@@ -32,6 +34,7 @@ export function loadRunData(runFolder: string, annotationsSource: AnnotationsSou
     report,
     status: run.status,
     samples,
+    ...codeTasksOf(run.results),
     annotations: {
       modelFolder: source.modelFolder,
       annotations: source.file.annotations.filter((a) => a.modelFolder === source.modelFolder),
@@ -55,4 +58,9 @@ export function annotationStoreSource(root: string): AnnotationsSource {
       return { modelFolder: modelFolderKey(root, modelFolder), file, taxonomy: resolveTaxonomy(), ...(loaded.state === 'broken' ? { problem: loaded.error.message } : {}) };
     },
   };
+}
+
+function codeTasksOf(results: readonly UnitResult[]): Pick<RunData, 'codeTasks'> {
+  const views = codeTaskViews(results.filter((r): r is TaskUnitResult => r.kind === 'task'));
+  return views.length ? { codeTasks: views } : {};
 }

@@ -1,6 +1,7 @@
 import type { Annotation, DismissedFlag, FailureCategory, FlagKind, TextRange, VariantAnnotationSummary } from './annotations';
 import type { RunComparison } from './compare/types';
 import type { RunCard, RunReport, RunStatus, SampleRecord } from './report/schema';
+import type { CodeTaskView } from './code/panelData';
 
 /**
  * Messages between the results panel's webview and the extension host. Nothing is posted to the
@@ -15,6 +16,8 @@ export interface RunData {
   report: RunReport | null;
   status: RunStatus;
   samples: SampleRecord[];
+  /** Code tasks' samples per problem and variant (absent without code tasks, and from older hosts). */
+  codeTasks?: CodeTaskView[];
   /** Annotations of this run's model folder (the same store the diff tabs' comments use). */
   annotations: AnnotationsData;
 }

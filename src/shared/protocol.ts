@@ -28,6 +28,8 @@ export interface RunRequest {
   taskLimit?: number;
   /** HELM robustness perturbations applied to every task's inputs (`--robustness`); each task file may add its own. */
   robustness?: PerturbationSpec[];
+  /** Code tasks may run the model's code in the sandbox, and how the user said so; absent = refused. */
+  allowCodeExecution?: '--allow-code-execution' | 'quantlens.codeExecution.enabled';
   /** A run-level goals file (YAML or JSON): goals on PPL ratio, KLD, Same-top p, TPOT, size, memory… */
   goalsFile?: string;
   contextLength: number;

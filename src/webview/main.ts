@@ -10,6 +10,7 @@ import { PerfChoice, renderPerformance } from './perfPlots';
 import { renderFailures } from './annotations';
 import { renderSamples, SampleView } from './samples';
 import { renderHumanRating } from './ratingResults';
+import { renderCodeSamples } from './codeSamples';
 import { renderTable, TableSort } from './table';
 import { renderComparabilityWarnings, renderRunComparison, sectionAfterNotice } from './runComparison';
 import { loadState, post, saveState } from './vscodeApi';
@@ -74,6 +75,8 @@ function onPlotChoice(next: PlotChoice): void {
 
 function renderSampleSection(): void {
   if (!data) return;
+  const code = document.getElementById('code-samples');
+  if (code) renderCodeSamples(code, data);
   renderSamples(byId('samples'), data, sampleView, (next) => {
     sampleView = next;
     persistSampleView();

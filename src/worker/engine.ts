@@ -12,6 +12,7 @@ import { measureServedPerformance } from './servedPerformance';
 import { runLockstepPass, runPerplexityPass } from './passes/corpusPasses';
 import { runGenerationPass } from './passes/generationPass';
 import { runTaskPass } from './passes/taskPass';
+import { hiddenFolders } from './code/codeGate';
 import { PerformanceProgress, PerformancePhase } from './passes/performancePhase';
 import { ProgressClock } from './progressClock';
 import { OpenedRun, openRunFolder } from './openRun';
@@ -216,10 +217,12 @@ async function runUnit(unit: PlannedUnit, prepared: PreparedRun, models: LoadedM
       // The baseline's unit ran earlier in this process or in the run being resumed (events.jsonl).
       const baseline = isBaseline ? undefined : results.get(unitKeyString({ kind: 'task', task: unit.task, variantId: prepared.baseline.id }));
       const backend = await models.get(unit.variantId);
-      // Generation tasks need only greedy decoding; the others score log-likelihoods.
-      const unavailable = task.task.type === 'generation' ? undefined : unavailableReason('task', { variant: backend });
+      // Generation and code tasks need only decoding; the others score log-likelihoods.
+      const generates = task.task.type === 'generation' || task.task.type === 'code';
+      const unavailable = generates ? undefined : unavailableReason('task', { variant: backend });
       if (unavailable) return { unavailable };
-      const result = await runTaskPass(backend, prepared.tokenizer, task, { maxPositions: prepared.maxPositions, seed: prepared.spec.seed, isBaseline, baseline: baseline?.kind === 'task' ? baseline : undefined }, progress, stop);
+      const code = task.task.type === 'code' ? { hidden: hiddenFolders(task.task.file, prepared.folder.path) } : undefined;
+      const result = await runTaskPass(backend, prepared.tokenizer, task, { maxPositions: prepared.maxPositions, seed: prepared.spec.seed, isBaseline, baseline: baseline?.kind === 'task' ? baseline : undefined, ...(code ? { code } : {}) }, progress, stop);
       return result && { result };
     }
   }

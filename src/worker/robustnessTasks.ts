@@ -25,6 +25,8 @@ export function perturbedTaskName(task: string, spec: PerturbationSpec): string 
 
 /** Whether the perturbation means anything for the task: a reordering needs at least two few-shot examples. */
 export function perturbationApplies(spec: PerturbationSpec, clean: PreparedTask): boolean {
+  // Code tasks are left clean: a typo in a function signature or its tests changes the problem, not its wording.
+  if (clean.task.type === 'code') return false;
   return isTextPerturbation(spec) || (clean.task.fewshot?.k ?? 0) >= 2;
 }
 

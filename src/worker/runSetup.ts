@@ -20,6 +20,7 @@ import type { PreparedTask } from './tasks';
 import { prepareTasks } from './taskSetup';
 import { withRobustnessTasks } from './robustnessTasks';
 import { describeRobustness } from '../shared/robustness/describe';
+import { checkCodeExecution } from './code/codeGate';
 import { checkPromptsFit, sequenceLimit } from './promptLimit';
 import { renderPrompts } from './inputs/promptTemplate';
 import { hashModelFiles } from './modelFileHashes';
@@ -129,6 +130,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
   const tasks = request.taskFiles?.length ? await prepareTasks(request.taskFiles, request.taskLimit, tokenizer.applyChatTemplate) : null;
   const robustness = tasks ? withRobustnessTasks(tasks.tasks, request.robustness ?? [], request.seed, tokenizer.applyChatTemplate ? { applyChatTemplate: tokenizer.applyChatTemplate } : {}) : null;
   if (tasks && robustness) tasks.tasks = robustness.tasks;
+  const codeExecution = tasks ? checkCodeExecution(tasks.tasks, request, folder.path) : undefined;
   const goalsInput = request.goalsFile ? readInputFile(request.goalsFile, true) : null;
   const goals = [...(goalsInput ? parseGoalsFile(goalsInput.ref.path, goalsInput.text) : []), ...(tasks?.tasks.flatMap((t) => t.task.runGoals ?? []) ?? [])];
 
@@ -162,6 +164,7 @@ export async function prepareRun(request: RunRequest, folder: ModelFolder): Prom
     modelFiles,
     libraries: libraryVersions(),
     ...(robustness?.spec ? { robustness: robustness.spec } : {}),
+    ...(codeExecution ? { codeExecution } : {}),
   };
   const specHash = createHash('sha256').update(JSON.stringify(spec)).digest('hex');
   const methods = [

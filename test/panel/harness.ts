@@ -27,6 +27,7 @@ export function writeHarness(folder: string): string {
 <h2>Failures</h2><section id="failures"></section>
 <h2>Samples</h2><section id="samples"></section>
 <h2>Human rating</h2><section id="human-rating"></section>
+<section id="code-samples"></section>
 <script nonce="${nonce}">
   window.__posted = [];
   // A test may seed the persisted state (page.addInitScript) to check a restore after reload.

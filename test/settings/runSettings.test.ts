@@ -10,7 +10,7 @@ import { contributedRunSettings, RawRunSettings, resolveRunSettings, RUN_SETTING
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const contributed: Record<string, { type: string; default: unknown; minimum?: number; maximum?: number; enum?: string[]; items?: { type: string; minimum?: number } }> = manifest.contributes.configuration.properties;
 /** Settings that are not about one run's numbers. */
-const NOT_RUN_SETTINGS = ['quantlens.outputFolder', 'quantlens.annotations.categories', 'quantlens.resume.strict', 'quantlens.endpoints'];
+const NOT_RUN_SETTINGS = ['quantlens.outputFolder', 'quantlens.annotations.categories', 'quantlens.resume.strict', 'quantlens.endpoints', 'quantlens.codeExecution.enabled'];
 const CLI_DEFAULTS = { corpus: '/c.txt', prompts: '/p.txt', cores: 6 };
 
 function problemsOf(raw: RawRunSettings, door: 'cli' | 'settings' = 'cli'): string[] {

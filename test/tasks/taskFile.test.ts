@@ -47,6 +47,8 @@ const VALID = `tasks:
 test('every example task file loads and validates', () => {
   const files = readdirSync(EXAMPLES).filter(isTaskFileName).sort();
   assert.deepEqual(files, [
+    'code-javascript.quantlens.yaml',
+    'code-python.quantlens.yaml',
     'glue-mnli.quantlens.json',
     'glue-qnli.quantlens.yaml',
     'glue-sst2.quantlens.yaml',
@@ -60,7 +62,7 @@ test('every example task file loads and validates', () => {
     'translation.quantlens.yaml',
   ]);
   const tasks = files.flatMap((f) => loadTaskFile(join(EXAMPLES, f)));
-  assert.equal(tasks.length, 11);
+  assert.equal(tasks.length, 15);
   const mmlu = tasks.find((t) => t.name === 'mmlu-sample')!;
   assert.equal(mmlu.dataset.path, join(EXAMPLES, 'data/mmlu'), 'dataset paths resolve against the task file');
   assert.deepEqual(mmlu.fewshot, { split: 'dev', k: 2, seed: 1234 });

@@ -58,7 +58,8 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <h2>Samples</h2>
 <section id="samples"></section>
 <h2>Human rating</h2>
-<section id="human-rating"></section>`,
+<section id="human-rating"></section>
+<section id="code-samples"></section>`,
     scripts: [['dist', 'webview', 'plotly.min.js'], ['dist', 'webview', 'main.js']],
   });
 }

@@ -53,6 +53,8 @@ export interface CompletionOptions {
   minTokens?: number;
   /** Ask for the generated token ids (logprobs: 1 with return_tokens_as_token_ids) where the dialect has them. */
   wantIds: boolean;
+  /** Seeded sampling (code tasks, n > 1) instead of greedy: OpenAI's temperature, top_p and seed. */
+  sampling?: { temperature: number; topP: number; seed: number };
 }
 
 /** A streamed greedy /v1/completions request: temperature 0, seed 0, usage in the last chunk. */
@@ -61,8 +63,9 @@ export function streamedCompletionRequest(dialect: ServerDialect, model: string,
     model,
     prompt: typeof prompt === 'string' ? prompt : [...prompt],
     max_tokens: options.maxTokens,
-    temperature: 0,
-    seed: 0,
+    temperature: options.sampling?.temperature ?? 0,
+    ...(options.sampling ? { top_p: options.sampling.topP } : {}),
+    seed: options.sampling?.seed ?? 0,
     stream: true,
     stream_options: { include_usage: true },
   };

@@ -10,6 +10,7 @@ import type { ComparabilityCheck } from './comparability';
 import type { Goal } from '../stats/gates';
 import type { HumanRatingReport } from '../rating/types';
 import type { LlamaCppVariantCard } from '../llamaCppCard';
+import type { CodeExecutionRecord, CodeLanguage, CodeSampleResult } from '../code/types';
 
 /**
  * The run report on disk (`.quantlens/runs/<runId>/`) is the contract between the engine and every
@@ -59,6 +60,8 @@ export interface RunSpec {
   libraries?: LibraryVersions;
   /** HELM robustness perturbations applied to every task's inputs (since 1.3.0). */
   robustness?: RobustnessSpec;
+  /** Code tasks: that execution was allowed, the interpreters, limits and isolation in force (absent without code tasks). */
+  codeExecution?: CodeExecutionRecord;
 }
 
 /** The model folder's files the numbers depend on; an optional file the folder lacks is null. */
@@ -631,7 +634,7 @@ export type TaskGoalVerdict = GoalVerdict;
 export interface TaskUnitResult extends UnitKey {
   kind: 'task';
   task: string;
-  taskType: 'multiple_choice' | 'generation' | 'perplexity';
+  taskType: 'multiple_choice' | 'generation' | 'perplexity' | 'code';
   /** The task file. */
   taskFile: string;
   executionProvider: string;
@@ -644,6 +647,10 @@ export interface TaskUnitResult extends UnitKey {
   /** Perplexity: the rolling log-likelihood (natural log) and the scored tokens, per item. */
   logLikelihoods?: number[];
   tokenCounts?: number[];
+  /** Code: every sample of every problem (completion, sandbox result, seed), per item. */
+  codeSamples?: CodeSampleResult[][];
+  /** Code: each problem's task_id, language and prompt, so views show what was asked. */
+  codeProblems?: Array<{ taskId: string; language: CodeLanguage; prompt: string }>;
   /** Corpus values, each with its per-item values (null where undefined). */
   metrics: Array<TaskMetricValue & { itemValues: Array<number | null> }>;
   /** Against the baseline's task unit (absent for the baseline, or when it has no result). */
@@ -764,7 +771,7 @@ export interface VariantSummary {
 
 export interface TaskSummary {
   task: string;
-  type: 'multiple_choice' | 'generation' | 'perplexity';
+  type: 'multiple_choice' | 'generation' | 'perplexity' | 'code';
   file: string;
   n: number;
   metrics: Array<TaskMetricValue & { vsBaseline?: TaskMetricComparison; goals?: TaskGoalVerdict[] }>;

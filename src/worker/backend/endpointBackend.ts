@@ -9,7 +9,7 @@ import { DEFAULT_POLICY, RequestPolicy } from '../../node/endpoint/requestPolicy
 import { FIXES_LENGTH, promptLogprobsRequest, RETURNS_TOKEN_IDS, streamedCompletionRequest, TAKES_TOKEN_IDS, tokenizeFallbackRequest, tokenizeRequest } from '../../node/endpoint/requests';
 import { answeredModel, LogprobRow, parsePromptLogprobs, parseSglangInputIds, parseSglangInputLogprobs, parseTokenizeResponse } from '../../node/endpoint/responses';
 import type { LoadRequest, LoadTarget, StreamedRequest } from '../load/loadTarget';
-import type { DistributionSupport, GreedyOptions, GreedyResult, ModelBackend, PromptTopK, TextTokenizer } from './modelBackend';
+import type { DistributionSupport, GreedyOptions, GreedyResult, ModelBackend, PromptTopK, SampledOptions, SamplingOptions, TextTokenizer } from './modelBackend';
 import type { ServedAnswers } from './servedAnswers';
 import { compareTokenizations, describeDisagreement } from './tokenizerAgreement';
 
@@ -192,11 +192,19 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     return result;
   }
 
-  private async generateWithRestarts(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
+  /**
+   * Seeded sampling on the server (temperature, top_p, seed): a restart after a broken stream sends
+   * the same seed. Not journaled like greedy answers (a code task's samples are kept in its unit).
+   */
+  async generateSampled(promptTokens: readonly number[], options: SampledOptions): Promise<GreedyResult> {
+    return this.generateWithRestarts(promptTokens, options, options.sampling);
+  }
+
+  private async generateWithRestarts(promptTokens: readonly number[], options: GreedyOptions, sampling?: SamplingOptions): Promise<GreedyResult> {
     for (let attempt = 1; ; attempt++) {
       const client = this.pick();
       try {
-        return await this.generateOnce(client, promptTokens, options);
+        return await this.generateOnce(client, promptTokens, options, sampling);
       } catch (error) {
         if (!isEndpointError(error) || !error.streamBroken || attempt >= this.maxAttempts) throw error;
         this.warn(`${this.variantId}: ${error.message} Starting the generation again (attempt ${attempt + 1} of ${this.maxAttempts}).`);
@@ -204,7 +212,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     }
   }
 
-  private async generateOnce(client: EndpointClient, promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult> {
+  private async generateOnce(client: EndpointClient, promptTokens: readonly number[], options: GreedyOptions, sampling?: SamplingOptions): Promise<GreedyResult> {
     const startedAtMs = performance.now();
     const tokens: number[] = [];
     const tokenTimesMs: number[] = [];
@@ -212,7 +220,7 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     let finishReason: string | undefined;
     let cancelled = false;
     const ids = RETURNS_TOKEN_IDS.has(this.served.dialect);
-    const request = this.completionRequest(promptTokens, options.maxNewTokens, !options.stopOnEos, true);
+    const request = this.completionRequest(promptTokens, options.maxNewTokens, !options.stopOnEos, true, 0, sampling);
     const stream = await streamCompletion(client, request.path, request.body);
     for await (const chunk of stream.chunks) {
       this.checkModel(client, chunk.model);
@@ -302,9 +310,9 @@ export class EndpointBackend implements ModelBackend, LoadTarget {
     if (model !== undefined && model !== this.served.model) throw client.error(`answered for model "${model}" although "${this.served.model}" was asked; another model is being served there now (restart it with the model the run expects, or point --endpoint at the right server).`);
   }
 
-  private completionRequest(prompt: readonly number[], maxTokens: number, ignoreEos: boolean, wantIds: boolean, minTokens = 0) {
+  private completionRequest(prompt: readonly number[], maxTokens: number, ignoreEos: boolean, wantIds: boolean, minTokens = 0, sampling?: SamplingOptions) {
     const dialect = this.served.dialect;
-    return streamedCompletionRequest(dialect, this.served.model, TAKES_TOKEN_IDS.has(dialect) ? prompt : this.tokenizer.decode(prompt), { maxTokens, ignoreEos, wantIds, minTokens });
+    return streamedCompletionRequest(dialect, this.served.model, TAKES_TOKEN_IDS.has(dialect) ? prompt : this.tokenizer.decode(prompt), { maxTokens, ignoreEos, wantIds, minTokens, ...(sampling ? { sampling } : {}) });
   }
 
   /** Prompt logprob rows (index = prompt position; [0] null) with `k` per row (−1 = all). */

@@ -30,6 +30,12 @@ export interface ModelBackend {
   /** Greedy decoding with a timestamp (performance.now() ms) as each token becomes available. */
   generateGreedy(promptTokens: readonly number[], options: GreedyOptions): Promise<GreedyResult>;
 
+  /**
+   * Seeded temperature (and nucleus) sampling, for code tasks with n > 1 samples per problem; the
+   * same seed gives the same tokens on the same backend. Absent where the backend cannot sample.
+   */
+  generateSampled?(promptTokens: readonly number[], options: SampledOptions): Promise<GreedyResult>;
+
   dispose(): Promise<void>;
 }
 
@@ -60,6 +66,17 @@ export interface GreedyOptions {
   stopOnEos: boolean;
   /** Checked between steps so cancellation is prompt. */
   shouldStop?: () => boolean;
+}
+
+/** Temperature > 0; topP in (0, 1] (1 = the whole distribution); seed as the run card records it. */
+export interface SamplingOptions {
+  temperature: number;
+  topP: number;
+  seed: number;
+}
+
+export interface SampledOptions extends GreedyOptions {
+  sampling: SamplingOptions;
 }
 
 export interface GreedyResult {

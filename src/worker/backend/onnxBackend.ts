@@ -5,7 +5,9 @@ import { float16BitsToFloat32 } from '../../shared/float16';
 import type { ModelVariant } from '../../shared/modelTypes';
 import type { ExecutionProviderChoice } from '../../shared/report/schema';
 import { planExecutionProviders, shortReason } from './executionProvider';
-import { BatchGreedyResult, GreedyOptions, GreedyResult, ModelBackend } from './modelBackend';
+import { BatchGreedyResult, GreedyOptions, GreedyResult, ModelBackend, SampledOptions } from './modelBackend';
+import { SeededRandom } from '../../shared/stats/seededRandom';
+import { sampleFromLogits } from './sampling';
 import { transformersLoadPlan } from './transformersLoader';
 
 export interface OnnxLoadOptions {
@@ -88,6 +90,20 @@ export class OnnxDecoderBackend implements ModelBackend {
    * each row ends at its own first EOS.
    */
   async generateGreedyBatch(promptRows: ReadonlyArray<readonly number[]>, options: GreedyOptions): Promise<BatchGreedyResult> {
+    return this.decode(promptRows, options, (logits, batch) => argmaxLastPositions(logits, batch, this.vocabSize));
+  }
+
+  /** Seeded sampling: the greedy loop with each step's token drawn from the last position's logits. */
+  async generateSampled(promptTokens: readonly number[], options: SampledOptions): Promise<GreedyResult> {
+    const random = new SeededRandom(options.sampling.seed);
+    const { rows, ...rest } = await this.decode([promptTokens], options, (logits) => {
+      const data = floatData(logits);
+      return [sampleFromLogits(data, data.length - this.vocabSize, this.vocabSize, options.sampling, random)];
+    });
+    return { tokens: rows[0]!, ...rest };
+  }
+
+  private async decode(promptRows: ReadonlyArray<readonly number[]>, options: GreedyOptions, pick: (logits: ort.Tensor, batch: number) => number[]): Promise<BatchGreedyResult> {
     const batch = promptRows.length;
     const length = promptRows[0]?.length ?? 0;
     if (batch === 0 || promptRows.some((row) => row.length !== length)) throw new Error(`a batch needs prompts of one length (got ${promptRows.map((r) => r.length).join(', ')})`);
@@ -105,7 +121,7 @@ export class OnnxDecoderBackend implements ModelBackend {
         break;
       }
       const output = await this.session.run(this.feeds(input, past, cache));
-      const next = argmaxLastPositions(output.logits!, batch, this.vocabSize);
+      const next = pick(output.logits!, batch);
       tokenTimesMs.push(performance.now());
       for (let b = 0; b < batch; b++) {
         if (ended[b]) continue;

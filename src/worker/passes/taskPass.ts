@@ -17,6 +17,7 @@ import type { PassProgress } from './corpusPasses';
 import { compareWithBaseline, RawTaskOutputs, scoreRaw, summarizeTaskMetric, taskMetrics } from './taskScoring';
 import { targetLogprobs } from './partialRows';
 import { taskCalibration } from './taskCalibration';
+import { CodeRunContext, executeCompletions, generateCompletions } from '../code/codePass';
 
 export interface TaskPassOptions {
   /** The model's max_position_embeddings: longer inputs lose their oldest tokens. */
@@ -25,6 +26,8 @@ export interface TaskPassOptions {
   /** The baseline's result of the same task (absent when this is the baseline). */
   baseline?: TaskUnitResult;
   isBaseline: boolean;
+  /** Code tasks: the folders the sandboxed code must not see (execution was allowed at run setup). */
+  code?: CodeRunContext;
 }
 
 /** Σ log P(token | prefix) for `tokens[from..]`, from one forward pass over at most `maxPositions` tokens. */
@@ -129,6 +132,12 @@ export async function runTaskPass(
       const prediction = await generate(backend, tokenizer, prompt, options.maxPositions, shouldStop);
       if (prediction === null) return null;
       (raw.predictions ??= []).push(prediction);
+    } else if (prompt.kind === 'code') {
+      const completions = await generateCompletions(backend, tokenizer, prompt, task.code!, options.maxPositions, shouldStop);
+      if (completions === null) return null;
+      (raw.codeSamples ??= []).push(await executeCompletions(prompt, completions, task.code!, options.code ?? { hidden: [] }));
+      (raw.predictions ??= []).push(completions[0]?.completion ?? '');
+      (raw.codeProblems ??= []).push({ taskId: prompt.problem.taskId, language: prompt.problem.language, prompt: prompt.prompt });
     } else {
       const rolled = await rollingLogLikelihood(backend, tokenizer, prompt.text, options.maxPositions);
       (raw.logLikelihoods ??= []).push(rolled.logLikelihood);

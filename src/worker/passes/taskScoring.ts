@@ -13,9 +13,10 @@ import { allowedDegradation } from '../../shared/stats/gates';
 import { toGoalVerdict } from '../../shared/report/goalVerdicts';
 import type { TaskGoalVerdict, TaskMetricComparison, TaskMetricValue, TaskUnitResult } from '../../shared/report/schema';
 import type { TaskDefinition, TaskPrompt } from '../tasks';
+import { samplesInput, solvedFlips } from '../code/codeScoring';
 
 /** The raw per-item outputs of a task unit, in item order. */
-export type RawTaskOutputs = Pick<TaskUnitResult, 'itemKeys' | 'choiceLogLikelihoods' | 'predictions' | 'logLikelihoods' | 'tokenCounts'>;
+export type RawTaskOutputs = Pick<TaskUnitResult, 'itemKeys' | 'choiceLogLikelihoods' | 'predictions' | 'logLikelihoods' | 'tokenCounts' | 'codeSamples' | 'codeProblems'>;
 
 const finite = (x: number | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
@@ -49,8 +50,12 @@ function metricInput(metric: AnyMetric, prompt: TaskPrompt, raw: RawTaskOutputs,
       return { probability: probabilities[chosen]!, correct: isGold(chosen, prompt.gold) };
     }
     case 'generation':
-      if (prompt.kind !== 'generation' || !raw.predictions) throw new Error(`${metric.name} needs a generation task`);
+      // A code task's first sample against its reference solution (CodeBLEU).
+      if ((prompt.kind !== 'generation' && prompt.kind !== 'code') || !raw.predictions) throw new Error(`${metric.name} needs a generation task`);
       return { prediction: raw.predictions[i]!, references: prompt.references };
+    case 'samples':
+      if (prompt.kind !== 'code' || !raw.codeSamples) throw new Error(`${metric.name} needs a code task`);
+      return samplesInput(raw.codeSamples[i]!);
     case 'loglikelihood':
       if (prompt.kind !== 'perplexity' || !raw.logLikelihoods) throw new Error(`${metric.name} needs a perplexity task`);
       return { logLikelihood: raw.logLikelihoods[i]!, tokens: raw.tokenCounts?.[i], words: prompt.words, bytes: prompt.bytes };
@@ -158,6 +163,8 @@ export function compareWithBaseline(
       const baseValue = base.length ? (metric.aggregate(base.map((i) => i.stats)) as number) : NaN;
       const margin = goal ? (goal.equivalenceMargin ?? allowedDegradation(goal, baseValue)) : undefined;
       const comparison = compareMetric(metric, base, vari, { bootstrap: { seed }, ...(margin !== undefined && margin > 0 && Number.isFinite(margin) ? { equivalenceMargin: margin } : {}) });
+      // pass@k is not right/wrong per problem, but "solved by some sample" is: flips and McNemar on that.
+      if (metric.input === 'samples' && !comparison.flips) Object.assign(comparison, solvedFlips(base, vari));
       byMetric.set(metric.name, comparison);
       comparisons.push(toComparison(comparison));
     }

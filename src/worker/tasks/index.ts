@@ -2,4 +2,4 @@
 export { loadTaskFile, parseTaskFile, isTaskFileName, TaskFileError, DEFAULT_FEWSHOT_SEED, DEFAULT_MAX_NEW_TOKENS } from './loadTaskFile';
 export type { TaskDefinition, TaskMetric, TaskGoal, TaskFileIssue } from './loadTaskFile';
 export { renderPrompts, prepareTask } from './render';
-export type { TaskPrompt, MultipleChoicePrompt, GenerationPrompt, PerplexityPrompt, ChatMessage, ApplyChatTemplate, RenderOptions, PreparedTask } from './render';
+export type { TaskPrompt, CodePrompt, MultipleChoicePrompt, GenerationPrompt, PerplexityPrompt, ChatMessage, ApplyChatTemplate, RenderOptions, PreparedTask } from './render';

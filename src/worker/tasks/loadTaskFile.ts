@@ -22,6 +22,8 @@ import { ADAPTERS, AdapterName, TaskKind, defaultAdapter } from '../datasets/ada
 import { DatasetSpec } from '../datasets/load';
 import { throwReadError } from '../../node/fileReadErrors';
 import { parseYamlOrStrictJson } from './yamlDocument';
+import { codeSettings, CodeTaskSettings, defaultCodeMetrics } from '../code/codeSettings';
+import { defaultStops } from '../../shared/code/stops';
 import { TaskInput, taskListSchema, taskSchema } from './schema';
 
 export interface TaskMetric {
@@ -35,7 +37,7 @@ export type TaskGoal = Goal;
 
 export interface TaskDefinition {
   name: string;
-  type: TaskKind;
+  type: TaskKind | 'code';
   /** The task file and the line where this task starts. */
   file: string;
   line: number;
@@ -54,6 +56,8 @@ export interface TaskDefinition {
   metrics: TaskMetric[];
   limit?: number;
   goals: TaskGoal[];
+  /** Code tasks: format, language, samples per problem, sampling, sandbox limits. */
+  code?: CodeTaskSettings;
   /** Goals in this task's list that name a run quantity (kld_p99, tpot, …): checked with the run's goals. */
   runGoals?: RunGoal[];
   /** The task file's `robustness:` perturbations (the run's --robustness adds to them). */
@@ -89,10 +93,12 @@ export class TaskFileError extends InputError {
 }
 
 /** Metric input kinds each task type can feed. */
-const INPUTS_FOR: Record<TaskKind, InputKind[]> = {
+const INPUTS_FOR: Record<TaskDefinition['type'], InputKind[]> = {
   multiple_choice: ['choice', 'confidence'],
   generation: ['generation'],
   perplexity: ['loglikelihood'],
+  // pass@k from the executed samples; generation metrics (CodeBLEU) score the first sample against the reference solution.
+  code: ['samples', 'generation'],
 };
 
 export const DEFAULT_FEWSHOT_SEED = 1234;
@@ -206,9 +212,14 @@ function toDefinition(
   if (seen.has(input.name)) add([...at, 'name'], `task name "${input.name}" is used twice (first at task ${seen.get(input.name)! + 1})`);
   seen.set(input.name, seen.size);
 
-  const adapterName = (input.dataset.adapter ?? defaultAdapter(input.type)) as AdapterName;
+  const isCode = input.type === 'code';
+  const code = isCode ? codeSettings(input.code) : undefined;
+  if (input.code && !isCode) add([...at, 'code'], 'only code tasks (type: code) have code settings');
+  // A code task reads its problems itself (src/worker/code/problems.ts); the adapter is unused.
+  const adapterName = (input.dataset.adapter ?? defaultAdapter(input.type === 'code' ? 'generation' : input.type)) as AdapterName;
   const adapter = ADAPTERS[adapterName];
-  if (adapter.kind !== input.type) {
+  if (isCode && input.dataset.adapter) add([...at, 'dataset', 'adapter'], 'code tasks read HumanEval or MBPP records (code.format), not an adapter');
+  else if (!isCode && adapter.kind !== input.type) {
     add([...at, 'dataset', 'adapter'], `the "${adapterName}" adapter makes ${adapter.kind.replace('_', '-')} items, but the task type is ${input.type}`);
   }
 
@@ -222,9 +233,9 @@ function toDefinition(
   }
   if (Array.isArray(input.choices)) input.choices.forEach((c, j) => checkTemplate(c, [...at, 'choices', j], add));
   if (input.choices !== undefined && input.type !== 'multiple_choice') add([...at, 'choices'], 'only multiple_choice tasks have choices');
-  if (input.fewshot && input.type === 'perplexity') add([...at, 'fewshot'], 'perplexity tasks take no few-shot examples');
+  if (input.fewshot && (input.type === 'perplexity' || isCode)) add([...at, 'fewshot'], `${input.type} tasks take no few-shot examples`);
 
-  const metricNames = input.metrics ?? [...adapter.defaultMetrics];
+  const metricNames = input.metrics ?? (code ? defaultCodeMetrics(code.n) : [...adapter.defaultMetrics]);
   const metrics: TaskMetric[] = metricNames.map((entry, j) => {
     const name = typeof entry === 'string' ? entry : entry.name;
     const options: MetricOptions = typeof entry === 'string' ? {} : { ...(entry.stem !== undefined ? { stem: entry.stem } : {}), ...(entry.k !== undefined ? { k: entry.k } : {}) };
@@ -233,6 +244,8 @@ function toDefinition(
     if (!metric) add(where, `unknown metric "${name}"`);
     else if (!INPUTS_FOR[input.type].includes(metric.input)) {
       add(where, `metric "${name}" scores ${metric.input} inputs, which a ${input.type} task does not produce`);
+    } else if (code && metric.name.startsWith('pass@') && Number(metric.name.slice(5)) > code.n) {
+      add(where, `${metric.name} needs at least ${metric.name.slice(5)} samples per problem, and code.samples is ${code.n}`);
     }
     return { name: metric?.name ?? name, options };
   });
@@ -272,10 +285,11 @@ function toDefinition(
     useChatTemplate: input.use_chat_template ?? false,
     generation: {
       maxNewTokens: input.generation?.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
-      stop: input.generation?.stop ?? [...(adapter.stop ?? [])],
+      stop: input.generation?.stop ?? (code ? defaultStops(code.format, code.language) : [...(adapter.stop ?? [])]),
     },
     metrics,
     goals,
+    ...(code ? { code } : {}),
     ...(runGoals.length ? { runGoals } : {}),
   };
   if (input.description !== undefined) task.description = input.description;

@@ -18,6 +18,8 @@ import { DatasetItem, GenerationItem, LoadedDataset, MultipleChoiceItem, loadDat
 import { RecordSource, describeSource } from '../datasets/records';
 import { TaskDefinition } from './loadTaskFile';
 import type { TaskPerturbationRecord } from '../../shared/report/robustnessTypes';
+import type { CodeProblem } from '../../shared/code/types';
+import { prepareCodeTask } from '../code/codePrompts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -74,7 +76,20 @@ export interface PerplexityPrompt extends PromptBase {
   bytes: number;
 }
 
-export type TaskPrompt = MultipleChoicePrompt | GenerationPrompt | PerplexityPrompt;
+/** A code problem (type: code): the text the model continues, the problem its completion is tested against. */
+export interface CodePrompt extends PromptBase {
+  kind: 'code';
+  prompt: string;
+  problem: CodeProblem;
+  /** The reference solution, when the problem has one (CodeBLEU's reference). */
+  references: string[];
+  stop: string[];
+  maxNewTokens: number;
+  /** The prompt went through the chat template: the completion is the reply's code block. */
+  chat: boolean;
+}
+
+export type TaskPrompt = MultipleChoicePrompt | GenerationPrompt | PerplexityPrompt | CodePrompt;
 
 /**
  * Compiled templates. lm-evaluation-harness renders with jinja2's keep_trailing_newline=True, so a
@@ -239,6 +254,7 @@ export interface PreparedTask {
 
 /** Loads the task's dataset (and few-shot split) and renders every prompt. */
 export async function prepareTask(task: TaskDefinition, options: RenderOptions & { limit?: number } = {}): Promise<PreparedTask> {
+  if (task.type === 'code') return prepareCodeTask(task, options);
   const limit = options.limit ?? task.limit;
   const dataset = await loadDataset(task.dataset, limit !== undefined ? { limit } : {});
   let fewshot: LoadedDataset | undefined;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ADAPTER_NAMES } from '../datasets/adapters';
 import { goalSchema } from '../goals/goalSchema';
+import { codeSettingsSchema } from '../code/codeSettings';
 
 const name = z
   .string()
@@ -42,7 +43,7 @@ const metricEntry = z.union(
 
 export const taskSchema = z.strictObject({
   name,
-  type: z.enum(['perplexity', 'multiple_choice', 'generation']),
+  type: z.enum(['perplexity', 'multiple_choice', 'generation', 'code']),
   /** Text before the few-shot examples (lm-eval `description`). */
   description: z.string().optional(),
   dataset: datasetSchema,
@@ -71,6 +72,8 @@ export const taskSchema = z.strictObject({
       stop: z.array(z.string().min(1)).optional(),
     })
     .optional(),
+  /** Code tasks: problem format, language, samples per problem, sampling and sandbox limits. */
+  code: codeSettingsSchema.optional(),
   metrics: z.array(metricEntry).min(1).optional(),
   limit: z.number().int().positive().optional(),
   goals: z.array(goalSchema).optional(),
