@@ -62,7 +62,7 @@ export class LlamaCppBackend implements ModelBackend {
     const { variant } = options;
     if (!variant.gguf) throw new Error(`Variant ${variant.id} is not a GGUF variant; it cannot be loaded by llama.cpp.`);
     const runtime = await llamaRuntime(options.executionProvider);
-    if (runtime.fallback) options.warn(`${variant.id}: ${runtime.fallback}`);
+    if (runtime.fallback && !runtime.fallbackExpected) options.warn(`${variant.id}: ${runtime.fallback}`);
     // 'auto' offloads as many layers as fit in VRAM (node-llama-cpp's estimate); the CPU build offloads none.
     const model = await runtime.llama.loadModel({ modelPath: variant.file, gpuLayers: runtime.llama.gpu === false ? 0 : 'auto' });
     try {

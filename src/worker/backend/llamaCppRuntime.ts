@@ -36,6 +36,11 @@ export interface LlamaRuntime {
   requestedGpu: string | false;
   /** Why the requested GPU build did not load (the CPU build did instead); absent when it loaded as asked. */
   fallback?: string;
+  /**
+   * `auto` found no GPU build and took the CPU one, as asked: recorded in the card, but not a run
+   * warning (an ONNX `auto` that ends on the CPU does not warn either).
+   */
+  fallbackExpected?: boolean;
   prebuiltPackage: string | null;
   nodeLlamaCppVersion: string;
 }
@@ -73,8 +78,9 @@ async function loadRuntime(gpu: 'auto' | 'cuda' | 'vulkan' | 'metal' | false): P
     fallback = `the ${gpu === 'auto' ? 'GPU' : gpu} build of llama.cpp did not load (${shortReason(error)}); the CPU build ran instead`;
   }
   if (!fallback && gpu !== false && gpu !== 'auto' && llama.gpu !== gpu) fallback = `${gpu} was requested but node-llama-cpp loaded its ${llama.gpu || 'CPU'} build`;
-  if (!fallback && gpu === 'auto' && llama.gpu === false) fallback = 'no GPU build of llama.cpp is installed or usable here; the CPU build ran';
-  return { llama, requestedGpu: gpu, ...(fallback ? { fallback } : {}), prebuiltPackage: llama.buildType === 'prebuilt' ? prebuiltPackageName(llama.gpu) : null, nodeLlamaCppVersion: nodeLlamaCppVersion() };
+  const autoTookCpu = !fallback && gpu === 'auto' && llama.gpu === false;
+  if (autoTookCpu) fallback = 'no GPU build of llama.cpp is installed or usable here; the CPU build ran';
+  return { llama, requestedGpu: gpu, ...(fallback ? { fallback } : {}), ...(autoTookCpu ? { fallbackExpected: true } : {}), prebuiltPackage: llama.buildType === 'prebuilt' ? prebuiltPackageName(llama.gpu) : null, nodeLlamaCppVersion: nodeLlamaCppVersion() };
 }
 
 /** No build loads at all: say which package would carry one, since nothing is ever downloaded or built. */
