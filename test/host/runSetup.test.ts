@@ -14,7 +14,7 @@ test('task file names: *.quantlens.yaml|yml|json, as the workspace glob finds th
   assert.equal(TASK_FILE_GLOB, '**/*.quantlens.{yaml,yml,json}');
   const examples = readdirSync('examples/tasks').filter(isTaskFileName).sort();
   assert.deepEqual(examples, readdirSync('examples/tasks').filter((n) => /\.quantlens\./.test(n)).sort());
-  assert.equal(examples.length, 11);
+  assert.equal(examples.length, 13); // 11 likelihood/generation tasks + the Python and JavaScript code tasks
   assert.ok(examples.includes('glue-sst2.quantlens.yaml') && examples.includes('glue-mnli.quantlens.json'));
 });
 
