@@ -7,7 +7,7 @@
  * The server runs in its own process (`quantlens serve`, dist/cli.js) unless --in-process: in one
  * process the server's HTTP parsing, tokenizing and SSE writing share the client's event loop, and
  * every chunk the client reads waits behind them — that would charge the server's work to the client.
- *   node dist/bench/serve-overhead.js [model-folder] [--variant ID] [--slo ttft:500,tpot:50] [--requests N] [--rounds N] [--in-process]
+ *   node dist/bench/serve-overhead.js [model-folder] [--variant ID] [--slo ttft:500,tpot:50] [--requests N] [--rounds N] [--input N --output N] [--in-process]
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,8 +33,14 @@ import type { PerformanceCell } from '../src/shared/report/schema';
 import { summarizeDistribution } from '../src/shared/stats/summary';
 
 const CONCURRENCY = [1, 4, 16];
-const INPUT_TOKENS = 32;
-const OUTPUT_TOKENS = 32;
+/**
+ * The workload (--input / --output): 512 prompt and 128 output tokens by default (vLLM's bench
+ * serve defaults to 1024 / 128; the fixture's context is 1024). The client–server gap is a few ms
+ * whatever the prompt, so the ratio depends on the server's TTFT: at 32 / 32 the tiny fixture
+ * answers in ~15 ms at concurrency 16 and even the bare node:http client measures ~1.3× the server.
+ */
+let INPUT_TOKENS = 512;
+let OUTPUT_TOKENS = 128;
 const GOAL = 1.05;
 
 /** One entry of GET /quantlens/requests (src/serve/requestLog.ts). */
@@ -106,7 +112,10 @@ async function serveInChild(modelFolder: string, variantId: string): Promise<{ b
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { variant: { type: 'string' }, slo: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, 'in-process': { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { variant: { type: 'string' }, slo: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, input: { type: 'string' }, output: { type: 'string' }, 'in-process': { type: 'boolean' } } });
+  INPUT_TOKENS = Number(values.input ?? INPUT_TOKENS);
+  OUTPUT_TOKENS = Number(values.output ?? OUTPUT_TOKENS);
+  if (!(Number.isInteger(INPUT_TOKENS) && INPUT_TOKENS > 0 && Number.isInteger(OUTPUT_TOKENS) && OUTPUT_TOKENS > 1)) throw new Error('--input N (≥ 1) and --output N (≥ 2) take whole numbers of tokens');
   const fixture = resolve('fixtures/models', FIXTURE_FAMILIES[0]!.name);
   let modelFolder = positionals[0] ? resolve(positionals[0]) : fixture;
   if (!positionals[0] && !existsSync(join(fixture, 'onnx', 'model.onnx'))) {
