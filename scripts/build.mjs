@@ -67,7 +67,7 @@ jobs.push(build({
   outdir: 'dist/webview',
 }));
 mkdirSync(join(root, 'dist/webview'), { recursive: true });
-copyFileSync(join(root, 'node_modules/plotly.js-dist-min/plotly.min.js'), join(root, 'dist/webview/plotly.min.js'));
+copyFileSync(join(root, 'node_modules/plotly.js-basic-dist-min/plotly-basic.min.js'), join(root, 'dist/webview/plotly.min.js'));
 // CodeBLEU's tree-sitter runtime and grammars (src/node/codebleu/treeSitterParsers.ts loads them from here).
 mkdirSync(join(root, 'dist/tree-sitter'), { recursive: true });
 for (const file of ['tree-sitter.wasm', 'tree-sitter-python.wasm', 'tree-sitter-javascript.wasm']) {

@@ -4,7 +4,7 @@ import { SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
 import { SERVED_COLUMNS, servedLines, servedRows } from '../shared/perf/servedTable';
 import { clear, custom, h } from './dom';
 
-/** plotly.js-dist-min, loaded by its own <script> tag (see plot.ts). */
+/** plotly.js-basic-dist-min, loaded by its own <script> tag (see plot.ts). */
 declare const Plotly: { react(el: HTMLElement, data: unknown[], layout: unknown, config: unknown): Promise<unknown> } | undefined;
 
 export interface PerfChoice {

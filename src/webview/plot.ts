@@ -6,7 +6,7 @@ import type { RunReport } from '../shared/report/schema';
 import { clear, custom, h } from './dom';
 import { post } from './vscodeApi';
 
-/** plotly.js-dist-min, loaded from the extension by its own <script> tag (never a CDN). */
+/** plotly.js-basic-dist-min, loaded from the extension by its own <script> tag (never a CDN). */
 interface PlotlyApi {
   react(el: HTMLElement, data: unknown[], layout: unknown, config: unknown): Promise<unknown>;
 }
