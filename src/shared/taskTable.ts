@@ -7,6 +7,11 @@ export const TASK_COLUMNS = ['variant', 'task', 'metric', 'value [95% CI]', 'Δ 
 
 const num = (x: number | null | undefined): number | undefined => (x === null ? undefined : x);
 
+/** "flips 2↓1↑": items right on the baseline and wrong on the variant (↓), and the reverse (↑). */
+export function describeFlips(flips: Pick<NonNullable<TaskMetricComparison['flips']>, 'correctToWrong' | 'wrongToCorrect'>): string {
+  return `flips ${flips.correctToWrong}↓${flips.wrongToCorrect}↑`;
+}
+
 /** "equivalent ±0.05 (p 0.01)", "not equivalent ±0.05 (p 0.3)", or "—" where no TOST was run. */
 export function describeTost(c: TaskMetricComparison | undefined): string {
   const t = c?.tost;
@@ -23,7 +28,7 @@ export function taskResultRows(report: RunReport): string[][] {
         let delta = v.isBaseline ? 'baseline' : '—';
         if (c) {
           delta = `${formatSigned(num(c.delta))} [${formatSigned(num(c.ci.low))}, ${formatSigned(num(c.ci.high))}]`;
-          if (c.flips) delta += ` flips ${c.flips.correctToWrong}↓${c.flips.wrongToCorrect}↑`;
+          if (c.flips) delta += ` ${describeFlips(c.flips)}`;
           if (c.mcnemar?.pValue !== null && c.mcnemar?.pValue !== undefined) delta += ` McNemar p=${formatNumber(c.mcnemar.pValue, 2)}`;
           else if (c.pValue !== null) delta += ` p=${formatNumber(c.pValue, 2)}`;
         }

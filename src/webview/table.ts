@@ -2,6 +2,7 @@ import { formatNumber, formatPercent, formatSigned } from '../shared/format';
 import { isSignificant, independentSe } from '../shared/panel/significance';
 import { MetricDefinition, metricsOf } from '../shared/panel/metricsCatalog';
 import { describeVerdict } from '../shared/goalTable';
+import { describeFlips } from '../shared/taskTable';
 import type { RunReport, VariantSummary } from '../shared/report/schema';
 import { clear, h } from './dom';
 import { goalsTable } from './goals';
@@ -45,6 +46,12 @@ function cell(metric: MetricDefinition, v: VariantSummary, base: VariantSummary 
       const deltaText = metric.axis === 'cost' ? formatPercent(relative, 0).replace(/^(?!-)/, '+') : formatSigned(d.delta, 3);
       const delta = h('span', { class: `delta ${significant === false ? 'ns' : better ? 'better' : 'worse'}`, title: significant === false ? 'Not significant: |Δ| ≤ 1.96 · se(Δ)' : `Δ vs baseline ${formatSigned(d.delta, 4)}${Number.isFinite(d.se) ? ` ± ${formatNumber(d.se, 2)}` : ''}` }, ` ${deltaText}${significant === false ? ' n.s.' : ''}`);
       td.append(h('br'), delta);
+    }
+    // Right/wrong task metrics: a delta near 0 can hide many items going each way.
+    const flips = metric.flips?.(v);
+    if (flips) {
+      const title = `${flips.correctToWrong} right on the baseline and wrong on ${v.id}; ${flips.wrongToCorrect} the reverse${flips.mcnemarP !== undefined ? ` (McNemar p=${formatNumber(flips.mcnemarP, 2)})` : ''}`;
+      td.append(h('br'), h('span', { class: 'flips', title, attrs: { 'data-flips': `${flips.correctToWrong}:${flips.wrongToCorrect}` } }, describeFlips(flips)));
     }
   }
   // Goals on this metric (task or run-level): a pass/fail marker, the verdicts in its title.
@@ -98,7 +105,9 @@ export function renderTable(container: HTMLElement, report: RunReport, sort: Tab
       ),
     ),
   );
-  container.append(table, h('p', { class: 'legend' }, '± is one standard error. Deltas are vs the baseline; "n.s." marks a difference within 1.96 standard errors (paired for PPL, KLD, Same top and RMS Δp; independent for timings).'));
+  const anyFlips = metrics.some((m) => report.variants.some((v) => m.flips?.(v)));
+  const flipsLegend = anyFlips ? ' "flips a↓b↑" (right/wrong task metrics; pass@k as solved by some sample): a items right on the baseline and wrong on the variant, b the reverse.' : '';
+  container.append(table, h('p', { class: 'legend' }, `± is one standard error. Deltas are vs the baseline; "n.s." marks a difference within 1.96 standard errors (paired for PPL, KLD, Same top and RMS Δp; independent for timings).${flipsLegend}`));
   const goals = goalsTable(report);
   if (goals) container.append(goals);
 }

@@ -1,7 +1,8 @@
 /**
  * The panel's code view in a real Chromium on the built webview: baseline and variant side by
  * side, highlighted, the failing assertion, the "passed on baseline, fails on variant" filter, and
- * hostile completions (markup, script) staying text under the strict CSP.
+ * hostile completions (markup, script) staying text under the strict CSP; pass@1's flips vs the
+ * baseline in the comparison table.
  */
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import type { TaskUnitResult } from '../../src/shared/report/schema';
+import type { TaskSummary, TaskUnitResult } from '../../src/shared/report/schema';
 import type { CodeSampleResult } from '../../src/shared/code/types';
 import { codeTaskViews, filterProblems } from '../../src/shared/code/panelData';
 import { tokenizeCode } from '../../src/shared/code/highlight';
@@ -82,5 +83,42 @@ test('results panel: code samples side by side, filtered, hostile code stays tex
   assert.deepEqual(problems.pageErrors, []);
   assert.deepEqual(problems.consoleErrors, []);
   assert.deepEqual(await cspViolations(page), []);
+  await page.close();
+});
+
+/** pass@1 of a code task on one variant; the variant's side carries its comparison with the baseline. */
+function passAt1(value: number, vsBaseline?: { correctToWrong: number; wrongToCorrect: number; mcnemarP: number }): TaskSummary {
+  const metric = { metric: 'pass@1', title: 'pass@1', higherIsBetter: true, n: 5, value, se: 0.2, ci: { low: 0, high: 1, confidence: 0.95 } };
+  return {
+    task: 'code-python', type: 'code', file: '/t/code.quantlens.yaml', n: 5,
+    metrics: [{
+      ...metric,
+      ...(vsBaseline ? { vsBaseline: {
+        metric: 'pass@1', n: 5, baseline: 0.6, variant: value, delta: value - 0.6, ci: { low: -0.6, high: 0.2, confidence: 0.95 }, se: 0.2, pValue: 0.5,
+        flips: { correctToWrong: vsBaseline.correctToWrong, wrongToCorrect: vsBaseline.wrongToCorrect, flipRate: (vsBaseline.correctToWrong + vsBaseline.wrongToCorrect) / 5 },
+        mcnemar: { statistic: null, pValue: vsBaseline.mcnemarP, method: 'exact-binomial' },
+      } } : {}),
+    }],
+  };
+}
+
+test('results panel: a code task\'s pass@1 cell shows the flips vs the baseline (right→wrong and wrong→right), the baseline\'s none', async () => {
+  const data = syntheticRun({ samples: 0 });
+  const [base, variant] = [data.card.spec.baselineId, data.card.spec.variantIds.find((v) => v !== data.card.spec.baselineId)!];
+  for (const v of data.report!.variants) {
+    if (v.id === base) v.tasks = [passAt1(0.6)];
+    if (v.id === variant) v.tasks = [passAt1(0.4, { correctToWrong: 2, wrongToCorrect: 1, mcnemarP: 1 })];
+  }
+  const { page, problems } = await openPanel(browser, writeHarness(dir), { data });
+  const cell = (id: string) => page.locator(`#comparison-table tr[data-variant="${id}"] td[data-metric="task:code-python:pass@1"]`);
+  await cell(variant).waitFor();
+  const flips = cell(variant).locator('.flips');
+  assert.equal(await flips.textContent(), 'flips 2↓1↑');
+  assert.equal(await flips.getAttribute('data-flips'), '2:1');
+  assert.equal(await flips.getAttribute('title'), `2 right on the baseline and wrong on ${variant}; 1 the reverse (McNemar p=1.0)`);
+  assert.equal(await cell(base).locator('.flips').count(), 0, 'the baseline has nothing to flip against');
+  assert.match((await page.locator('#comparison-table + .legend, .legend').first().textContent()) ?? '', /"flips a↓b↑".*a items right on the baseline and wrong on the variant, b the reverse/);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.consoleErrors, []);
   await page.close();
 });

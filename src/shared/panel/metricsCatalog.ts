@@ -25,6 +25,11 @@ export interface MetricDefinition {
    * PPL's (normal interval), task metrics' (bootstrap). Absent: deltas are independent.
    */
   paired?(v: VariantSummary): { delta: number; se: number; low: number; high: number } | undefined;
+  /**
+   * Right/wrong task metrics (acc, EM; pass@k as "solved by some sample"): items right on the
+   * baseline and wrong on the variant, the reverse, and McNemar's p on them.
+   */
+  flips?(v: VariantSummary): { correctToWrong: number; wrongToCorrect: number; mcnemarP?: number } | undefined;
   /** The goals' verdicts on this metric for a variant: task goals, or run-level goals on `goal.quantity`. */
   verdicts?(v: VariantSummary): GoalVerdict[];
   /**
@@ -113,6 +118,12 @@ export function taskMetricDefinitions(report: RunReport): MetricDefinition[] {
             const c = find(v)?.vsBaseline;
             const delta = orUndefined(c?.delta);
             return c && delta !== undefined ? { delta, se: orUndefined(c.se) ?? NaN, low: orUndefined(c.ci.low) ?? NaN, high: orUndefined(c.ci.high) ?? NaN } : undefined;
+          },
+          flips: (v) => {
+            const c = find(v)?.vsBaseline;
+            if (!c?.flips) return undefined;
+            const p = orUndefined(c.mcnemar?.pValue);
+            return { correctToWrong: c.flips.correctToWrong, wrongToCorrect: c.flips.wrongToCorrect, ...(p !== undefined ? { mcnemarP: p } : {}) };
           },
           verdicts: (v) => find(v)?.goals ?? [],
         });
