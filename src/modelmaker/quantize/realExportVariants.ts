@@ -25,9 +25,11 @@ export function makeRealExportVariants(fp32: GraphParts): Record<RealExportVaria
 }
 
 /**
- * config.json's `transformers.js_config` for a folder that ships model_q4f16.onnx: its KV cache is
- * float16, so transformers.js must build the first step's empty cache in float16. Only q4f16 is
- * listed: the fixtures' model_fp16.onnx keeps float32 I/O (keep_io_types), and listing `fp16` would
- * make transformers.js feed it float16 caches.
+ * config.json's `transformers.js_config` for a folder that ships model_q4f16.onnx, as real q4f16
+ * exports carry it: its KV cache is float16. transformers.js 4.3.1 builds the first step's empty cache
+ * from the session's input metadata and loads the variant with or without this entry (checked), so
+ * it is there for fidelity and for older transformers.js 3 releases, which read it. Only q4f16 is
+ * listed: the fixtures' model_fp16.onnx keeps float32 I/O (keep_io_types), unlike an fp16 export
+ * whose entry would say float16.
  */
 export const Q4F16_TRANSFORMERS_JS_CONFIG = { kv_cache_dtype: { q4f16: 'float16' } } as const;
