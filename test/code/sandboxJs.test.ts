@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runProgram } from '../../src/node/sandbox/runSample';
+import { spawnSync } from 'node:child_process';
+import { nodePermissionFlag, runProgram } from '../../src/node/sandbox/runSample';
 import { countingListener, leftovers, sandboxTempFolders } from './leftovers';
 
 const FAST = { wallMs: 2000, cpuSeconds: 2 };
@@ -17,6 +18,13 @@ async function run(program: string, options: Parameters<typeof runProgram>[2] = 
   assert.deepEqual(sandboxTempFolders().filter((f) => !before.includes(f)), [], 'the temp folder is removed');
   return result;
 }
+
+test("Node's permission flag by version: --permission from 22.13 and 23.5 (Node 24 refuses the old name), the experimental one before; this Node accepts its own", () => {
+  assert.deepEqual(['20.20.2', '22.12.0', '23.4.0'].map(nodePermissionFlag), Array(3).fill('--experimental-permission'));
+  assert.deepEqual(['v22.13.0', '23.5.0', '24.22.3', '25.0.0'].map(nodePermissionFlag), Array(4).fill('--permission'));
+  const r = spawnSync(process.execPath, [nodePermissionFlag(process.versions.node), '-e', '0'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
 
 test('a passing program passes, a failing assertion is named with its line', async () => {
   const ok = await run("const assert = require('node:assert');\nfunction add(a, b) { return a + b; }\nassert.strictEqual(add(1, 2), 3);\n");

@@ -3,6 +3,7 @@ import { after, before, describe } from 'node:test';
 import { formatNumber } from '../../src/shared/format';
 import { listRunFolders, readRun } from '../../src/node/runFolder/reader';
 import { env, norm, sequentialSteps, Workbench } from './workbench';
+import { codeTaskSteps } from './codeTaskFlow';
 
 /**
  * Task metrics from VS Code, not only from the CLI's --tasks: Evaluate → "Task metrics only" → a
@@ -72,4 +73,7 @@ describe('QuantLens in VS Code: task metrics from the Evaluate quick picks', () 
     assert.equal(await cell.locator('.verdict').getAttribute('data-verdict'), acc.goals![0]!.pass ? 'pass' : 'fail');
     await wb.shot('task-02-results-panel');
   });
+
+  // Issue 17's code task in the same session: no second code-server start or page load.
+  codeTaskSteps(step, () => wb);
 });

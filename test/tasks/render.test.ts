@@ -25,7 +25,7 @@ test('every example task renders a prompt for each of its items', async () => {
   assert.deepEqual(counts, {
     'mnli-sample': 6, 'qnli-sample': 6, 'sst2-sample': 8, 'hellaswag-sample': 6, 'mmlu-sample': 8,
     'perplexity-sample': 4, 'squad-sample': 6, 'summarization-sample': 4, 'boolq-sample': 5, 'rte-sample': 5, 'translation-sample': 5,
-    'code-python': 8, 'code-javascript': 5,
+    'code-python': 8, 'code-javascript': 7,
   });
 });
 

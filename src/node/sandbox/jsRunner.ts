@@ -2,7 +2,7 @@
  * The trusted Node side of a sandboxed run, written beside the program as runner.js: it runs
  * program.js as a CommonJS module body (so `require('node:assert')` works and line numbers are the
  * program's own), awaits a returned promise, and writes one JSON result with the run's nonce to
- * fd 3. Node's permission model (--experimental-permission, set by runSample) already refuses
+ * fd 3. Node's permission model (--permission or, before Node 22.13, --experimental-permission; set by runSample) already refuses
  * child processes, worker threads and file access outside the temp folder.
  */
 export const JS_RUNNER = String.raw`

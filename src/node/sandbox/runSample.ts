@@ -32,7 +32,17 @@ export const TEMP_PREFIX = 'quantlens-sandbox-';
 function commandFor(interpreter: Interpreter, nonce: string, limits: SandboxLimits, tempDir: string): string[] {
   if (interpreter.language === 'python') return [interpreter.path, '-I', '-B', 'runner.py', nonce, JSON.stringify(limits)];
   const heapMb = Math.max(16, Math.floor(limits.memoryBytes / 2 / 1024 / 1024));
-  return [interpreter.path, '--experimental-permission', `--allow-fs-read=${tempDir}`, '--no-warnings', `--max-old-space-size=${heapMb}`, 'runner.js', nonce];
+  return [interpreter.path, nodePermissionFlag(interpreter.version), `--allow-fs-read=${tempDir}`, '--no-warnings', `--max-old-space-size=${heapMb}`, 'runner.js', nonce];
+}
+
+/**
+ * Node's permission model is `--permission` from Node 23.5 and 22.13 on, and only
+ * `--experimental-permission` before; Node 24 refuses the old name ("bad option"), which made
+ * every sample crash under code-server's Node 24 extension host.
+ */
+export function nodePermissionFlag(version: string): '--permission' | '--experimental-permission' {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 23 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13) ? '--permission' : '--experimental-permission';
 }
 
 /** Node reserves far more address space than it uses: its RLIMIT_AS is the heap limit plus this. */
