@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { onnxVariants } from '../quantize/variantRegistry';
 import { ExternalDataPolicy, makeRealisticModel } from './makeRealisticModel';
-import { realisticShape, REALISTIC_SHAPES } from './realisticShapes';
+import { realisticShape, reducedShape, REALISTIC_SHAPES } from './realisticShapes';
 
-export const REALISTIC_USAGE = `make-fixtures --realistic <${REALISTIC_SHAPES.map((s) => s.name).join('|')}> --out DIR [--variants fp32,fp16,q8,q4] [--external-data auto|always|never]`;
+export const REALISTIC_USAGE = `make-fixtures --realistic <${REALISTIC_SHAPES.map((s) => s.name).join('|')}> --out DIR [--variants fp32,fp16,q8,q4] [--external-data auto|always|never] [--layers N --bpe-vocab N]`;
 
 /**
  * \`make-fixtures --realistic …\`: writes one realistic-shape model folder under --out and prints
@@ -14,12 +14,16 @@ export function runRealisticCommand(args: readonly string[]): void {
   for (let i = 0; i < args.length; i += 2) {
     const flag = args[i]!;
     const value = args[i + 1];
-    if (!['--realistic', '--out', '--variants', '--external-data'].includes(flag) || value === undefined || value.startsWith('--')) {
+    if (!['--realistic', '--out', '--variants', '--external-data', '--layers', '--bpe-vocab'].includes(flag) || value === undefined || value.startsWith('--')) {
       throw new Error(`make-fixtures: bad argument "${flag}"${value === undefined ? ' (no value)' : ''}; usage: ${REALISTIC_USAGE}`);
     }
     options.set(flag, value);
   }
-  const shape = realisticShape(options.get('--realistic')!);
+  const full = realisticShape(options.get('--realistic')!);
+  // --layers / --bpe-vocab: the same conventions at a fraction of the size, for quick checks.
+  const layers = positiveInt(options.get('--layers') ?? String(full.layers), '--layers');
+  const bpeVocab = positiveInt(options.get('--bpe-vocab') ?? String(full.bpeVocabSize), '--bpe-vocab');
+  const shape = layers === full.layers && bpeVocab === full.bpeVocabSize ? full : reducedShape(full, layers, bpeVocab);
   const out = options.get('--out');
   if (!out) throw new Error(`make-fixtures: --out DIR is required with --realistic; usage: ${REALISTIC_USAGE}`);
   const policy = (options.get('--external-data') ?? 'auto') as ExternalDataPolicy;
@@ -34,4 +38,10 @@ export function runRealisticCommand(args: readonly string[]): void {
   });
   const peakRss = process.resourceUsage().maxRSS * 1024;
   console.log(`realistic ${shape.name} → ${folder} (${((Date.now() - started) / 1000).toFixed(1)} s, peak RSS ${mib(peakRss)})`);
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`make-fixtures: ${flag} must be a positive integer, not "${value}"`);
+  return n;
 }

@@ -16,7 +16,9 @@ const QWEN2_SPLIT = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|
  * reproduces is the size of the vocabulary and merge list and the special-token ids.
  */
 export function realisticBpe(shape: RealisticShape, documents: readonly string[]): BpeModel {
-  const model = trainBpe(documents, TRAINED_MERGES, shape.leadingSpecials.map((t) => t.content));
+  const room = shape.bpeVocabSize - shape.leadingSpecials.length - 256;
+  if (room < 0) throw new Error(`${shape.name}: a BPE vocabulary of ${shape.bpeVocabSize} cannot hold the ${shape.leadingSpecials.length} specials and 256 byte symbols`);
+  const model = trainBpe(documents, Math.min(TRAINED_MERGES, room), shape.leadingSpecials.map((t) => t.content));
   if (model.vocab.size > shape.bpeVocabSize) throw new Error(`${shape.name}: the trained BPE already has ${model.vocab.size} tokens, over ${shape.bpeVocabSize}`);
   const symbols = [...BYTE_TO_CHAR].sort();
   let frontier = [...symbols];
