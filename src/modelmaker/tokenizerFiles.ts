@@ -50,8 +50,12 @@ export function tokenizerJson(model: BpeModel): object {
   });
 }
 
-/** tokenizer.json for a byte-level BPE under the given conventions. */
-export function byteLevelTokenizerJson(model: BpeModel, conventions: TokenizerConventions): object {
+/**
+ * tokenizer.json for a byte-level BPE under the given conventions. Added tokens take their ids from
+ * `model.vocab`; `modelVocab` is what the BPE model section lists (Qwen2 leaves its added tokens out
+ * of it, Llama/GPT-2 style tokenizers keep them in).
+ */
+export function byteLevelTokenizerJson(model: BpeModel, conventions: TokenizerConventions, modelVocab: ReadonlyMap<string, number> = model.vocab): object {
   const idOf = (token: string): number => {
     const id = model.vocab.get(token);
     if (id === undefined) throw new Error(`tokenizer.json: added token ${JSON.stringify(token)} is not in the vocabulary`);
@@ -83,7 +87,7 @@ export function byteLevelTokenizerJson(model: BpeModel, conventions: TokenizerCo
       fuse_unk: false,
       byte_fallback: false,
       ignore_merges: false,
-      vocab: Object.fromEntries(model.vocab),
+      vocab: Object.fromEntries(modelVocab),
       merges: model.merges.map(([a, b]) => [a, b]),
     },
   };

@@ -53,7 +53,10 @@ function conventions(shape: RealisticShape): TokenizerConventions {
 }
 
 export function realisticTokenizerJson(shape: RealisticShape, model: BpeModel): object {
-  return byteLevelTokenizerJson(model, conventions(shape));
+  // Trailing specials (Qwen2's) are added tokens only, outside the BPE model's vocabulary, as in the real file.
+  const trailing = new Set(shape.trailingSpecials.map((t) => t.content));
+  const bpeVocab = new Map([...model.vocab].filter(([token]) => !trailing.has(token)));
+  return byteLevelTokenizerJson(model, conventions(shape), bpeVocab);
 }
 
 const SMOLLM2_CHAT_TEMPLATE =
