@@ -86,7 +86,12 @@ export class GraphWriter {
     if (this.deferred.size > 0 && parts.initializers.some((t) => this.deferred.has(t.name!) && !t.rawData && t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL)) {
       throw new Error('GraphWriter.toModel: the graph has deferred weights; write it with writeOnnxModelFile');
     }
-    const model = onnx.ModelProto.create({
+    return onnx.ModelProto.encode(this.modelProto(graphName, opsets, parts)).finish();
+  }
+
+  /** The ModelProto message, unencoded (writeOnnxModelFile encodes its graph in pieces). */
+  modelProto(graphName: string, opsets: Array<{ domain: string; version: number }>, parts: GraphParts): onnx.ModelProto {
+    return onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'quantlens-modelmaker',
       producerVersion: '1',
@@ -99,7 +104,6 @@ export class GraphWriter {
         output: this.outputs,
       }),
     });
-    return onnx.ModelProto.encode(model).finish();
   }
 }
 
