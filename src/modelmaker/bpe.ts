@@ -10,10 +10,10 @@ export interface BpeModel {
 export const SPECIAL_TOKENS = { pad: '<pad>', bos: '<s>', eos: '</s>' } as const;
 
 /**
- * Learns `mergeCount` merges from a corpus the classic way (most frequent adjacent pair first).
+ * Learns `mergeCount` merges (after `leadingTokens`, then the 256 byte symbols) from a corpus the classic way (most frequent adjacent pair first).
  * Ties break by the pair's text so the result never depends on Map iteration order.
  */
-export function trainBpe(documents: readonly string[], mergeCount: number): BpeModel {
+export function trainBpe(documents: readonly string[], mergeCount: number, leadingTokens: readonly string[] = Object.values(SPECIAL_TOKENS)): BpeModel {
   const wordFrequency = new Map<string, number>();
   for (const doc of documents) {
     for (const word of preTokenize(doc)) wordFrequency.set(word, (wordFrequency.get(word) ?? 0) + 1);
@@ -23,7 +23,7 @@ export function trainBpe(documents: readonly string[], mergeCount: number): BpeM
     .map(([word, count]) => ({ symbols: Array.from(word), count }));
 
   const vocab = new Map<string, number>();
-  for (const special of Object.values(SPECIAL_TOKENS)) vocab.set(special, vocab.size);
+  for (const special of leadingTokens) vocab.set(special, vocab.size);
   for (const char of BYTE_TO_CHAR) vocab.set(char, vocab.size);
 
   const merges: Array<[string, string]> = [];

@@ -20,7 +20,7 @@ import { SeededRandom } from './random';
  * Every other weight (the other heads, the MLPs, layer 1+) is small Gaussian noise: real computation
  * that perturbs the logits a little, as a trained model's would.
  */
-export function designWeights(spec: FamilySpec, tables: NgramTables, random: SeededRandom): LlamaWeights {
+export function designWeights(spec: FamilySpec, tables: NgramTables, random: SeededRandom): LlamaWeights<Float32Array> {
   const { hiddenSize: H, heads: NH, kvHeads: KV, headDim: D, bigramRank: R1, skipRank: R2 } = spec;
   const V = tables.bigramLogits.rows;
   const slot = { constant: 0, padding: 1, bigram: 2, source: 2 + R1, previous: 2 + R1 + R2 };
@@ -76,9 +76,9 @@ export function designWeights(spec: FamilySpec, tables: NgramTables, random: See
 
   const noise = (rows: number, cols: number, std: number): Float32Array => random.normalArray(rows * cols, std);
   const ones = (): Float32Array => new Float32Array(H).fill(1);
-  const layers: LlamaLayerWeights[] = [];
+  const layers: Array<LlamaLayerWeights<Float32Array>> = [];
   for (let i = 0; i < spec.layers; i++) {
-    const layer: LlamaLayerWeights = {
+    const layer: LlamaLayerWeights<Float32Array> = {
       inputNorm: ones(),
       qProj: noise(H, NH * D, 0.02),
       kProj: noise(H, KV * D, 0.02),
@@ -100,7 +100,7 @@ export function designWeights(spec: FamilySpec, tables: NgramTables, random: See
  * previous slot. With rotate_half RoPE the score between query position m and key position n is
  * Σ_j σ² cos((m − n − 1)·θ_j) / √D, which peaks at m − n = 1.
  */
-function installPreviousTokenHead(layer: LlamaLayerWeights, spec: FamilySpec, slot: { constant: number; source: number; previous: number }): void {
+function installPreviousTokenHead(layer: LlamaLayerWeights<Float32Array>, spec: FamilySpec, slot: { constant: number; source: number; previous: number }): void {
   const { hiddenSize: H, heads: NH, kvHeads: KV, headDim: D, skipRank: R2 } = spec;
   const sigma = 16;
   const qCols = NH * D;

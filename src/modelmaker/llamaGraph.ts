@@ -1,6 +1,12 @@
 import { FamilySpec } from './familySpec';
-import { LlamaWeights } from './llamaWeights';
+import { LlamaWeights, Weight } from './llamaWeights';
 import { DType, GraphWriter } from './onnxWriter';
+
+/** What the graph needs of a model's shape: a tiny fixture family or a realistic shape. */
+export type DecoderShape = Pick<FamilySpec, 'hiddenSize' | 'intermediateSize' | 'layers' | 'heads' | 'kvHeads' | 'headDim' | 'ropeTheta' | 'rmsNormEps'> & {
+  /** Qwen2: q/k/v projections add a bias (o_proj has none), as `model.layers.N.self_attn.{q,k,v}_proj.bias`. */
+  qkvBias?: boolean;
+};
 
 /**
  * Writes the fp32 decoder graph with the Optimum `text-generation-with-past` interface that
@@ -8,7 +14,7 @@ import { DType, GraphWriter } from './onnxWriter';
  * in; logits and present.{i}.key|value out. The KV inputs use the symbolic `batch_size` and concrete
  * head sizes, because transformers.js builds the empty first-step cache from that metadata.
  */
-export function writeLlamaGraph(spec: FamilySpec, vocabSize: number, weights: LlamaWeights): GraphWriter {
+export function writeLlamaGraph(spec: DecoderShape, vocabSize: number, weights: LlamaWeights): GraphWriter {
   const g = new GraphWriter();
   const { hiddenSize: H, heads: NH, kvHeads: KV, headDim: D } = spec;
 
@@ -55,13 +61,19 @@ export function writeLlamaGraph(spec: FamilySpec, vocabSize: number, weights: Ll
   const notPadding = g.op1('Unsqueeze', [g.op1('Cast', [attentionMask], { to: DType.bool }), axesOneTwo]);
   const maskBias = g.op1('Where', [g.op1('And', [causal, notPadding]), maskZero, maskNegative]);
 
-  const rmsNorm = (x: string, gain: Float32Array, name: string): string => {
+  const rmsNorm = (x: string, gain: Weight, name: string): string => {
     const meanSquare = g.op1('ReduceMean', [g.op1('Mul', [x, x])], { axes: [-1], keepdims: 1 });
     const normed = g.op1('Div', [x, g.op1('Sqrt', [g.op1('Add', [meanSquare, eps])])]);
     return g.op1('Mul', [normed, g.float(name, [H], gain)]);
   };
-  const linear = (x: string, weight: Float32Array, rows: number, cols: number, name: string): string =>
+  const linear = (x: string, weight: Weight, rows: number, cols: number, name: string): string =>
     g.op1('MatMul', [x, g.float(name, [rows, cols], weight)]);
+  const projection = (x: string, weight: Weight, bias: Weight | undefined, rows: number, cols: number, name: string): string => {
+    const product = linear(x, weight, rows, cols, `${name}.weight`);
+    if (!spec.qkvBias) return product;
+    if (!bias) throw new Error(`writeLlamaGraph: the shape has qkvBias but ${name} has no bias weights`);
+    return g.op1('Add', [product, g.float(`${name}.bias`, [cols], bias)]);
+  };
   const toHeads = (x: string, count: number, name: string): string =>
     g.op1('Transpose', [g.op1('Reshape', [x, g.int64(`${name}.shape`, [4], [0, 0, count, D])])], { perm: [0, 2, 1, 3] });
   const rotary = (x: string): string => {
@@ -79,9 +91,9 @@ export function writeLlamaGraph(spec: FamilySpec, vocabSize: number, weights: Ll
   weights.layers.forEach((w, i) => {
     const p = `model.layers.${i}`;
     const x = rmsNorm(hidden, w.inputNorm, `${p}.input_layernorm.weight`);
-    const q = rotary(toHeads(linear(x, w.qProj, H, NH * D, `${p}.self_attn.q_proj.weight`), NH, `${p}.q`));
-    const k = rotary(toHeads(linear(x, w.kProj, H, KV * D, `${p}.self_attn.k_proj.weight`), KV, `${p}.k`));
-    const v = toHeads(linear(x, w.vProj, H, KV * D, `${p}.self_attn.v_proj.weight`), KV, `${p}.v`);
+    const q = rotary(toHeads(projection(x, w.qProj, w.qBias, H, NH * D, `${p}.self_attn.q_proj`), NH, `${p}.q`));
+    const k = rotary(toHeads(projection(x, w.kProj, w.kBias, H, KV * D, `${p}.self_attn.k_proj`), KV, `${p}.k`));
+    const v = toHeads(projection(x, w.vProj, w.vBias, H, KV * D, `${p}.self_attn.v_proj`), KV, `${p}.v`);
     const presentKey = g.op1('Concat', [`past_key_values.${i}.key`, k], { axis: 2 }, { output: `present.${i}.key` });
     const presentValue = g.op1('Concat', [`past_key_values.${i}.value`, v], { axis: 2 }, { output: `present.${i}.value` });
     g.output(presentKey, DType.float32, presentShape);

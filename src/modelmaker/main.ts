@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { FIXTURE_FAMILIES } from './familySpec';
 import { makeFixtureModel } from './makeFixtureModel';
 import { makeGgufEdgeFolder, makeGgufFixtureFolder, makeKQuantFixtureFolder, writeGgufVariants } from './gguf/ggufFixtures';
+import { runRealisticCommand } from './realistic/realisticCommand';
 
 /**
  * `node dist/make-fixtures.js [parent-folder] [family …]`: writes the named fixture families, or
@@ -13,11 +14,21 @@ import { makeGgufEdgeFolder, makeGgufFixtureFolder, makeKQuantFixtureFolder, wri
  * variants — and get the GGUF files in sibling folders: fixtures/gguf-models/<family> (fp32 ONNX +
  * every GGUF type, plus quantlens-tiny-k256, whose 256-wide rows take real Q4_K/Q6_K tensors) and
  * fixtures/gguf-edge/<first family> (split and hostile files).
+ *
+ * `--realistic <shape> --out DIR [--variants …]` (issue 16) writes one model with a real model's
+ * shape instead (realistic/realisticCommand.ts).
  */
 const [parentArg, ...names] = process.argv.slice(2);
 const parent = resolve(parentArg ?? 'fixtures/models');
 const unknown = names.filter((n) => !FIXTURE_FAMILIES.some((f) => f.name === n));
-if (unknown.length) {
+if (process.argv.includes('--realistic')) {
+  try {
+    runRealisticCommand(process.argv.slice(2));
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  }
+} else if (unknown.length) {
   console.error(`make-fixtures: no fixture family ${unknown.map((n) => `"${n}"`).join(', ')}; the families are ${FIXTURE_FAMILIES.map((f) => f.name).join(', ')}`);
   process.exitCode = 2;
 } else {

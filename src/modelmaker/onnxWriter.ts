@@ -1,4 +1,5 @@
 import { onnx } from 'onnx-proto';
+import { Weight } from './llamaWeights';
 import { GraphParts } from './quantize/graphParts';
 
 /** ONNX tensor element types this project writes. */
@@ -23,6 +24,8 @@ export class GraphWriter {
   readonly initializers: onnx.ITensorProto[] = [];
   readonly inputs: onnx.IValueInfoProto[] = [];
   readonly outputs: onnx.IValueInfoProto[] = [];
+  /** Float initializers whose values are made on demand (no rawData until then), by name. */
+  readonly deferred = new Map<string, () => Float32Array>();
   private counter = 0;
 
   input(name: string, elemType: number, shape: Dim[]): string {
@@ -40,7 +43,13 @@ export class GraphWriter {
     return name;
   }
 
-  float(name: string, dims: number[], values: Float32Array | number[]): string {
+  /** A float32 initializer; a function as `values` defers making them to the file writer. */
+  float(name: string, dims: number[], values: Weight | number[]): string {
+    if (typeof values === 'function') {
+      this.deferred.set(name, values);
+      this.initializers.push({ name, dataType: DType.float32, dims });
+      return name;
+    }
     const array = values instanceof Float32Array ? values : Float32Array.from(values);
     return this.initializer(name, DType.float32, dims, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
   }
@@ -74,7 +83,15 @@ export class GraphWriter {
 
   /** Encodes the graph; `parts` lets a quantizer substitute rewritten nodes and initializers. */
   toModel(graphName: string, opsets: Array<{ domain: string; version: number }>, parts: GraphParts = { nodes: this.nodes, initializers: this.initializers }): Uint8Array {
-    const model = onnx.ModelProto.create({
+    if (this.deferred.size > 0 && parts.initializers.some((t) => this.deferred.has(t.name!) && !t.rawData && t.dataLocation !== onnx.TensorProto.DataLocation.EXTERNAL)) {
+      throw new Error('GraphWriter.toModel: the graph has deferred weights; write it with writeOnnxModelFile');
+    }
+    return onnx.ModelProto.encode(this.modelProto(graphName, opsets, parts)).finish();
+  }
+
+  /** The ModelProto message, unencoded (writeOnnxModelFile encodes its graph in pieces). */
+  modelProto(graphName: string, opsets: Array<{ domain: string; version: number }>, parts: GraphParts): onnx.ModelProto {
+    return onnx.ModelProto.create({
       irVersion: 8,
       producerName: 'quantlens-modelmaker',
       producerVersion: '1',
@@ -87,7 +104,6 @@ export class GraphWriter {
         output: parts.outputs ?? this.outputs,
       }),
     });
-    return onnx.ModelProto.encode(model).finish();
   }
 }
 
