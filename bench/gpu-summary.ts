@@ -11,13 +11,15 @@ import type { RunReport } from '../src/shared/report/schema';
 import { renderTable } from '../src/shared/resultsTable';
 
 const rows: string[][] = [];
+/** Failures and warnings, printed under the table (they would stretch its columns). */
+const notes: string[] = [];
 for (const arg of process.argv.slice(2)) {
   const [label, file] = arg.includes('=') ? (arg.split('=', 2) as [string, string]) : [arg, arg];
   let report: RunReport;
   try {
     report = JSON.parse(readFileSync(file, 'utf8')) as RunReport;
   } catch (error) {
-    rows.push([label, `no report: ${(error as Error).message.split('\n')[0]}`]);
+    notes.push(`${label}: no report: ${(error as Error).message.split('\n')[0]}`);
     continue;
   }
   for (const v of report.variants) {
@@ -36,7 +38,8 @@ for (const arg of process.argv.slice(2)) {
       v.kld ? v.kld.kld.mean.toExponential(3) : '—',
     ]);
   }
-  for (const failure of report.failures) rows.push([label, `FAILED ${failure.unit}: ${failure.error.split('\n')[0]!.slice(0, 160)}`]);
-  for (const warning of report.warnings) rows.push([label, `warning: ${warning.slice(0, 160)}`]);
+  for (const failure of report.failures) notes.push(`${label}: FAILED ${failure.unit}: ${failure.error.split('\n')[0]!.slice(0, 200)}`);
+  for (const warning of report.warnings) notes.push(`${label}: warning: ${warning.slice(0, 200)}`);
 }
 console.log(renderTable(['run', 'variant', 'dtype', 'stack', 'TTFT ms', 'TPOT ms', 'tok/s', 'GPU memory', 'GPU conditions (cell end)', 'KLD mean'], rows));
+for (const note of notes) console.log(note);
