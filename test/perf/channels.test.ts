@@ -123,6 +123,34 @@ describe('lockstep scorer ↔ scoring thread', () => {
     }
   });
 
+  test('the shared scorer is one thread for every pass, referenced only while a job is pending, and replaced once broken', async () => {
+    const first = LockstepScorer.shared();
+    assert.equal(LockstepScorer.shared(), first, 'the same scorer twice');
+    const worker = (first as unknown as { worker?: Worker }).worker;
+    assert.ok(worker, 'the scoring thread started');
+    const calls: string[] = [];
+    const { ref, unref } = worker;
+    worker.ref = () => (calls.push('ref'), ref.call(worker));
+    worker.unref = () => (calls.push('unref'), unref.call(worker));
+    try {
+      const [a, b] = await Promise.all([first.score(job()), first.score(job())]);
+      assert.deepEqual(a, scoreBatch(job()));
+      assert.deepEqual(b, scoreBatch(job()));
+      // Two jobs in flight: referenced once at the first, released once after the last, so an idle
+      // thread never keeps a finished process alive.
+      assert.deepEqual(calls, ['ref', 'unref']);
+    } finally {
+      worker.ref = ref;
+      worker.unref = unref;
+    }
+    (first as unknown as { fail(e: Error): void }).fail(new Error('broken on purpose'));
+    await assert.rejects(first.score(job()), { message: 'broken on purpose' });
+    const second = LockstepScorer.shared();
+    assert.notEqual(second, first, 'a broken scorer is replaced');
+    assert.deepEqual(await second.score(job()), scoreBatch(job()));
+    await second.close();
+  });
+
   test('the scorer rejects a reply it does not know, and every job after it', async () => {
     const rogue = script('rogue-thread.js', `const { parentPort } = require('node:worker_threads');\nparentPort.on('message', () => parentPort.postMessage({ hello: 1 }));\n`);
     const scorer = LockstepScorer.start(rogue);

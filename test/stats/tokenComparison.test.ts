@@ -169,3 +169,52 @@ test('compareTokenDistributions agrees with the textbook Σ P ln(P/Q) on random 
     assert.equal(c.sameTop, base.indexOf(Math.max(...base)) === variant.indexOf(Math.max(...variant)));
   }
 });
+
+test('compareTokenDistributions: the fused two-pass loop gives, bit for bit, what separate passes (max, exp-sum, weighted diff) give', () => {
+  // The textbook order of work: each distribution's max and argmax, its exp(x − max) and their sum,
+  // then Σ P̃ (x − y) over the stored exps. The fused loop must add the same terms in the same order.
+  const separatePasses = (x: Float32Array, y: Float32Array, offset: number, vocab: number, target: number) => {
+    const side = (row: Float32Array) => {
+      let max = -Infinity;
+      let argmax = 0;
+      for (let i = 0; i < vocab; i++) if (row[offset + i]! > max) [max, argmax] = [row[offset + i]!, i];
+      const exps = new Float64Array(vocab);
+      let sum = 0;
+      for (let i = 0; i < vocab; i++) sum += exps[i] = Math.exp(row[offset + i]! - max);
+      return { max, argmax, exps, lse: max + log(sum) };
+    };
+    const p = side(x);
+    const q = side(y);
+    let forward = 0;
+    let reverse = 0;
+    for (let i = 0; i < vocab; i++) {
+      const diff = x[offset + i]! - y[offset + i]!;
+      forward += p.exps[i]! * diff;
+      reverse -= q.exps[i]! * diff;
+    }
+    const lseDiff = p.lse - q.lse;
+    const logPx = x[offset + target]! - p.lse;
+    const logQx = y[offset + target]! - q.lse;
+    return {
+      kld: Math.max(forward * Math.exp(p.max - p.lse) - lseDiff, 0),
+      reverseKld: Math.max(reverse * Math.exp(q.max - q.lse) + lseDiff, 0),
+      deltaP: Math.exp(logQx) - Math.exp(logPx),
+      nllBase: -logPx,
+      nllVariant: -logQx,
+      sameTop: p.argmax === q.argmax,
+    };
+  };
+  const V = 5003;
+  const rows = 4;
+  const base = new Float32Array(V * rows);
+  const variant = new Float32Array(V * rows);
+  for (let i = 0; i < V * rows; i++) {
+    base[i] = Math.sin(i * 0.37) * 12 + Math.cos(i * 0.011) * 3;
+    variant[i] = base[i]! + Math.sin(i * 1.3) * 0.4;
+  }
+  variant.set(base.subarray(2 * V, 3 * V), 2 * V); // one row the same in both
+  for (let r = 0; r < rows; r++) {
+    const target = (r * 977) % V;
+    assert.deepEqual(compareTokenDistributions(base, variant, r * V, V, target), separatePasses(base, variant, r * V, V, target), `row ${r}`);
+  }
+});

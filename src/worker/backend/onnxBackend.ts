@@ -28,7 +28,9 @@ export interface OnnxLoadOptions {
  */
 export class OnnxDecoderBackend implements ModelBackend {
   readonly distributions = { kind: 'full' } as const;
-  private readonly kvInputs: Array<{ name: string; type: 'float32' | 'float16'; heads: number; headDim: number }>;
+  private readonly kvInputs: Array<{ name: string; present: string; type: 'float32' | 'float16'; heads: number; headDim: number }>;
+  /** All ones, grown as needed: every attention mask is a view of it (no padding is ever fed). */
+  private ones = new BigInt64Array(0);
   private readonly usesPositionIds: boolean;
 
   private constructor(
@@ -51,7 +53,7 @@ export class OnnxDecoderBackend implements ModelBackend {
         if (!Number.isFinite(heads) || !Number.isFinite(headDim)) {
           throw new Error(`${name} must have concrete head and head-dim sizes (got ${JSON.stringify(shape)}); re-export the model with a KV cache`);
         }
-        return { name, type: meta?.type === 'float16' ? 'float16' : 'float32', heads, headDim };
+        return { name, present: name.replace('past_key_values.', 'present.'), type: meta?.type === 'float16' ? 'float16' : 'float32', heads, headDim };
       });
   }
 
@@ -177,8 +179,17 @@ export class OnnxDecoderBackend implements ModelBackend {
 
   private presentAsPast(output: ort.InferenceSession.OnnxValueMapType): Record<string, ort.Tensor> {
     const cache: Record<string, ort.Tensor> = {};
-    for (const kv of this.kvInputs) cache[kv.name] = output[kv.name.replace('past_key_values.', 'present.')] as ort.Tensor;
+    for (const kv of this.kvInputs) cache[kv.name] = output[kv.present] as ort.Tensor;
     return cache;
+  }
+
+  /**
+   * `count` ones, a view of one shared buffer: a decode step's mask grows by one position a step,
+   * and filling a fresh one each step is work proportional to the context (onnxruntime only reads it).
+   */
+  private onesMask(count: number): BigInt64Array {
+    if (this.ones.length < count) this.ones = new BigInt64Array(Math.max(count, 2 * this.ones.length, 1024)).fill(1n);
+    return this.ones.subarray(0, count);
   }
 
   /** Feeds for `rows` of equal length after `past` cached positions: [rows, length] ids and positions, [rows, past + length] mask. */
@@ -189,7 +200,7 @@ export class OnnxDecoderBackend implements ModelBackend {
     for (let b = 0; b < batch; b++) for (let i = 0; i < length; i++) ids[b * length + i] = BigInt(rows[b]![i]!);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [batch, length]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(batch * (past + length)).fill(1n), [batch, past + length]),
+      attention_mask: new ort.Tensor('int64', this.onesMask(batch * (past + length)), [batch, past + length]),
       ...cache,
     };
     if (this.usesPositionIds) {

@@ -63,7 +63,7 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
   const windowTotals: Required<WindowTotals> = { tokens: [], nll: [], kld: [] };
   // Windows are scored on a worker thread while the next window's forward passes run; at most a
   // few windows' logits are in flight, and results are folded in window order.
-  const scorer = LockstepScorer.start();
+  const scorer = LockstepScorer.shared();
   const inFlight: Array<Promise<ScoredBatch>> = [];
   // One batch is one window, folded in window order.
   const fold = (batch: ScoredBatch): void => {
@@ -77,21 +77,27 @@ export async function runLockstepPass(base: ModelBackend, variant: ModelBackend,
   let finished: boolean;
   try {
     finished = await forEachWindow([base, variant], corpus.tokens, corpus.windows, async (window, [baseLogits, variantLogits], index) => {
+      // The scored rows are contiguous: row i − 1 − start predicts token i, for i in scoreFrom..end.
       const count = window.end - window.scoreFrom;
+      const firstRow = window.scoreFrom - 1 - window.start;
       const rows = new Int32Array(count);
       const targets = new Int32Array(count);
-      for (let i = window.scoreFrom; i < window.end; i++) {
-        rows[i - window.scoreFrom] = i - 1 - window.start;
-        targets[i - window.scoreFrom] = corpus.tokens[i]!;
+      for (let i = 0; i < count; i++) {
+        rows[i] = i;
+        targets[i] = corpus.tokens[window.scoreFrom + i]!;
       }
-      // Copies: the thread takes ownership of the buffers, which onnxruntime's outputs may not allow.
-      inFlight.push(scorer.score({ base: baseLogits!.slice(), variant: variantLogits!.slice(), vocab: V, rows, targets }));
+      // Copies of the scored rows alone (a sliding window's context rows are never scored): the
+      // thread takes ownership of the buffers, which a backend's own outputs may not allow.
+      const scored = (logits: Float32Array | Float64Array): Float32Array | Float64Array => logits.slice(firstRow * V, (firstRow + count) * V);
+      inFlight.push(scorer.score({ base: scored(baseLogits!), variant: scored(variantLogits!), vocab: V, rows, targets }));
       if (inFlight.length > 2) fold(await inFlight.shift()!);
       progress(index + 1, corpus.windows.length);
     }, shouldStop);
     for (const pending of inFlight.splice(0)) fold(await pending);
-  } finally {
-    await scorer.close();
+  } catch (error) {
+    // The scorer outlives this pass: jobs still in flight must not reject unhandled later.
+    for (const pending of inFlight) pending.catch(() => undefined);
+    throw error;
   }
   if (!finished) return null;
   return {
