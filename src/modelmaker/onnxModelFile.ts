@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { onnx } from 'onnx-proto';
 import { GraphWriter } from './onnxWriter';
+import { protobufVarint } from './protobufVarint';
 import { bytesOf, GraphParts } from './quantize/graphParts';
 
 /** A weight quantizer: rewrites the nodes that use the given initializers and replaces those. */
@@ -66,7 +67,7 @@ export function writeOnnxModelFile(
           offset += bytes.byteLength;
         } else {
           const record = onnx.TensorProto.encode(out).finish();
-          for (const piece of [Uint8Array.of(TAG_GRAPH_INITIALIZER, ...varint(record.byteLength)), record]) {
+          for (const piece of [Uint8Array.of(TAG_GRAPH_INITIALIZER, ...protobufVarint(record.byteLength)), record]) {
             writeAll(fd, piece, offset);
             offset += piece.byteLength;
           }
@@ -88,7 +89,7 @@ export function writeOnnxModelFile(
   const modelFd = openSync(path, 'w');
   let position = 0;
   try {
-    for (const piece of [head, Uint8Array.of(TAG_MODEL_GRAPH, ...varint(graphBytes.byteLength + spooled)), graphBytes]) {
+    for (const piece of [head, Uint8Array.of(TAG_MODEL_GRAPH, ...protobufVarint(graphBytes.byteLength + spooled)), graphBytes]) {
       writeAll(modelFd, piece, position);
       position += piece.byteLength;
     }
@@ -128,16 +129,6 @@ function copySpool(spoolFd: number, length: number, outFd: number, position: num
   return copied;
 }
 
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return bytes;
-}
 
 function writeAll(fd: number, bytes: Uint8Array, position: number): void {
   let done = 0;

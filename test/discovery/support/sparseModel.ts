@@ -2,6 +2,7 @@
 // disk, so tests and benches can prove that reading a signature never touches the weights.
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { onnx } from 'onnx-proto';
+import { protobufVarint } from '../../../src/modelmaker/protobufVarint';
 
 export interface HollowTensor {
   name: string;
@@ -20,14 +21,7 @@ export interface SparseModelSpec {
 
 /** A protobuf varint, for lengths beyond what protobufjs writes (over 4 GiB). */
 function varint(value: number): Buffer {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  bytes.push(rest);
-  return Buffer.from(bytes);
+  return Buffer.from(protobufVarint(value));
 }
 
 function lengthDelimitedTag(field: number): Buffer {
