@@ -5,6 +5,7 @@ import { formatBytes } from '../shared/format';
 import type { EnvironmentInfo, ExecutionProviderReport, MachineProbe, RunReport } from '../shared/report/schema';
 import { renderTable } from '../shared/resultsTable';
 import { rooflineLines, SWEEP_COLUMNS, sweepRows } from '../shared/perf/sweepTable';
+import { gpuLines } from '../shared/perf/gpuLines';
 import { SERVED_COLUMNS, servedLines, servedRows } from '../shared/perf/servedTable';
 import { parseCommandLine } from './usage';
 
@@ -67,7 +68,7 @@ export function printEnvironment(args: string[]): number {
 /** The performance cells of a run, one row per variant and workload, and the roofline sentences. */
 export function printSweep(report: RunReport): void {
   const rows = sweepRows(report);
-  if (rows.length) console.log(`\nPerformance cells\n${renderTable(SWEEP_COLUMNS, rows)}\n${rooflineLines(report).join('\n')}`);
+  if (rows.length) console.log(`\nPerformance cells\n${renderTable(SWEEP_COLUMNS, rows)}\n${[...rooflineLines(report), ...gpuLines(report)].join('\n')}`);
   const served = servedRows(report);
   if (served.length) console.log(`\nServed load (vLLM's definitions)\n${renderTable(SERVED_COLUMNS, served)}\n${servedLines(report).join('\n')}`);
 }

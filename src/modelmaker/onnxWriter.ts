@@ -100,8 +100,8 @@ export class GraphWriter {
         name: graphName,
         node: parts.nodes,
         initializer: parts.initializers,
-        input: this.inputs,
-        output: this.outputs,
+        input: parts.inputs ?? this.inputs,
+        output: parts.outputs ?? this.outputs,
       }),
     });
   }

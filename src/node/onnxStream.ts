@@ -13,7 +13,7 @@ const Model = { producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8 } 
 const OperatorSetId = { domain: 1, version: 2 } as const;
 const Graph = { node: 1, initializer: 5, sparseInitializer: 15 } as const;
 const SparseTensor = { values: 1 } as const;
-const Node = { input: 1, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
+const Node = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
 const Attribute = { name: 1, f: 2, i: 3, g: 6, ints: 8, graphs: 11 } as const;
 const Tensor = { dims: 1, dataType: 2, stringData: 6, name: 8, externalData: 13, dataLocation: 14 } as const;
 const StringStringEntry = { key: 1, value: 2 } as const;
@@ -138,12 +138,15 @@ function readSparseTensorValues(reader: ProtoFileReader, end: number, collector:
 }
 
 function readNode(reader: ProtoFileReader, end: number, collector: SignatureCollector): GraphNode {
-  const node: GraphNode = { opType: '', domain: '', name: '', inputs: [], attributes: new Map() };
+  const node: GraphNode = { opType: '', domain: '', name: '', inputs: [], outputs: [], attributes: new Map() };
   while (reader.position < end) {
     const tag = reader.readTag();
     switch (tag.field) {
       case Node.input:
         node.inputs.push(readStringField(reader, tag, end));
+        break;
+      case Node.output:
+        node.outputs.push(readStringField(reader, tag, end));
         break;
       case Node.name:
         node.name = readStringField(reader, tag, end);

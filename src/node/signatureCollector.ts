@@ -7,6 +7,7 @@ export interface GraphNode {
   domain: string;
   name: string;
   inputs: string[];
+  outputs: string[];
   attributes: Map<string, number | number[]>;
 }
 
@@ -64,6 +65,8 @@ export class SignatureCollector {
   private readonly matMulNBits: MatMulNBitsNode[] = [];
   private readonly dequantizers: Array<{ axis?: number; scale: string }> = [];
   private readonly quantMetadata = new Set<string>();
+  /** Activation scales DynamicQuantizeLinear computes at run time (quantize_dynamic's int8/uint8). */
+  private readonly dynamicScales = new Set<string>();
   /** Packed weights whose parameter count is not their element count. */
   private readonly logicalElements = new Map<string, (record: InitializerRecord) => number>();
 
@@ -80,6 +83,18 @@ export class SignatureCollector {
     };
     const packedWeight = node.inputs[1];
     switch (node.opType) {
+      case 'DynamicQuantizeLinear': {
+        if (node.outputs[1]) this.dynamicScales.add(node.outputs[1]);
+        break;
+      }
+      case 'Mul': {
+        // quantize_dynamic multiplies the activation scale by the weight's: that weight scale is
+        // quantization metadata, not a parameter (nodes come in topological order, DQL first).
+        if (node.inputs.some((input) => this.dynamicScales.has(input))) {
+          for (const input of node.inputs) this.quantMetadata.add(input);
+        }
+        break;
+      }
       case 'DequantizeLinear': {
         const axis = node.attributes.get('axis');
         this.dequantizers.push({ axis: typeof axis === 'number' ? axis : undefined, scale: node.inputs[1] ?? '' });

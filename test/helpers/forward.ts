@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { float16BitsToFloat32 } from '../../src/shared/float16';
 
 interface DecoderConfig {
   num_hidden_layers: number;
@@ -17,6 +18,9 @@ export async function logitsOf(
   tokens: number[],
   options: { past?: Record<string, ort.Tensor>; keepCache?: boolean } = {},
 ): Promise<{ logits: Float32Array; present: Record<string, ort.Tensor> }> {
+  // A float16 graph (q4f16) takes a float16 KV cache: the empty first-step cache follows the inputs' metadata.
+  const metadata = (session as unknown as { inputMetadata?: Array<{ name: string; type?: string }> }).inputMetadata ?? [];
+  const kvType = metadata.find((m) => m.name === 'past_key_values.0.key')?.type === 'float16' ? 'float16' : 'float32';
   const pastLength = options.past ? Number(options.past['past_key_values.0.key']!.dims[2]) : 0;
   const total = pastLength + tokens.length;
   const feeds: Record<string, ort.Tensor> = {
@@ -28,7 +32,7 @@ export async function logitsOf(
     for (const kind of ['key', 'value']) {
       feeds[`past_key_values.${i}.${kind}`] =
         options.past?.[`past_key_values.${i}.${kind}`] ??
-        new ort.Tensor('float32', new Float32Array(0), [1, config.num_key_value_heads, 0, config.head_dim]);
+        new ort.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [1, config.num_key_value_heads, 0, config.head_dim]);
     }
   }
   const out = await session.run(feeds);
@@ -36,7 +40,9 @@ export async function logitsOf(
   for (let i = 0; i < config.num_hidden_layers; i++) {
     for (const kind of ['key', 'value']) present[`past_key_values.${i}.${kind}`] = out[`present.${i}.${kind}`]!;
   }
-  return { logits: out.logits!.data as Float32Array, present };
+  const logits = out.logits!;
+  // float16 logits come back as raw half bits.
+  return { logits: logits.type === 'float16' ? Float32Array.from(logits.data as Uint16Array, float16BitsToFloat32) : (logits.data as Float32Array), present };
 }
 
 /** Softmax in float64 with the max subtracted. */

@@ -4,12 +4,21 @@ import { onnx } from 'onnx-proto';
 export interface GraphParts {
   nodes: onnx.INodeProto[];
   initializers: onnx.ITensorProto[];
+  /**
+   * The graph's inputs and outputs where a rewrite changes their types (a float16 graph's KV cache
+   * and logits); absent, the writer keeps the graph's own.
+   */
+  inputs?: onnx.IValueInfoProto[];
+  outputs?: onnx.IValueInfoProto[];
 }
 
-/** Float32 view of a float initializer's raw bytes (copied, so alignment never matters). */
+/**
+ * Float32 view of a float initializer's raw bytes, copied so alignment never matters. Copied with
+ * Uint8Array.from, not slice(): a decoded model's rawData is a Node Buffer, whose slice() is a view
+ * on the whole decode buffer.
+ */
 export function floatValues(tensor: onnx.ITensorProto): Float32Array {
-  const raw = tensor.rawData!;
-  return new Float32Array(raw.slice().buffer, 0, raw.byteLength / 4);
+  return new Float32Array(Uint8Array.from(tensor.rawData!).buffer);
 }
 
 export function bytesOf(array: Float32Array | Int8Array | Uint8Array | Uint16Array): Uint8Array {

@@ -21,7 +21,7 @@ export function quantizeFp16(parts: GraphParts): GraphParts {
     casts.push({ name: `Cast_${storedName}`, opType: 'Cast', domain: '', input: [storedName], output: [tensor.name!], attribute: [{ name: 'to', type: AttributeType.INT, i: DataType.FLOAT }] });
     return { name: storedName, dataType: DataType.FLOAT16, dims: tensor.dims, rawData: bytesOf(halves) };
   });
-  return { nodes: [...casts, ...parts.nodes], initializers };
+  return { ...parts, nodes: [...casts, ...parts.nodes], initializers };
 }
 
 /**
@@ -53,7 +53,7 @@ export function quantizeInt8PerChannel(parts: GraphParts): GraphParts {
       { name: scaleName, dataType: DataType.FLOAT, dims: [N], rawData: bytesOf(scales) },
     ];
   });
-  return { nodes: [...dequantizers, ...parts.nodes], initializers };
+  return { ...parts, nodes: [...dequantizers, ...parts.nodes], initializers };
 }
 
 /**
@@ -81,7 +81,7 @@ export function quantizeQ4MatMulNBits(parts: GraphParts, blockSize = 32): GraphP
       attribute: [int('K', K), int('N', N), int('bits', 4), int('block_size', blockSize), int('accuracy_level', 0)],
     };
   });
-  return { nodes, initializers };
+  return { ...parts, nodes, initializers };
 }
 
 function packQ4(tensor: onnx.ITensorProto, blockSize: number): onnx.ITensorProto[] {

@@ -505,7 +505,24 @@ export interface GpuMemoryReading {
   /** Memory in use on the whole device, every process included. */
   deviceUsedBytes?: number;
   deviceTotalBytes?: number;
+  /** The device's temperature, clocks and power when the reading was taken (the end of the cell). */
+  conditions?: GpuConditions;
   reason?: string;
+}
+
+/**
+ * Environmental conditions of the GPU at one reading, from nvidia-smi: speed depends on them (a hot
+ * or power-capped card clocks down), so runs compared side by side should show similar ones.
+ * A field the GPU does not report ("[N/A]") is absent.
+ */
+export interface GpuConditions {
+  name: string;
+  temperatureC?: number;
+  smClockMHz?: number;
+  memoryClockMHz?: number;
+  powerW?: number;
+  /** Performance state, P0 (highest) … P12. */
+  pstate?: string;
 }
 
 /** This machine's measured ceilings. */

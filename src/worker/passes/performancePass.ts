@@ -129,8 +129,15 @@ export function summarizeCell(workload: PerformanceWorkload, rounds: readonly Ce
 
 let gpuPresence: ReturnType<typeof nvidiaGpuPresence> | undefined;
 
+/** CPU stacks: onnxruntime's cpu provider and node-llama-cpp's CPU build ('llama.cpp-cpu'). */
+export function runsOnGpu(provider: string): boolean {
+  return provider !== 'cpu' && !provider.endsWith('-cpu') && provider !== 'unknown';
+}
+
 function gpuMemoryOf(provider: string, pid: number): GpuMemoryReading {
-  if (provider === 'cuda' || provider === 'tensorrt') return readGpuMemory(pid);
+  // Any GPU stack (cuda, tensorrt, webgpu through Vulkan, llama.cpp's cuda/vulkan builds) is read;
+  // nvidia-smi simply has nothing to say about a non-NVIDIA GPU and the reason says so.
+  if (runsOnGpu(provider)) return readGpuMemory(pid);
   gpuPresence ??= nvidiaGpuPresence();
   return { source: 'none', reason: `the session runs on ${provider}, so no GPU memory is in use${gpuPresence.present ? '' : ` (${gpuPresence.reason})`}` };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import type { GpuMemoryReading } from '../../shared/report/schema';
+import type { GpuConditions, GpuMemoryReading } from '../../shared/report/schema';
 
 const MIB = 1024 * 1024;
 
@@ -12,6 +12,42 @@ function failure(error: unknown): string {
   if (code === 'ENOENT') return 'no NVIDIA GPU: nvidia-smi is not installed';
   const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
   return `nvidia-smi failed: ${stderr.split('\n')[0] || (error as Error).message}`;
+}
+
+/** What one reading asks nvidia-smi per GPU, in this order (GpuQueryRow follows it). */
+export const GPU_QUERY_FIELDS = ['uuid', 'memory.used', 'memory.total', 'name', 'temperature.gpu', 'clocks.sm', 'clocks.mem', 'power.draw', 'pstate'] as const;
+
+export interface GpuQueryRow {
+  uuid: string;
+  used: number;
+  total: number;
+  conditions: GpuConditions;
+}
+
+/** nvidia-smi prints "[N/A]" (or "[Not Supported]") for a field the GPU or driver does not report. */
+function optionalNumber(field: string | undefined): number | undefined {
+  const value = Number(field);
+  return field === undefined || field === '' || field.startsWith('[') || !Number.isFinite(value) ? undefined : value;
+}
+
+/** Parses `--query-gpu=<GPU_QUERY_FIELDS> --format=csv,noheader,nounits`: one line per GPU. */
+export function parseGpuQuery(text: string): GpuQueryRow[] {
+  return text.trim().split('\n').filter(Boolean).map((line) => {
+    const [uuid, used, total, name, temperature, smClock, memoryClock, power, pstate] = line.split(',').map((x) => x.trim());
+    return {
+      uuid: uuid!,
+      used: Number(used) * MIB,
+      total: Number(total) * MIB,
+      conditions: {
+        name: name ?? '',
+        temperatureC: optionalNumber(temperature),
+        smClockMHz: optionalNumber(smClock),
+        memoryClockMHz: optionalNumber(memoryClock),
+        powerW: optionalNumber(power),
+        pstate: pstate && !pstate.startsWith('[') ? pstate : undefined,
+      },
+    };
+  });
 }
 
 /** Whether nvidia-smi answers here; the reason when it does not. */
@@ -31,14 +67,9 @@ export function nvidiaGpuPresence(): { present: boolean; reason?: string } {
  * pids only; the per-process figure is then absent and `reason` says so.
  */
 export function readGpuMemory(pid: number): GpuMemoryReading {
-  let devices: Array<{ uuid: string; used: number; total: number }>;
+  let devices: GpuQueryRow[];
   try {
-    devices = nvidiaSmi(['--query-gpu=uuid,memory.used,memory.total', '--format=csv,noheader,nounits'])
-      .trim().split('\n').filter(Boolean)
-      .map((line) => {
-        const [uuid, used, total] = line.split(',').map((x) => x.trim());
-        return { uuid: uuid!, used: Number(used) * MIB, total: Number(total) * MIB };
-      });
+    devices = parseGpuQuery(nvidiaSmi([`--query-gpu=${GPU_QUERY_FIELDS.join(',')}`, '--format=csv,noheader,nounits']));
   } catch (error) {
     return { source: 'none', reason: failure(error) };
   }
@@ -61,6 +92,7 @@ export function readGpuMemory(pid: number): GpuMemoryReading {
     processUsedBytes: mine.length ? mine.reduce((sum, a) => sum + a.used, 0) : undefined,
     deviceUsedBytes: device.used,
     deviceTotalBytes: device.total,
+    conditions: device.conditions,
     reason: mine.length ? undefined : `nvidia-smi lists no compute process with pid ${pid} (in a container it may show host pids only); device-used memory is every process's`,
   };
 }
