@@ -187,6 +187,25 @@ async function lockstepCost(folder: string, lengths: readonly number[]): Promise
   return out;
 }
 
+const CHILD_FLAG = '--lockstep-child';
+const RESULT_PREFIX = 'SCALE_RESULT ';
+
+/**
+ * lockstepCost in a fresh node process, so its RSS holds these two models and the pass alone,
+ * not what the decode tables loaded before (freed memory seldom goes back to the system).
+ */
+function lockstepCostInChild(folder: string, lengths: readonly number[]): PassCost[] {
+  const stdout = execFileSync(process.execPath, [__filename, CHILD_FLAG, folder, lengths.join(',')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 16 * 2 ** 20 });
+  const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+  if (!line) throw new Error(`bench/scale: the lockstep child for ${folder} printed no result; its output:\n${stdout}`);
+  return JSON.parse(line.slice(RESULT_PREFIX.length)) as PassCost[];
+}
+
+async function childMain(folder: string, lengths: string): Promise<void> {
+  const costs = await lockstepCost(folder, lengths.split(',').map(Number));
+  console.log(RESULT_PREFIX + JSON.stringify(costs));
+}
+
 function costRows(costs: readonly PassCost[], perTokenBase: number): string[][] {
   return costs.map((c) => [
     `${c.tokens.toLocaleString('en-US')}`, `${c.vocab.toLocaleString('en-US')}`, String(c.windows), seconds(c.ms), (c.ms / c.scored).toFixed(2), (c.ms / c.scored / perTokenBase).toFixed(2),
@@ -206,21 +225,21 @@ async function main(): Promise<void> {
 
   for (const f of DECODE_FIXTURES) await decodeTable(f, machine);
 
-  const lengthCosts = await lockstepCost(ensureFixture(LENGTH_FIXTURE), LENGTHS);
+  const lengthCosts = lockstepCostInChild(ensureFixture(LENGTH_FIXTURE), LENGTHS);
   const reduced = LENGTH_FIXTURE.layers !== undefined ? ` — REDUCED (--full for all its layers)` : '';
   console.log(`\n2a. PPL+KLD lockstep pass (runLockstepPass: fp32 baseline + q4 forwards, scoring on its worker thread) vs corpus length, ${LENGTH_FIXTURE.shape} shape, ${lengthCosts[0]!.label}${reduced}${LONG ? '' : '; 100k tokens with --long'}`);
-  console.log(`    windows of ${SCHEME.contextLength} tokens, stride ${SCHEME.stride} (the default sliding scheme); ms/token = pass wall time ÷ scored tokens; RSS sampled every 5 ms during the pass, Δ over the RSS just before it (both models loaded)`);
+  console.log(`    windows of ${SCHEME.contextLength} tokens, stride ${SCHEME.stride} (the default sliding scheme); ms/token = pass wall time ÷ scored tokens; one fresh process per model holding its two variants: RSS sampled every 5 ms during the pass, Δ over the RSS just before it (models loaded, one warm-up window run)`);
   console.log(formatTable(COST_HEADER, costRows(lengthCosts, lengthCosts[0]!.ms / lengthCosts[0]!.scored)));
 
   const vocabCosts: PassCost[] = [];
-  for (const f of VOCAB_FIXTURES) vocabCosts.push(...(await lockstepCost(ensureFixture(f), [VOCAB_TOKENS])));
+  for (const f of VOCAB_FIXTURES) vocabCosts.push(...lockstepCostInChild(ensureFixture(f), [VOCAB_TOKENS]));
   console.log(`\n2b. the same pass vs vocabulary: ${VOCAB_FIXTURES[0]!.shape} shape, ${vocabCosts[0]!.label} both, vocab ${vocabCosts.map((c) => c.vocab.toLocaleString('en-US')).join(' vs ')} (the first with its BPE cut to ${VOCAB_FIXTURES[0]!.bpeVocab!.toLocaleString('en-US')}), ${VOCAB_TOKENS.toLocaleString('en-US')} tokens`);
   console.log(formatTable(COST_HEADER, costRows(vocabCosts, vocabCosts[0]!.ms / vocabCosts[0]!.scored)));
 
   console.log(`\nload average ${loads()} at end; whole run ${seconds(performance.now() - started)} (fixture making included when the cache was empty)`);
 }
 
-main().catch((error: unknown) => {
+(args[0] === CHILD_FLAG ? childMain(args[1]!, args[2]!) : main()).catch((error: unknown) => {
   console.error(error instanceof Error ? error.stack ?? error.message : error);
   process.exit(1);
 });
