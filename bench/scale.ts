@@ -73,6 +73,11 @@ const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const loads = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
+function describeProbe(machine: MachineProbe): string {
+  const flops = machine.matmulFlopsPerSecond ? `${(machine.matmulFlopsPerSecond / 1e9).toFixed(1)} GFLOP/s` : 'n/a';
+  return `copy bandwidth (streaming copy, read + write counted, ${machine.copyThreads} threads, ${mib(machine.copyBytes)} source) ${(machine.copyBandwidthBytesPerSecond / 1e9).toFixed(2)} GB/s, fp32 MatMul ${flops}, last-level cache ${machine.lastLevelCacheBytes ? mib(machine.lastLevelCacheBytes) : 'unknown'}`;
+}
+
 /** Makes a fixture with make-fixtures unless the cache already holds it (its README is written last). */
 function ensureFixture(f: ScaleFixture): string {
   const folder = fixtureFolder(CACHE, f);
@@ -99,7 +104,7 @@ async function loadFolder(folder: string): Promise<{ variants: ModelVariant[]; g
 const load = (folder: string, variant: ModelVariant): Promise<OnnxDecoderBackend> => OnnxDecoderBackend.load({ modelFolder: folder, variant, executionProvider: 'cpu', threads, eosTokenIds: [] });
 
 /** Part 1: TPOT of every variant, rounds interleaved (A B C … A B C) so drift hits all alike. */
-async function decodeTable(f: ScaleFixture, machine: MachineProbe): Promise<void> {
+async function decodeTable(f: ScaleFixture): Promise<void> {
   const folder = ensureFixture(f);
   const { variants, geometry } = await loadFolder(folder);
   const tokenizer = await loadTokenizer(folder, undefined);
@@ -113,6 +118,9 @@ async function decodeTable(f: ScaleFixture, machine: MachineProbe): Promise<void
     backends.set(v.id, await load(folder, v));
     loadMs.set(v.id, performance.now() - started);
   }
+  // Probed per table, just before its timing: on a shared machine the ceiling moves with the load.
+  const machine = await probeMachine('cpu', threads);
+  const loadBefore = loads();
   const tpot = new Map<string, number[]>(ordered.map((v) => [v.id, []]));
   for (let round = 0; round <= ROUNDS; round++) {
     for (const v of ordered) {
@@ -138,6 +146,7 @@ async function decodeTable(f: ScaleFixture, machine: MachineProbe): Promise<void
   const reduced = f.layers !== undefined ? ` — REDUCED to ${f.layers} of its layers (--full for all)` : '';
   console.log(`\n1. decode, ${f.shape} shape: ${geometry.layers} layers, hidden ${geometry.hiddenSize}, vocab ${geometry.vocabSize}${reduced}`);
   console.log(`   TPOT = median over ${ROUNDS} rounds of (last − first token time) / ${DECODE_STEPS} steps after a ${PROMPT_TOKENS}-token prompt, batch 1, greedy, OnnxDecoderBackend on cpu; bytes/token = weights read per step (embedding table counted as one row) + KV cache at the mean context`);
+  console.log(`   ${describeProbe(machine)}, probed just before this table; load average ${loadBefore} before, ${loads()} after`);
   console.log(formatTable(['variant', 'file', 'bytes/token', 'TPOT ms', 'TPOT/fp32', 'speed-up', 'GB/s', '% copy BW', '% MatMul FLOP/s', 'load'], rows));
   for (const b of backends.values()) await b.dispose();
 }
@@ -156,7 +165,8 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ result: T; befo
   }
 }
 
-interface PassCost { label: string; vocab: number; tokens: number; windows: number; scored: number; ms: number; before: number; peak: number }
+/** `forwarded`: tokens fed per model (overlapping windows feed most tokens twice); `scored`: tokens whose prediction is scored. */
+interface PassCost { label: string; vocab: number; tokens: number; windows: number; forwarded: number; scored: number; ms: number; before: number; peak: number }
 
 /** One PPL+KLD lockstep pass (fp32 baseline + q4) over an exact-length corpus, timed, with its RSS. */
 async function lockstepCost(folder: string, lengths: readonly number[]): Promise<PassCost[]> {
@@ -178,7 +188,8 @@ async function lockstepCost(folder: string, lengths: readonly number[]): Promise
       const { before, peak } = await withPeakRss(() => runLockstepPass(base, q4, corpus, () => undefined, () => false));
       const ms = performance.now() - started;
       const scored = windows.reduce((n, w) => n + w.end - w.scoreFrom, 0);
-      out.push({ label: `${geometry.layers} layers`, vocab: geometry.vocabSize, tokens: count, windows: windows.length, scored, ms, before, peak });
+      const forwarded = windows.reduce((n, w) => n + w.end - w.start, 0);
+      out.push({ label: `${geometry.layers} layers`, vocab: geometry.vocabSize, tokens: count, windows: windows.length, forwarded, scored, ms, before, peak });
     }
   } finally {
     await base.dispose();
@@ -208,33 +219,30 @@ async function childMain(folder: string, lengths: string): Promise<void> {
 
 function costRows(costs: readonly PassCost[], perTokenBase: number): string[][] {
   return costs.map((c) => [
-    `${c.tokens.toLocaleString('en-US')}`, `${c.vocab.toLocaleString('en-US')}`, String(c.windows), seconds(c.ms), (c.ms / c.scored).toFixed(2), (c.ms / c.scored / perTokenBase).toFixed(2),
+    `${c.tokens.toLocaleString('en-US')}`, `${c.vocab.toLocaleString('en-US')}`, String(c.windows), c.forwarded.toLocaleString('en-US'), seconds(c.ms), (c.ms / c.scored).toFixed(2), (c.ms / c.forwarded).toFixed(2), (c.ms / c.forwarded / perTokenBase).toFixed(2),
     mib(c.peak), mib(c.peak - c.before), mib(2 * SCHEME.contextLength * c.vocab * 4),
   ]);
 }
 
-const COST_HEADER = ['corpus tokens', 'vocab', 'windows', 'pass', 'ms/token', 'ms/token ÷ first row', 'peak RSS', 'Δ RSS in pass', 'logits/window (2 models)'];
+const COST_HEADER = ['corpus tokens', 'vocab', 'windows', 'fed tokens', 'pass', 'ms/scored token', 'ms/fed token', 'ms/fed token ÷ first row', 'peak RSS', 'Δ RSS in pass', 'logits/window (2 models)'];
 
 async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
   console.log(`machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${mib(totalmem())} memory (${mib(freemem())} free), load average ${loads()} (1/5/15 min) at start`);
   console.log(`onnxruntime-node cpu, ${threads.intraOp} intra-op threads; fixtures cached in ${CACHE}${FULL ? '; --full' : ''}${LONG ? '; --long' : ''}`);
-  const machine = await probeMachine('cpu', threads);
-  console.log(`copy bandwidth (streaming copy, ${machine.copyThreads} threads, 2 × ${mib(machine.copyBytes)}): ${(machine.copyBandwidthBytesPerSecond / 1e9).toFixed(2)} GB/s; fp32 MatMul ${machine.matmulFlopsPerSecond ? `${(machine.matmulFlopsPerSecond / 1e9).toFixed(1)} GFLOP/s` : 'n/a'}; last-level cache ${machine.lastLevelCacheBytes ? mib(machine.lastLevelCacheBytes) : 'unknown'}`);
-
-  for (const f of DECODE_FIXTURES) await decodeTable(f, machine);
+  for (const f of DECODE_FIXTURES) await decodeTable(f);
 
   const lengthCosts = lockstepCostInChild(ensureFixture(LENGTH_FIXTURE), LENGTHS);
   const reduced = LENGTH_FIXTURE.layers !== undefined ? ` — REDUCED (--full for all its layers)` : '';
   console.log(`\n2a. PPL+KLD lockstep pass (runLockstepPass: fp32 baseline + q4 forwards, scoring on its worker thread) vs corpus length, ${LENGTH_FIXTURE.shape} shape, ${lengthCosts[0]!.label}${reduced}${LONG ? '' : '; 100k tokens with --long'}`);
-  console.log(`    windows of ${SCHEME.contextLength} tokens, stride ${SCHEME.stride} (the default sliding scheme); ms/token = pass wall time ÷ scored tokens; one fresh process per model holding its two variants: RSS sampled every 5 ms during the pass, Δ over the RSS just before it (models loaded, one warm-up window run)`);
-  console.log(formatTable(COST_HEADER, costRows(lengthCosts, lengthCosts[0]!.ms / lengthCosts[0]!.scored)));
+  console.log(`    windows of ${SCHEME.contextLength} tokens, stride ${SCHEME.stride} (the default sliding scheme); ms/scored token = pass wall time ÷ tokens scored once each; ms/fed token = ÷ tokens fed per model (a short corpus has fewer overlapping windows: 1.5 fed per scored at 1k, 2.0 at 10k), the linearity check; one fresh process per model holding its two variants: RSS sampled every 5 ms during the pass, Δ over the RSS just before it (models loaded, one warm-up window run)`);
+  console.log(formatTable(COST_HEADER, costRows(lengthCosts, lengthCosts[0]!.ms / lengthCosts[0]!.forwarded)));
 
   const vocabCosts: PassCost[] = [];
   for (const f of VOCAB_FIXTURES) vocabCosts.push(...lockstepCostInChild(ensureFixture(f), [VOCAB_TOKENS]));
   console.log(`\n2b. the same pass vs vocabulary: ${VOCAB_FIXTURES[0]!.shape} shape, ${vocabCosts[0]!.label} both, vocab ${vocabCosts.map((c) => c.vocab.toLocaleString('en-US')).join(' vs ')} (the first with its BPE cut to ${VOCAB_FIXTURES[0]!.bpeVocab!.toLocaleString('en-US')}), ${VOCAB_TOKENS.toLocaleString('en-US')} tokens`);
-  console.log(formatTable(COST_HEADER, costRows(vocabCosts, vocabCosts[0]!.ms / vocabCosts[0]!.scored)));
+  console.log(formatTable(COST_HEADER, costRows(vocabCosts, vocabCosts[0]!.ms / vocabCosts[0]!.forwarded)));
 
   console.log(`\nload average ${loads()} at end; whole run ${seconds(performance.now() - started)} (fixture making included when the cache was empty)`);
 }
