@@ -35,7 +35,8 @@ export interface OnnxFileResult {
  * (protobuf fields may come in any order), so an inline 1 GB file never sits in memory either.
  *
  * `quantize` must be local to the initializers it is given (as the quantizers in quantize/ are):
- * it sees the whole node list but one initializer per call.
+ * it sees the whole node list, inputs and outputs, but one initializer per call, so a rewrite it
+ * applies to nodes must be idempotent across calls.
  */
 export function writeOnnxModelFile(
   path: string,
@@ -49,13 +50,18 @@ export function writeOnnxModelFile(
   const fd = openSync(dataPath, 'w+');
   let offset = 0;
   let nodes = graph.nodes;
+  // A whole-graph rewrite (q4f16's float16 conversion) retypes the graph's inputs and outputs too.
+  let inputs: onnx.IValueInfoProto[] = graph.inputs;
+  let outputs: onnx.IValueInfoProto[] = graph.outputs;
   const initializers: onnx.ITensorProto[] = [];
   try {
     for (const tensor of graph.initializers) {
       const make = graph.deferred.get(tensor.name!);
       const materialized: onnx.ITensorProto = make && !tensor.rawData ? { ...tensor, rawData: bytesOf(make()) } : tensor;
-      const result = quantize ? quantize({ nodes, initializers: [materialized] }) : { nodes, initializers: [materialized] };
+      const result = quantize ? quantize({ nodes, initializers: [materialized], inputs, outputs }) : { nodes, initializers: [materialized] };
       nodes = result.nodes;
+      inputs = result.inputs ?? inputs;
+      outputs = result.outputs ?? outputs;
       for (const out of result.initializers) {
         const bytes = out.rawData;
         if (!bytes || bytes.byteLength < INLINE_LIMIT_BYTES) {
@@ -81,7 +87,7 @@ export function writeOnnxModelFile(
     throw error;
   }
 
-  const model = graph.modelProto(graphName, opsets, { nodes, initializers });
+  const model = graph.modelProto(graphName, opsets, { nodes, initializers, inputs, outputs });
   const graphBytes = onnx.GraphProto.encode(model.graph!).finish();
   model.graph = null;
   const head = onnx.ModelProto.encode(model).finish();

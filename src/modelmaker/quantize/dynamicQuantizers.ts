@@ -31,7 +31,9 @@ export function quantizeDynamic(parts: GraphParts, weightType: DynamicWeightType
   for (const [name, tensor] of matMulTargets) quantized.set(name, quantizeTensor(tensor, weightType));
   for (const [name, tensor] of gatherTargets) quantized.set(name, quantizeTensor(tensor, 'uint8'));
 
-  const quantizedActivations = new Set<string>();
+  // Activations already quantized by an earlier call (the streaming writer passes one weight at a
+  // time): q, k and v share one DynamicQuantizeLinear, which must not be emitted twice.
+  const quantizedActivations = new Set(parts.nodes.filter((n) => n.opType === 'DynamicQuantizeLinear').map((n) => n.input![0]!));
   const nodes = parts.nodes.flatMap((node): onnx.INodeProto[] => {
     const [first, second] = [node.input?.[0] ?? '', node.input?.[1] ?? ''];
     if (node.opType === 'MatMul' && (node.domain ?? '') === '' && matMulTargets.has(second)) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeLlamaGraph } from '../llamaGraph';
 import { trainingDocuments } from '../makeFixtureModel';
 import { writeOnnxModelFile } from '../onnxModelFile';
+import { Q4F16_TRANSFORMERS_JS_CONFIG } from '../quantize/realExportVariants';
 import { OnnxVariant } from '../quantize/variantRegistry';
 import { RealisticShape, tokenizerSize } from './realisticShapes';
 import { randomWeights } from './randomWeights';
@@ -84,13 +85,22 @@ export function makeRealisticModel(
     vocab_size: shape.vocabSize,
     ...shape.extraConfig,
     ...(shape.modelType === 'qwen2' ? { max_window_layers: shape.layers } : {}),
-    ...(externalFiles.length ? { 'transformers.js_config': { use_external_data_format: Object.fromEntries(externalFiles.map((f) => [f, 1])) } } : {}),
+    ...transformersJsConfig(externalFiles, written.some((w) => w.dtype === 'q4f16')),
   });
   json('generation_config.json', { bos_token_id: bosId, eos_token_id: eosId, ...(shape.pad !== null ? { pad_token_id: idOf(shape.pad) } : {}), do_sample: false });
   json('tokenizer.json', realisticTokenizerJson(shape, bpe));
   json('tokenizer_config.json', realisticTokenizerConfigJson(shape, bpe));
   writeFileSync(join(folder, 'README.md'), modelCard(shape, written));
   return { folder, variants: written };
+}
+
+/** config.json's `transformers.js_config`: which files have external data, and q4f16's float16 KV cache. */
+function transformersJsConfig(externalFiles: readonly string[], hasQ4f16: boolean): Record<string, unknown> {
+  const config = {
+    ...(externalFiles.length ? { use_external_data_format: Object.fromEntries(externalFiles.map((f) => [f, 1])) } : {}),
+    ...(hasQ4f16 ? Q4F16_TRANSFORMERS_JS_CONFIG : {}),
+  };
+  return Object.keys(config).length ? { 'transformers.js_config': config } : {};
 }
 
 function modelCard(shape: RealisticShape, written: readonly VariantWritten[]): string {
