@@ -25,7 +25,9 @@ writeFileSync(ignoreFile, ignoreText);
 const out = join(root, 'dist-vsix', `quantlens-${target}.vsix`);
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
 execFileSync(vsce, ['package', '--target', target, '--ignoreFile', ignoreFile, '--allow-missing-repository', '--skip-license', '--no-rewrite-relative-links', '-o', out], { cwd: root, stdio: 'inherit' });
-const listing = execFileSync(vsce, ['ls', '--ignoreFile', ignoreFile], { cwd: root, encoding: 'utf8' }).trim().split('\n');
+// The packaged files, read from the VSIX itself (a zip whose payload sits under extension/): the
+// same list `vsce ls` would print, without walking node_modules a second time (minutes on 2 cores).
+const listing = execFileSync('python3', ['-c', 'import sys,zipfile; print("\\n".join(n[len("extension/"):] for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.startswith("extension/") and not n.endswith("/")))', out], { encoding: 'utf8' }).trim().split('\n');
 const bytes = statSync(out).size;
 const forbidden = listing.filter((f) => /onnxruntime-web|^src\/|^test\/|fixtures|\.map$|\.d\.ts$/.test(f));
 console.log(`VSIX ${out}`);
