@@ -1,11 +1,14 @@
 import { annotatedSamplesToCsv, annotatedSamplesToJsonl, annotationSummaryRows, annotationSummaryToCsv, samplesWithAnnotations } from './annotations';
+import { calibrationCsvSection, calibrationSection } from './calibration/calibrationTable';
 import { csvText } from './csv';
+import { csvSectionRecords, sectionHtml, sectionMarkdown, type ExportSection } from './export/exportSection';
 import { formatBytes, formatPercent } from './format';
 import { GOAL_COLUMNS, goalRows } from './goalTable';
 import type { ExportFormat, RunData } from './panelProtocol';
 import { quantityCsvCells, quantityCsvKeys } from './report/quantities';
 import { RESULT_COLUMNS, renderTable, resultRows } from './resultsTable';
-import { humanRatingHtml, humanRatingMarkdown } from './rating/ratingTable';
+import { humanRatingCsvSections, humanRatingHtml, humanRatingMarkdown } from './rating/ratingTable';
+import { robustnessCsvSection, robustnessSection } from './robustness/robustnessTable';
 
 /** Markdown summary of a run: header facts and the comparison table. */
 export function toMarkdown(data: RunData): string {
@@ -26,6 +29,8 @@ export function toMarkdown(data: RunData): string {
     ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`),
     '',
     ...goalsMarkdown(data, escapeCell),
+    ...(report ? sectionMarkdown(robustnessSection(report), escapeCell) : []),
+    ...(report ? sectionMarkdown(calibrationSection(report), escapeCell) : []),
     ...failureSummaryMarkdown(data),
     ...humanRatingMarkdown(report?.humanRating, escapeCell),
     '## Methods',
@@ -36,11 +41,17 @@ export function toMarkdown(data: RunData): string {
   return lines.join('\n');
 }
 
-/** RFC 4180 CSV of the comparison table, with raw numbers (not formatted) for spreadsheets. */
+/**
+ * RFC 4180 CSV of the comparison table, with raw numbers (not formatted) for spreadsheets; then,
+ * when the run has them, the robustness, calibration and human rating sections, each after an
+ * empty record and a one-cell title record, with its own header.
+ */
 export function toCsv(data: RunData): string {
+  const report = data.report;
   const header = ['variant', 'dtype', 'baseline', ...quantityCsvKeys()];
-  const rows = (data.report?.variants ?? []).map((v) => [v.id, v.dtype, v.isBaseline, ...quantityCsvCells(v)]);
-  return csvText([header, ...rows]);
+  const rows = (report?.variants ?? []).map((v) => [v.id, v.dtype, v.isBaseline, ...quantityCsvCells(v)]);
+  const sections = report ? [robustnessCsvSection(report), calibrationCsvSection(report), ...humanRatingCsvSections(report.humanRating)] : [];
+  return csvText([header, ...rows, ...csvSectionRecords(sections)]);
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -71,6 +82,8 @@ export function toHtml(data: RunData): string {
 <p>${escapeHtml(`${data.card.spec.modelName} · baseline ${data.card.spec.baselineId} · ${data.card.environment.cpuModel} · ${data.status}`)}</p>
 ${table}
 ${goalsHtml(data)}
+${report ? sectionHtml(robustnessSection(report), escapeHtml) : ''}
+${report ? sectionHtml(calibrationSection(report), escapeHtml) : ''}
 ${failureSummaryHtml(data)}
 ${humanRatingHtml(report?.humanRating, escapeHtml)}
 <h2>Methods</h2><ul>${data.card.methods.map((m) => `<li>${escapeHtml(m)}</li>`).join('')}</ul>
@@ -89,17 +102,17 @@ export function toText(data: RunData): string {
   return data.report ? renderTable(RESULT_COLUMNS, resultRows(data.report)) : 'no report yet';
 }
 
-/** The run-level goals' verdicts with the evidence that decided, as Markdown lines (none without goals). */
+/** The run-level goals' verdicts with the evidence that decided (no rows without goals). */
+function goalsSection(data: RunData): ExportSection {
+  return { title: 'Goals', columns: GOAL_COLUMNS, rows: data.report ? goalRows(data.report) : [] };
+}
+
 function goalsMarkdown(data: RunData, escapeCell: (s: string) => string): string[] {
-  const rows = data.report ? goalRows(data.report) : [];
-  if (rows.length === 0) return [];
-  return ['## Goals', '', `| ${GOAL_COLUMNS.join(' | ')} |`, `| ${GOAL_COLUMNS.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(escapeCell).join(' | ')} |`), ''];
+  return sectionMarkdown(goalsSection(data), escapeCell);
 }
 
 function goalsHtml(data: RunData): string {
-  const rows = data.report ? goalRows(data.report) : [];
-  if (rows.length === 0) return '';
-  return `<h2>Goals</h2><table><thead><tr>${GOAL_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  return sectionHtml(goalsSection(data), escapeHtml);
 }
 
 /** Failure rates by category (human annotations and automatic flags), as Markdown lines. */

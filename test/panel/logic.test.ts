@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, test } from 'node:test';
-import { toCsv, toHtml, toMarkdown } from '../../src/shared/exports';
+import { CALIBRATION_COLUMNS, calibrationRows } from '../../src/shared/calibration/calibrationTable';
+import { calibrationSummary } from '../../src/shared/calibration/reliability';
+import { escapeHtml, toCsv, toHtml, toMarkdown } from '../../src/shared/exports';
 import { formatBytes, formatNumber, formatPercent, formatSigned, formatWithError } from '../../src/shared/format';
 import { METRICS, metricById, metricsOf } from '../../src/shared/panel/metricsCatalog';
 import { paretoFrontier, TradeoffPoint } from '../../src/shared/panel/pareto';
@@ -8,9 +10,13 @@ import { independentSe, isSignificant, seFromCi95 } from '../../src/shared/panel
 import { sideText, wordDiff } from '../../src/shared/panel/wordDiff';
 import type { RunData } from '../../src/shared/panelProtocol';
 import type { VariantSummary } from '../../src/shared/report/schema';
+import { HUMAN_RATING_COLUMNS, humanRatingRows } from '../../src/shared/rating/ratingTable';
+import { TIE_POLICY } from '../../src/shared/rating/types';
 import { RESULT_COLUMNS } from '../../src/shared/resultsTable';
+import { ROBUSTNESS_COLUMNS, robustnessRows } from '../../src/shared/robustness/robustnessTable';
 import { HOSTILE_IDS, hostileRunData, PAYLOADS } from './hostile';
 import { makeRealRun, RealRun } from './realRun';
+import { syntheticRun } from './synthetic';
 
 const ids = (points: readonly TradeoffPoint[]): string[] => points.map((p) => p.id);
 const pt = (id: string, x: number, y: number): TradeoffPoint => ({ id, x, y });
@@ -404,5 +410,98 @@ describe('exports and the metrics catalog on a real run', () => {
       assert.equal(s.kld.length, s.tokenTexts.length);
       assert.equal(s.deltaP.length, s.tokenTexts.length);
     }
+  });
+});
+
+describe('exports: robustness, calibration and human rating sections', () => {
+  const HOSTILE_TASK = '<script>__pwned(0)</script>mmlu|x';
+  /** A synthetic run with one perturbation, one calibrated task and two raters' merged ratings. */
+  function runWithSections(): RunData {
+    const data = syntheticRun({ samples: 2 });
+    const report = data.report!;
+    const q4 = report.variants.find((v) => v.id === 'q4')!;
+    const base = report.variants.find((v) => v.isBaseline)!;
+    base.robustness = [{ task: HOSTILE_TASK, perturbation: 'typos0.1', metric: 'acc', higherIsBetter: true, n: 40, changed: 37, clean: 0.75, perturbed: 0.7, drop: 0.05 }];
+    q4.robustness = [{ task: HOSTILE_TASK, perturbation: 'typos0.1', metric: 'acc', higherIsBetter: true, n: 40, changed: 37, clean: 0.725, perturbed: 0.6, drop: 0.125, baselineDrop: 0.05, dropDifference: 0.075, pValue: 0.0312, pMethod: 'exact', ci: { low: 0.025, high: 0.15, confidence: 0.95 } }];
+    const confidence = [0.9, 0.8, 0.7, 0.6, 0.95, 0.55, 0.85, 0.65];
+    const correct = [1, 1, 0, 1, 1, 0, 1, 0];
+    q4.tasks = [{ task: HOSTILE_TASK, type: 'multiple_choice', file: 'tasks/mmlu.yaml', n: 8, metrics: [], calibration: calibrationSummary(confidence, correct, 4) }];
+    report.humanRating = {
+      tiePolicy: TIE_POLICY,
+      raters: [{ rater: 'alice<b>', seed: 7, judged: 10, pairs: 10 }, { rater: 'bob', seed: 7, judged: 10, pairs: 10 }],
+      variants: [
+        { variantId: 'q8', n: 20, wins: 7, ties: 6, losses: 7, winRate: 0.5, ci95: [0.299, 0.701] },
+        { variantId: 'q4', n: 20, wins: 3, ties: 4, losses: 13, winRate: 0.25, ci95: [0.112, 0.469] },
+      ],
+      agreement: { method: 'cohen-kappa', value: 0.6154, pairs: 10, raters: 2 },
+    };
+    return data;
+  }
+
+  test('Markdown: every section with the CLI rows, the hostile task name escaped as a cell', () => {
+    const data = runWithSections();
+    const md = toMarkdown(data);
+    const report = data.report!;
+    for (const [title, columns, rows] of [
+      ['Robustness', ROBUSTNESS_COLUMNS, robustnessRows(report)],
+      ['Calibration', CALIBRATION_COLUMNS, calibrationRows(report)],
+      ['Human rating (blind, vs the baseline)', HUMAN_RATING_COLUMNS, humanRatingRows(report.humanRating!)],
+    ] as const) {
+      assert.ok(md.includes(`## ${title}\n`), title);
+      assert.ok(md.includes(`| ${columns.join(' | ')} |`), `${title} header`);
+      assert.ok(rows.length > 0);
+      for (const r of rows) assert.ok(md.includes(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`), `${title} row ${r.join(' ')}`);
+    }
+    assert.ok(md.includes('| q4 | <script>__pwned(0)</script>mmlu\\|x | typos0.1 | acc | 0.725 | 0.600 | +0.125 | +0.0500 | +0.0750 [+0.0250, +0.150] | 0.0312 (exact) | 37/40 |'), md);
+    assert.ok(md.includes(`- Agreement: Cohen's κ = 0.615 over 10 pairs rated by several of 2 raters.`));
+    const without = toMarkdown(syntheticRun({ samples: 2 }));
+    for (const title of ['## Robustness', '## Calibration', '## Human rating']) assert.ok(!without.includes(title), `no ${title} without its data`);
+  });
+
+  test('HTML: the sections are there, every report string escaped, no tag but the export’s own', () => {
+    const html = toHtml(runWithSections());
+    assert.ok(html.includes('<h2>Robustness</h2>') && html.includes('<h2>Calibration</h2>') && html.includes('<h2>Human rating (blind, vs the baseline)</h2>'));
+    assert.doesNotMatch(html, /<script/i);
+    assert.doesNotMatch(html, /<b>/);
+    const tags = new Set([...html.matchAll(/<\/?([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
+    assert.deepEqual([...tags].filter((t) => !['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'p', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td'].includes(t)), []);
+    assert.ok(html.includes('<td>&lt;script&gt;__pwned(0)&lt;/script&gt;mmlu|x</td><td>typos0.1</td><td>acc</td><td>0.725</td><td>0.600</td><td>+0.125</td>'));
+    assert.ok(html.includes('<td>q4</td><td>20</td><td>3</td><td>4</td><td>13</td><td>0.250</td><td>[0.112, 0.469]</td>'));
+    assert.ok(html.includes('alice&lt;b&gt; (10/10 judged, seed 7)'));
+    assert.ok(html.includes(`<td>${escapeHtml(calibrationRows(runWithSections().report!)[0]![3]!)}</td>`));
+    const without = toHtml(syntheticRun({ samples: 2 }));
+    for (const title of ['Robustness', 'Calibration', 'Human rating']) assert.ok(!without.includes(`<h2>${title}`), `no ${title} without its data`);
+  });
+
+  test('CSV: each section after an empty record and its title, raw numbers; none without the data', () => {
+    const data = runWithSections();
+    const records = parseCsv(toCsv(data));
+    const section = (title: string): string[][] => {
+      const at = records.findIndex((r) => r.length === 1 && r[0] === title);
+      assert.ok(at > 0, `a "${title}" section`);
+      assert.deepEqual(records[at - 1], [''], 'an empty record before it');
+      const end = records.findIndex((r, i) => i > at && r.length === 1 && r[0] === '');
+      return records.slice(at + 1, end < 0 ? undefined : end);
+    };
+    const cell = (table: string[][], row: number, column: string): string => table[row + 1]![table[0]!.indexOf(column)]!;
+    const robustness = section('robustness');
+    assert.equal(robustness.length, 3, 'header and two entries');
+    assert.equal(cell(robustness, 1, 'task'), HOSTILE_TASK);
+    assert.equal(Number(cell(robustness, 1, 'drop_difference')), 0.075);
+    assert.equal(Number(cell(robustness, 1, 'p_value')), 0.0312);
+    assert.equal(cell(robustness, 1, 'p_method'), 'exact');
+    assert.equal(cell(robustness, 0, 'baseline_drop'), '', 'the baseline has no baseline drop');
+    const calibration = section('calibration');
+    const expected = data.report!.variants.find((v) => v.id === 'q4')!.tasks![0]!.calibration!;
+    assert.equal(Number(cell(calibration, 0, 'ece')), expected.ece);
+    assert.equal(Number(cell(calibration, 0, 'accuracy_at_50')), expected.selective[0]!.accuracy);
+    assert.equal(Number(cell(calibration, 0, 'items_at_50')), 4);
+    const rating = section('human rating');
+    assert.deepEqual(rating.slice(1).map((r) => r[0]), ['q8', 'q4']);
+    assert.equal(Number(cell(rating, 1, 'win_rate')), 0.25);
+    assert.equal(Number(cell(rating, 1, 'ci95_low')), 0.112);
+    assert.deepEqual(section('human rating agreement'), [['method', 'value', 'pairs', 'raters'], ['cohen-kappa', '0.6154', '10', '2']]);
+    const plain = syntheticRun({ samples: 2 });
+    assert.equal(parseCsv(toCsv(plain)).length, 1 + plain.report!.variants.length, 'only the comparison table without the data');
   });
 });

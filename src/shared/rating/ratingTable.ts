@@ -1,3 +1,4 @@
+import { sectionHtml, sectionMarkdown, type CsvSection, type ExportSection } from '../export/exportSection';
 import { formatNumber } from '../format';
 import type { HumanRatingReport } from './types';
 
@@ -31,25 +32,33 @@ export function humanRatingNotes(rating: HumanRatingReport): string[] {
   return lines;
 }
 
+/** The Markdown and HTML exports' Human rating section, with the notes under it (no rows when nobody rated). */
+export function humanRatingSection(rating: HumanRatingReport | undefined): ExportSection {
+  return { title: 'Human rating (blind, vs the baseline)', columns: HUMAN_RATING_COLUMNS, rows: rating ? humanRatingRows(rating) : [], notes: rating ? humanRatingNotes(rating) : [] };
+}
+
 /** The Markdown export's Human rating section (none when nobody rated); `escape` makes a cell safe. */
 export function humanRatingMarkdown(rating: HumanRatingReport | undefined, escape: (cell: string) => string): string[] {
-  if (!rating) return [];
-  return [
-    '## Human rating (blind, vs the baseline)',
-    '',
-    `| ${HUMAN_RATING_COLUMNS.join(' | ')} |`,
-    `| ${HUMAN_RATING_COLUMNS.map(() => '---').join(' | ')} |`,
-    ...humanRatingRows(rating).map((r) => `| ${r.map(escape).join(' | ')} |`),
-    '',
-    ...humanRatingNotes(rating).map((line) => `- ${escape(line)}`),
-    '',
-  ];
+  return sectionMarkdown(humanRatingSection(rating), escape);
 }
 
 /** The HTML export's Human rating section (empty when nobody rated); `escape` escapes HTML text. */
 export function humanRatingHtml(rating: HumanRatingReport | undefined, escape: (text: string) => string): string {
-  if (!rating) return '';
-  const head = HUMAN_RATING_COLUMNS.map((c) => `<th>${escape(c)}</th>`).join('');
-  const body = humanRatingRows(rating).map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('');
-  return `<h2>Human rating (blind, vs the baseline)</h2><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>${humanRatingNotes(rating).map((l) => `<p>${escape(l)}</p>`).join('')}`;
+  return sectionHtml(humanRatingSection(rating), escape);
+}
+
+/**
+ * The CSV export's human rating sections: per variant the raw counts, win rate, Wilson interval and
+ * Bradley–Terry strength; then the raters' agreement when several rated the same pairs.
+ */
+export function humanRatingCsvSections(rating: HumanRatingReport | undefined): CsvSection[] {
+  if (!rating) return [];
+  const variants: CsvSection = {
+    title: 'human rating',
+    header: ['variant', 'judgements', 'wins', 'ties', 'losses', 'win_rate', 'ci95_low', 'ci95_high', 'bt_strength'],
+    rows: rating.variants.map((v) => [v.variantId, v.n, v.wins, v.ties, v.losses, v.winRate, v.ci95[0], v.ci95[1], v.strength]),
+  };
+  const a = rating.agreement;
+  const agreement: CsvSection = { title: 'human rating agreement', header: ['method', 'value', 'pairs', 'raters'], rows: a ? [[a.method, a.value, a.pairs, a.raters]] : [] };
+  return [variants, agreement];
 }
