@@ -237,6 +237,7 @@ function readTensorHeader(reader: ProtoFileReader, end: number): TensorHeader {
   }
   // A tensor without dims is a scalar: one element.
   header.elementCount = dims.reduce((product, dim) => product * dim, 1);
+  header.rows = dims[0] ?? 1;
   header.external ||= header.externalLocation !== undefined;
   return header;
 }

@@ -16,6 +16,8 @@ export interface TensorHeader {
   name: string;
   dataType: number;
   elementCount: number;
+  /** The first dim (1 for a scalar): a gathered table's row count. */
+  rows?: number;
   /** Sum of string_data lengths; the only way to size a string tensor. */
   stringBytes: number;
   /** data_location is EXTERNAL, or external_data names a location. */
@@ -27,7 +29,11 @@ export interface TensorHeader {
 interface InitializerRecord {
   dataType: number;
   elementCount: number;
+  rows: number;
 }
+
+/** Operators that read rows of their data input (input 0) by index: embeddings, rotary caches. */
+const ROW_GATHERS = new Set(['Gather', 'GatherBlockQuantized']);
 
 /**
  * Inputs of quantized operators that hold scales, zero points or index tables. They are
@@ -69,6 +75,9 @@ export class SignatureCollector {
   private readonly dynamicScales = new Set<string>();
   /** Packed weights whose parameter count is not their element count. */
   private readonly logicalElements = new Map<string, (record: InitializerRecord) => number>();
+  /** Data inputs of row gathers, and every name some other input slot reads. */
+  private readonly gatheredData = new Set<string>();
+  private readonly otherwiseRead = new Set<string>();
 
   addNode(node: GraphNode): void {
     const key = DEFAULT_DOMAINS.has(node.domain) ? node.opType : `${node.domain}::${node.opType}`;
@@ -81,6 +90,10 @@ export class SignatureCollector {
       const value = node.attributes.get(name);
       return typeof value === 'number' ? value : fallback;
     };
+    node.inputs.forEach((input, index) => {
+      if (index === 0 && ROW_GATHERS.has(node.opType)) this.gatheredData.add(input);
+      else this.otherwiseRead.add(input);
+    });
     const packedWeight = node.inputs[1];
     switch (node.opType) {
       case 'DynamicQuantizeLinear': {
@@ -142,7 +155,7 @@ export class SignatureCollector {
     if (tensor.externalLocation !== undefined) this.externalLocations.add(tensor.externalLocation);
     if (NON_WEIGHT_DATA_TYPES.has(tensor.dataType)) return;
     if (tensor.name) {
-      this.initializers.set(tensor.name, { dataType: tensor.dataType, elementCount: tensor.elementCount });
+      this.initializers.set(tensor.name, { dataType: tensor.dataType, elementCount: tensor.elementCount, rows: tensor.rows ?? 1 });
     } else {
       this.unnamedElements += tensor.elementCount;
     }
@@ -169,6 +182,7 @@ export class SignatureCollector {
         dynamicQuantizeLinear: count('DynamicQuantizeLinear'),
       },
       parameterCount: this.parameterCount(),
+      gatherOnlyTables: this.gatherOnlyTables(),
       opsetImports: this.opsetImports,
       externalData: this.hasExternalData,
       externalDataLocations: [...this.externalLocations].sort(),
@@ -183,6 +197,22 @@ export class SignatureCollector {
       total += this.logicalElements.get(name)?.(record) ?? record.elementCount;
     }
     return total;
+  }
+
+  /**
+   * Initializers that only row gathers read: a decode step reads one row of each, not the table.
+   * A tied embedding that lm_head also reads (through a Transpose or a Gemm) is read in full and
+   * is not listed; an export that wrote lm_head as its own copy leaves the Gather's table here.
+   */
+  private gatherOnlyTables(): NonNullable<QuantSignature['gatherOnlyTables']> {
+    const tables: NonNullable<QuantSignature['gatherOnlyTables']> = [];
+    for (const name of [...this.gatheredData].sort()) {
+      const record = this.initializers.get(name);
+      if (!record || this.otherwiseRead.has(name) || record.rows < 2) continue;
+      const bytes = packedByteSize(record.dataType, record.elementCount) ?? 0;
+      tables.push({ name, bytes, rows: record.rows, parameters: this.logicalElements.get(name)?.(record) ?? record.elementCount });
+    }
+    return tables;
   }
 
   /** Per ONNX, a DequantizeLinear without `axis` uses axis 1 when its scale is a 1-D tensor. */

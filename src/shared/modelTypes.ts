@@ -148,6 +148,11 @@ export interface QuantSignature {
    * constants (int32/int64/bool/string) do not count. Weights held in Constant nodes are not counted.
    */
   parameterCount: number;
+  /**
+   * Initializers read only by row gathers (Gather, GatherBlockQuantized: embeddings, rotary
+   * caches): a decode step reads one row of each. Absent in signatures read before it existed.
+   */
+  gatherOnlyTables?: Array<{ name: string; bytes: number; rows: number; parameters: number }>;
   /** Domain '' is the default ai.onnx domain. */
   opsetImports: Array<{ domain: string; version: number }>;
   /** Whether any initializer keeps its data in an external file. */

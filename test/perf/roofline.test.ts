@@ -23,6 +23,20 @@ test('weight bytes per step: initializers without shape constants, the embedding
   assert.deepEqual(weightBytesPerStep(FP32, { ...G, tiedEmbeddings: true }), { bytes: 7200, embeddingBytesExcluded: 0 });
 });
 
+test('weight bytes per step from the graph: tables only gathers read count one row, whatever the config says', () => {
+  // A tied model exported with lm_head as its own copy (SmolLM2's layout): the config says tied, but
+  // the Gather's table (3200 B, 100 rows) is read one row a step and lm_head's copy in full.
+  const twoCopies = { ...FP32, initializerDtypes: { float32: { count: 11, bytes: 10400 } }, parameterCount: 2600, gatherOnlyTables: [{ name: 'embed', bytes: 3200, rows: 100, parameters: 800 }] };
+  // 10400 − (3200 − 32) = 7232
+  assert.deepEqual(weightBytesPerStep(twoCopies, { ...G, tiedEmbeddings: true }), { bytes: 7232, embeddingBytesExcluded: 3168 });
+  // One shared table that lm_head also reads: the graph lists no gather-only table, all is read.
+  assert.deepEqual(weightBytesPerStep({ ...FP32, gatherOnlyTables: [] }, { ...G, tiedEmbeddings: true }), { bytes: 7200, embeddingBytesExcluded: 0 });
+  // FLOPs leave out exactly the gathered parameters: 2 · (2600 − 800) + 1280 = 4880.
+  const figures = rooflineFigures({ signature: twoCopies, geometry: { ...G, tiedEmbeddings: true }, kvElementBytes: 4, workload: { inputTokens: 16, outputTokens: 8, batchSize: 1, concurrency: 1 }, tpotMs: 1, machine: undefined });
+  assert.equal(figures.flopsPerToken, 4880);
+  assert.equal(figures.weightBytesPerStep, 7232);
+});
+
 test('FLOPs per token: 2 × (parameters − embedding) + 4 × layers × heads × head dim × context', () => {
   // 2 · (1800 − 800) + 4 · 2 · 2 · 4 · 20 = 2000 + 1280 = 3280
   assert.equal(flopsPerToken(1800, G, 20), 3280);

@@ -18,14 +18,23 @@ const NON_WEIGHT_TYPES = new Set(['int64', 'int32', 'int16', 'uint16', 'uint32',
 const EMBEDDING_TYPES: Array<[string, number]> = [['float32', 4], ['float16', 2], ['bfloat16', 2], ['uint8', 1], ['int8', 1]];
 
 /**
- * Weight bytes a decode step reads: the initializers' bytes, shape constants aside, less the
- * embedding table when it is not tied to lm_head (a step gathers one row of it). The table's type
- * is estimated: the first of float32, float16, bfloat16, uint8, int8 whose initializers are large
- * enough to hold vocab × hidden elements; when none is, nothing is subtracted (an upper bound).
+ * Weight bytes a decode step reads: the initializers' bytes, shape constants aside, less all but
+ * one row of each table that only row gathers read (the embedding, rotary caches). The graph says
+ * which tables those are (signature.gatherOnlyTables), so a tied embedding that lm_head also reads
+ * counts in full while an export that wrote lm_head as its own copy (SmolLM2's, Qwen2.5's) counts
+ * the Gather's table as one row. Signatures read before that field existed fall back to the
+ * config: the embedding table is subtracted when it is not tied, its type estimated as the first
+ * of float32, float16, bfloat16, uint8, int8 whose initializers are large enough to hold
+ * vocab × hidden elements; when none is, nothing is subtracted (an upper bound).
  */
-export function weightBytesPerStep(signature: Pick<QuantSignature, 'initializerDtypes'>, geometry: ModelGeometry): { bytes: number; embeddingBytesExcluded: number } {
+export function weightBytesPerStep(signature: Pick<QuantSignature, 'initializerDtypes' | 'gatherOnlyTables'>, geometry: ModelGeometry): { bytes: number; embeddingBytesExcluded: number } {
   let total = 0;
   for (const [dtype, usage] of Object.entries(signature.initializerDtypes)) if (!NON_WEIGHT_TYPES.has(dtype)) total += usage.bytes;
+  if (signature.gatherOnlyTables) {
+    // One row of each is still read per token.
+    const excluded = signature.gatherOnlyTables.reduce((sum, t) => sum + t.bytes - t.bytes / t.rows, 0);
+    return { bytes: total - excluded, embeddingBytesExcluded: excluded };
+  }
   if (geometry.tiedEmbeddings) return { bytes: total, embeddingBytesExcluded: 0 };
   const elements = geometry.vocabSize * geometry.hiddenSize;
   for (const [dtype, size] of EMBEDDING_TYPES) {
@@ -40,9 +49,13 @@ export function weightBytesPerStep(signature: Pick<QuantSignature, 'initializerD
   return { bytes: total, embeddingBytesExcluded: 0 };
 }
 
-/** FLOPs per generated token: 2 × matmul weights (the embedding lookup does none) + attention (QKᵀ and AV) at `context`. */
-export function flopsPerToken(parameterCount: number, geometry: ModelGeometry, context: number): number {
-  const matmulParameters = parameterCount - (geometry.tiedEmbeddings ? 0 : geometry.vocabSize * geometry.hiddenSize);
+/**
+ * FLOPs per generated token: 2 × matmul weights (lookups do none) + attention (QKᵀ and AV) at
+ * `context`. `gatheredParameters`: the parameters of the tables only gathers read (from the graph);
+ * without it, the embedding's when it is not tied.
+ */
+export function flopsPerToken(parameterCount: number, geometry: ModelGeometry, context: number, gatheredParameters?: number): number {
+  const matmulParameters = parameterCount - (gatheredParameters ?? (geometry.tiedEmbeddings ? 0 : geometry.vocabSize * geometry.hiddenSize));
   return 2 * matmulParameters + 4 * geometry.layers * geometry.heads * geometry.headDim * context;
 }
 
@@ -52,7 +65,7 @@ export function meanDecodeContext(w: Pick<PerformanceWorkload, 'inputTokens' | '
 }
 
 export interface RooflineInput {
-  signature: Pick<QuantSignature, 'initializerDtypes' | 'parameterCount'>;
+  signature: Pick<QuantSignature, 'initializerDtypes' | 'parameterCount' | 'gatherOnlyTables'>;
   geometry: ModelGeometry;
   /** Bytes per KV cache element (2 for float16, 4 for float32). */
   kvElementBytes: number;
@@ -67,7 +80,8 @@ export function rooflineFigures(input: RooflineInput): RooflineFigures {
   const weights = weightBytesPerStep(input.signature, geometry);
   const meanContext = meanDecodeContext(workload);
   const kvBytesPerStep = kvCacheBytes(geometry, meanContext, workload.batchSize, input.kvElementBytes);
-  const flops = flopsPerToken(input.signature.parameterCount, geometry, meanContext);
+  const gathered = input.signature.gatherOnlyTables?.reduce((sum, t) => sum + t.parameters, 0);
+  const flops = flopsPerToken(input.signature.parameterCount, geometry, meanContext, gathered);
   // `concurrency` requests each advance one step per TPOT, so steps/s is concurrency / TPOT.
   const stepsPerSecond = (workload.concurrency * 1000) / input.tpotMs;
   const achievedBytesPerSecond = stepsPerSecond * (weights.bytes + kvBytesPerStep);
