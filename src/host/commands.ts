@@ -157,7 +157,8 @@ async function pickRun(ctx: CommandContext, accept: (status: string) => boolean)
     void vscode.window.showInformationMessage('QuantLens: no matching runs in this workspace.');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(items, { title: 'QuantLens: which run?' }))?.folder;
+  // The run id (the folder name, as the CLI prints it) is in the detail: typing it finds the run.
+  return (await vscode.window.showQuickPick(items, { title: 'QuantLens: which run?', matchOnDescription: true, matchOnDetail: true }))?.folder;
 }
 
 async function startFromRun(ctx: CommandContext, runFolder: string, resume: false | ResumeMode): Promise<void> {

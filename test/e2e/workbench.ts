@@ -147,7 +147,14 @@ export class Workbench {
     const widget = this.quickPick(title);
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
     if (rowText) {
-      await widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: rowText }).first().click();
+      const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: rowText }).first();
+      // The list renders only the rows in view: a row further down (a run among many) is not in the
+      // DOM until the pick's filter brings it up, so type its text when it is not there at once.
+      if (typeof rowText === 'string' && !(await row.isVisible().catch(() => false))) {
+        await this.page.waitForTimeout(1_000);
+        if (!(await row.isVisible().catch(() => false))) await widget.locator('.quick-input-box input').fill(rowText);
+      }
+      await row.click();
     } else {
       await this.page.keyboard.press('Enter');
     }

@@ -111,7 +111,7 @@ export class ResultsPanel implements vscode.Disposable {
       return undefined;
     }
     const items = runs.map((r) => ({ label: r.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), description: r.status, detail: r.folder, folder: r.folder }));
-    return (await vscode.window.showQuickPick(items, { title: `QuantLens: compare ${basename(this.runFolder)} with which run? (it becomes run A)` }))?.folder;
+    return (await vscode.window.showQuickPick(items, { title: `QuantLens: compare ${basename(this.runFolder)} with which run? (it becomes run A)`, matchOnDescription: true, matchOnDetail: true }))?.folder;
   }
 
   private postComparison(): void {
