@@ -543,8 +543,9 @@ export interface MachineProbe {
 
 /** Work per decode step set against wall clock (see src/shared/perf/roofline.ts). */
 export interface RooflineFigures {
-  /** Weight bytes one decode step reads: every weight initializer, the embedding table left out (one row is gathered). */
+  /** Weight bytes one decode step reads: every weight initializer, the tables only gathers read (embedding, rotary caches) counted as one row each. */
   weightBytesPerStep: number;
+  /** The bytes of those gathered tables left out (all but one row of each). */
   embeddingBytesExcluded: number;
   /** KV cache read by one decode step at the mean decode context, all rows. */
   kvBytesPerStep: number;
