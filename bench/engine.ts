@@ -10,7 +10,8 @@
  * the load average, since a busy machine moves both. Usage: see engineOptions.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
+import { loadAverageText, median } from './scaleParts';
 import { basename, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
@@ -24,8 +25,7 @@ import { makeFixtureModel } from '../src/modelmaker/makeFixtureModel';
 import { bareDecode, timedForward } from './bareLoop';
 import { parseEngineBenchArgs } from './engineOptions';
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = loadAverageText;
 
 /** Both orders alike: even rounds run `a` first, odd rounds `b` first. */
 async function pairedRound(round: number, a: () => Promise<number>, b: () => Promise<number>): Promise<[number, number]> {

@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { cpus, freemem, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { inspectModelFolder } from '../src/node/discovery';
@@ -30,7 +30,7 @@ import { loadTokenizer } from '../src/worker/backend/tokenizer';
 import type { TokenizedCorpus } from '../src/worker/inputs/corpus';
 import { runLockstepPass } from '../src/worker/passes/corpusPasses';
 import { probeMachine } from '../src/worker/perf/machineProbe';
-import { exactLengthTokens, fixtureFolder, formatTable, makeFixturesArgs, median, ScaleFixture } from './scaleParts';
+import { exactLengthTokens, fixtureFolder, formatTable, loadAverageText, makeFixturesArgs, median, ScaleFixture } from './scaleParts';
 
 const args = process.argv.slice(2);
 const flag = (name: string): boolean => args.includes(name);
@@ -71,7 +71,6 @@ const VOCAB_TOKENS = 1_000;
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const loads = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function describeProbe(machine: MachineProbe): string {
   const flops = machine.matmulFlopsPerSecond ? `${(machine.matmulFlopsPerSecond / 1e9).toFixed(1)} GFLOP/s` : 'n/a';
@@ -120,7 +119,7 @@ async function decodeTable(f: ScaleFixture): Promise<void> {
   }
   // Probed per table, just before its timing: on a shared machine the ceiling moves with the load.
   const machine = await probeMachine('cpu', threads);
-  const loadBefore = loads();
+  const loadBefore = loadAverageText();
   const tpot = new Map<string, number[]>(ordered.map((v) => [v.id, []]));
   for (let round = 0; round <= ROUNDS; round++) {
     for (const v of ordered) {
@@ -146,7 +145,7 @@ async function decodeTable(f: ScaleFixture): Promise<void> {
   const reduced = f.layers !== undefined ? ` — REDUCED to ${f.layers} of its layers (--full for all)` : '';
   console.log(`\n1. decode, ${f.shape} shape: ${geometry.layers} layers, hidden ${geometry.hiddenSize}, vocab ${geometry.vocabSize}${reduced}`);
   console.log(`   TPOT = median over ${ROUNDS} rounds of (last − first token time) / ${DECODE_STEPS} steps after a ${PROMPT_TOKENS}-token prompt, batch 1, greedy, OnnxDecoderBackend on cpu; bytes/token = weights read per step (embedding table counted as one row) + KV cache at the mean context`);
-  console.log(`   ${describeProbe(machine)}, probed just before this table; load average ${loadBefore} before, ${loads()} after`);
+  console.log(`   ${describeProbe(machine)}, probed just before this table; load average ${loadBefore} before, ${loadAverageText()} after`);
   console.log(formatTable(['variant', 'file', 'bytes/token', 'TPOT ms', 'TPOT/fp32', 'speed-up', 'GB/s', '% copy BW', '% MatMul FLOP/s', 'load'], rows));
   for (const b of backends.values()) await b.dispose();
 }
@@ -229,7 +228,7 @@ const COST_HEADER = ['corpus tokens', 'vocab', 'windows', 'fed tokens', 'pass', 
 async function main(): Promise<void> {
   const started = performance.now();
   const cpu = cpus();
-  console.log(`machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${mib(totalmem())} memory (${mib(freemem())} free), load average ${loads()} (1/5/15 min) at start`);
+  console.log(`machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${mib(totalmem())} memory (${mib(freemem())} free), load average ${loadAverageText()} (1/5/15 min) at start`);
   console.log(`onnxruntime-node cpu, ${threads.intraOp} intra-op threads; fixtures cached in ${CACHE}${FULL ? '; --full' : ''}${LONG ? '; --long' : ''}`);
   for (const f of DECODE_FIXTURES) await decodeTable(f);
 
@@ -244,7 +243,7 @@ async function main(): Promise<void> {
   console.log(`\n2b. the same pass vs vocabulary: ${VOCAB_FIXTURES[0]!.shape} shape, ${vocabCosts[0]!.label} both, vocab ${vocabCosts.map((c) => c.vocab.toLocaleString('en-US')).join(' vs ')} (the first with its BPE cut to ${VOCAB_FIXTURES[0]!.bpeVocab!.toLocaleString('en-US')}), ${VOCAB_TOKENS.toLocaleString('en-US')} tokens`);
   console.log(formatTable(COST_HEADER, costRows(vocabCosts, vocabCosts[0]!.ms / vocabCosts[0]!.forwarded)));
 
-  console.log(`\nload average ${loads()} at end; whole run ${seconds(performance.now() - started)} (fixture making included when the cache was empty)`);
+  console.log(`\nload average ${loadAverageText()} at end; whole run ${seconds(performance.now() - started)} (fixture making included when the cache was empty)`);
 }
 
 (args[0] === CHILD_FLAG ? childMain(args[1]!, args[2]!) : main()).catch((error: unknown) => {

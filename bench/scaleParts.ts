@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 /**
  * The pure parts of bench/scale: which realistic fixture lives where in the cache and how
  * make-fixtures is asked for it, the exact-length corpus cut, and the text tables it prints.
@@ -50,6 +51,11 @@ export function formatTable(header: readonly string[], rows: ReadonlyArray<reado
 }
 
 /** Median of a non-empty list. */
+/** The 1/5/15-minute load averages, as the benches print them beside their timings. */
+export function loadAverageText(): string {
+  return loadavg().map((x) => x.toFixed(2)).join(' ');
+}
+
 export function median(xs: readonly number[]): number {
   if (!xs.length) throw new Error('median of nothing');
   const sorted = [...xs].sort((a, b) => a - b);
